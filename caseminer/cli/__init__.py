@@ -1,12 +1,8 @@
-"""The `caseminer` command. Each area registers its commands from its own module."""
+"""The `caseminer` command. Each area registers its commands on `app` from its own module."""
 
 from __future__ import annotations
 
-import typer
+from caseminer.cli import extract, ingest, store, vocab  # noqa: F401  (modules register commands)
+from caseminer.cli.app import app
 
-app = typer.Typer(
-    name="caseminer",
-    help="Turn published case reports of a rare disease into a normalized patient registry.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
+__all__ = ["app"]
