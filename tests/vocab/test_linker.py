@@ -1,0 +1,41 @@
+"""Linker behaviour: disambiguation by context, topic focus, crosswalk and approximate fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from caseminer.vocab import Linker, TerminologyStore
+from caseminer.vocab.approximate import ApproximateMatcher, build_approximate_index
+
+
+def test_ambiguous_gene_alias_follows_context(linker: Linker) -> None:
+    assert linker.link("CD25", "gene")[0].concept_id == "NCBIGene:3559"  # IL2RA by default
+    in_context = linker.link("CD25", "gene", context="the interferon stimulated exonuclease CD25 was induced")
+    assert in_context[0].concept_id == "NCBIGene:3669"  # ISG20
+
+
+def test_focus_ranks_topic_concepts_first_without_excluding_others(vocab_store: TerminologyStore) -> None:
+    focused = Linker(vocab_store, focus=["NCBIGene:3669"]).link("CD25", "gene")
+    assert [r.concept_id for r in focused] == ["NCBIGene:3669", "NCBIGene:3559"]
+
+
+def test_crosswalk_both_directions(linker: Linker) -> None:
+    # reached through an HPO label, the mention still gets its MeSH and MONDO ids
+    result = linker.link("Increased circulating IgE concentration", "phenotype")[0]
+    assert result.concept_id.startswith(("HP:", "MESH:"))
+    assert "HP:0003212" in {result.concept_id, *result.alt_ids}
+    diabetes = linker.link("IDDM", "disease")[0]
+    assert diabetes.concept_id == "MESH:D003922" and "MONDO:0005147" in diabetes.alt_ids
+
+
+def test_word_order_and_unknown(linker: Linker) -> None:
+    assert linker.link("diabetes mellitus type 1", "disease")[0].concept_id == "MESH:D003922"
+    assert linker.link("zzqx not a concept", "disease") == []
+
+
+def test_approximate_fallback_for_misspellings(vocab_store: TerminologyStore, tmp_path: Path) -> None:
+    directory = build_approximate_index(vocab_store, tmp_path / "ann", ("procedure",))
+    approximate = Linker(vocab_store, approximate=ApproximateMatcher(directory))
+    (result, *_) = approximate.link("hematopoetic stem cell transplantaton", "procedure")
+    assert result.concept_id == "MESH:D018380" and result.match.startswith("approximate")
+    assert Linker(vocab_store).link("hematopoetic stem cell transplantaton", "procedure") == []

@@ -1,0 +1,84 @@
+"""The terminology NER component on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Span
+
+from caseminer.extractors.terminology import TerminologyNer
+from caseminer.vocab import TerminologyStore
+
+
+@pytest.fixture(scope="module")
+def nlp(vocab_store: TerminologyStore) -> Language:
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("caseminer_terminology_ner", config={"store_path": str(vocab_store.path)})
+    return pipeline
+
+
+def _ents(doc: spacy.tokens.Doc) -> dict[str, tuple[str, str]]:
+    return {e.text: (e.label_, e._.concept_id) for e in doc.ents}
+
+
+def test_finds_and_normalizes_each_type(nlp: Language) -> None:
+    doc = nlp(
+        "An infant boy with IPEX syndrome and a FOXP3 mutation had autoimmune enteropathy and type 1 "
+        "diabetes. He was treated with tacrolimus and steroids, needed parenteral nutrition and "
+        "underwent bone marrow transplantation."
+    )
+    ents = _ents(doc)
+    assert ents["IPEX syndrome"] == ("DISEASE", "MESH:C580192")
+    assert ents["FOXP3"] == ("GENE", "NCBIGene:50943")
+    assert ents["autoimmune enteropathy"] == ("DISEASE", "MESH:C538273")
+    assert ents["type 1 diabetes"] == ("DISEASE", "MESH:D003922")
+    assert ents["tacrolimus"] == ("CHEMICAL", "MESH:D016559")
+    assert ents["steroids"][0] == "CHEMICAL"
+    assert ents["parenteral nutrition"][0] == "PROCEDURE"
+    assert ents["bone marrow transplantation"][0] == "PROCEDURE"
+    diabetes = next(e for e in doc.ents if e.text == "type 1 diabetes")
+    assert {"MONDO:0005147", "HP:0100651"} <= set(diabetes._.alt_ids)
+    assert {"disease", "phenotype"} <= set(diabetes._.vocab_kinds)
+
+
+def test_ambiguous_alias_and_english_words(nlp: Language) -> None:
+    doc = nlp("The CD25 staining of regulatory T cells was reduced, and the impact was common in all cases.")
+    ents = _ents(doc)
+    assert ents["CD25"] == ("GENE", "NCBIGene:3559")  # IL2RA, not ISG20
+    assert not {"impact", "common", "all", "cases"} & set(ents)
+
+
+def test_variant_spelling_and_plural(nlp: Language) -> None:
+    ents = _ents(nlp("She had haemolytic anaemia, recurrent diarrhoea and Crohn's disease."))
+    assert ents["haemolytic anaemia"][1] == "MESH:D000743"
+    assert ents["diarrhoea"][1] == "MESH:D003967"
+    assert ents["Crohn's disease"][1] == "MESH:D003424"
+
+
+def test_keeps_entities_of_earlier_components(nlp: Language) -> None:
+    doc = nlp.make_doc("A FOXP3 c.1150G>A variant caused IPEX.")
+    doc.ents = [Span(doc, 2, 3, label="VARIANT")]
+    variant_text = doc.ents[0].text
+    doc = nlp.get_pipe("caseminer_terminology_ner")(doc)
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels[variant_text] == "VARIANT"
+    assert labels["FOXP3"] == "GENE" and labels["IPEX"] == "DISEASE"
+
+
+def test_short_form_takes_the_long_form_concept(vocab_store: TerminologyStore) -> None:
+    pytest.importorskip("scispacy.abbreviation")
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("abbreviation_detector")
+    pipeline.add_pipe("caseminer_terminology_ner", config={"store_path": str(vocab_store.path)})
+    doc = pipeline("Autoimmune enteropathy (AIE) is rare. AIE responded to tacrolimus.")
+    short_forms = [e for e in doc.ents if e.text == "AIE"]
+    assert short_forms and all(e._.concept_id == "MESH:C538273" for e in short_forms)
+
+
+def test_component_without_spacy_config(vocab_store: TerminologyStore) -> None:
+    ner = TerminologyNer(vocab_store, types=["gene"])
+    doc = ner(spacy.blank("en")("FOXP3 and tacrolimus"))
+    assert [(e.text, e.label_) for e in doc.ents] == [("FOXP3", "GENE")]
