@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from caseminer.vocab import TerminologyStore, build_store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,3 +46,21 @@ def gold_dir(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def vocab_source_dir(shared_dir: Path) -> Path:
     return shared_dir / "vocab"
+
+
+def _vocab_fingerprint(source_dir: Path) -> str:
+    code = REPO_ROOT / "caseminer" / "vocab"
+    parts = [
+        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(source_dir.rglob("*")) if p.is_file()
+    ]
+    parts += [p.read_text() for p in sorted(code.glob("*.py"))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def vocab_store(vocab_source_dir: Path) -> TerminologyStore:
+    """Built from the shared files; cached in the temp dir until the sources or the builder change."""
+    path = Path(tempfile.gettempdir()) / "caseminer-test-vocab" / f"{_vocab_fingerprint(vocab_source_dir)}.sqlite"
+    if not path.exists():
+        build_store(path, vocab_source_dir, progress=False)
+    return TerminologyStore(path)

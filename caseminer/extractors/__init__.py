@@ -1,0 +1,1 @@
+"""spaCy components of the extraction pipeline, one module per component (scispaCy's layout)."""
