@@ -1,0 +1,311 @@
+"""spaCy component `caseminer_context`: is a mention about the patient, and is it asserted?
+
+ConText-style rules (Harkema et al. 2009): trigger phrases open a scope inside their sentence,
+forwards ("no diarrhoea") or backwards ("infection was ruled out"); a scope ends at a
+termination word ("but", "however", "which", ";") or after ``max_scope_words`` words. Every
+trigger pattern runs once over ``doc.text``; each target span then only looks at the triggers of
+its own sentence, so the cost is linear in the text.
+
+Why not negspacy: its Negex only negates ``doc.ents`` and only knows negation; caseminer also needs
+uncertainty, family and hypothetical/background flags on its span groups (ages, outcome, HSCT...),
+and one trigger/scope mechanism for all four keeps the rules consistent and the pass cheap. On the
+sentences of tests/extractors/test_context.py negspacy's default ``en_clinical`` termset negated
+the same entities for the plain "no X" / "without X" / "X was ruled out" cases; the differences were
+the categories it does not have.
+
+Contract (set on every span of ``doc.ents`` and of the span groups in ``span_groups``):
+
+* ``Span._.negated`` - the mention is negated ("no", "without", "absence of", "negative for",
+  "ruled out", "did not develop", "free of").
+* ``Span._.uncertain`` - hedged ("possible", "suspected", "may", "probable").
+* ``Span._.family`` - about a relative ("family history of", "his mother had", "a brother who died").
+* ``Span._.hypothetical`` - conditional or generic ("if", "risk of", "is usually", "patients with X
+  typically", "has been reported").
+* ``Span._.background`` - not about the described patient: a generic/literature sentence anywhere,
+  or any sentence of an introduction, discussion or conclusion section, unless the sentence refers
+  to the patient ("our patient", "the patient", "the proband", "he", "she", "his", "her", "this case").
+
+All five are plain booleans (default False). Helpers used by the other span extractors:
+:func:`sentence_of`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from caseminer.extractors.sections import section_of
+
+CONTEXT_FLAGS = ("negated", "uncertain", "family", "hypothetical", "background")
+for _flag in CONTEXT_FLAGS:
+    Span.set_extension(_flag, default=False, force=True)
+
+DEFAULT_SPAN_GROUPS = [
+    "ages",
+    "durations",
+    "sex",
+    "consanguinity",
+    "country",
+    "hsct",
+    "outcome",
+]
+BACKGROUND_SECTIONS = frozenset({"introduction", "discussion", "conclusion"})
+
+Direction = Literal["forward", "backward", "sentence"]
+
+
+def _words(*phrases: str) -> str:
+    return r"\b(?:" + "|".join(phrases) + r")\b"
+
+
+# (flag, direction, pattern). "sentence" triggers mark a generic statement: with no reference to the
+# patient, every target of their sentence is background.
+_TRIGGERS: list[tuple[str, Direction, str]] = [
+    (
+        "negated",
+        "forward",
+        _words(
+            "no",
+            "not",
+            "without",
+            "absence of",
+            "absent",
+            "negative for",
+            "free of",
+            "denie[sd]",
+            "did not (?:develop|have|show|reveal|exhibit|present with|experience|require)",
+            "never",
+            "lack of",
+            "lacked",
+            "neither",
+            "nor",
+            "rule out",
+            "excluded",
+            "unremarkable for",
+        ),
+    ),
+    (
+        "negated",
+        "backward",
+        _words(
+            r"(?:was|were|is|are|been) (?:ruled out|excluded|absent|negative|not (?:found|detected|seen|observed|present|identified))",
+            "ruled out",
+        ),
+    ),
+    (
+        "uncertain",
+        "forward",
+        _words(
+            "possible",
+            "possibly",
+            "probable",
+            "probably",
+            "suspected",
+            "suspicion of",
+            "suspicious for",
+            "suggestive of",
+            "(?-i:may)",  # not the month
+            "might",
+            "could",
+            "likely",
+            "questionable",
+            "presumed",
+            "presumably",
+            "differential diagnos[ie]s",
+        ),
+    ),
+    ("uncertain", "backward", _words(r"(?:was|were|is|are) (?:suspected|possible|likely|questionable)")),
+    (
+        "family",
+        "forward",
+        _words(
+            "famil(?:y|ial) history of",
+            r"(?:his|her|their|the patient's|the proband's) (?:older |younger |elder |twin |maternal |paternal )?"
+            r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|grand(?:mother|father)s?|parents?)"
+            r" (?:had|has|have|was|were|is|are|died|suffered|presented|developed|showed|also)",
+            r"(?:a|an|one|two|three) (?:older |younger |elder |twin |male |female )?(?:brothers?|sisters?|siblings?|cousins?)"
+            r" (?:who|with|had|died)",
+            r"(?:maternal|paternal) (?:uncles?|aunts?|grand(?:mother|father)s?|cousins?|relatives?)",
+        ),
+    ),
+    (
+        "family",
+        "backward",
+        _words(
+            r"in (?:his|her|their|the) (?:older |younger |elder |twin )?"
+            r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|parents|relatives|family)",
+            "in (?:the )?family members",
+            "in relatives",
+        ),
+    ),
+    (
+        "hypothetical",
+        "forward",
+        _words("if", "in case of", "risk of", "to prevent", "prevention of", "should", "would", "will"),
+    ),
+    (
+        "generic",
+        "sentence",
+        _words(
+            r"(?:is|are) (?:usually|typically|generally|often|commonly|frequently|classically|mostly)",
+            "typically",
+            "in general",
+            r"(?:has|have) been (?:reported|described|associated|observed|identified|shown)",
+            r"(?:is|are) (?:characteri[sz]ed by|caused by|associated with|a rare)",
+            "most (?:patients|cases)",
+            "(?:affected )?patients with",
+            "the literature",
+            "previously reported",
+        ),
+    ),
+]
+# Pseudo-triggers (ConText): phrases holding a trigger word that negate or hedge nothing.
+_PSEUDO = re.compile(
+    _words(
+        "not only",
+        "no longer",
+        r"no (?:further |significant |clinical )?(?:change|improvement|response|increase|decrease)",
+        r"(?:did|does|was|were|had) not (?:respond|improve|tolerate|resolve|responded|improved|resolved)",
+        "not responsive",
+        "gram[- ]negative",
+        "not be weaned",
+    ),
+    re.IGNORECASE,
+)
+_TERMINATION = re.compile(
+    _words(
+        "but",
+        "however",
+        "although",
+        "though",
+        "except",
+        "apart from",
+        "aside from",
+        "which",
+        "whereas",
+        "while",
+    )
+    + r"|[;:]"
+)
+_PATIENT_REFERENCE = re.compile(
+    _words(
+        "our patient",
+        "the patient",
+        "this patient",
+        "the proband",
+        "our case",
+        "this case",
+        "the present case",
+        "the index case",
+        "he",
+        "she",
+        "his",
+        "her",
+        "him",
+        "the (?:boy|girl|infant|child|baby|neonate)",
+    ),
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    start: int
+    end: int
+    flag: str
+    direction: Direction
+
+
+def sentence_of(span: Span) -> Span:
+    """The sentence holding `span`; the whole doc when no sentence boundaries were set."""
+    if span.doc.has_annotation("SENT_START"):
+        return span.sent
+    return span.doc[:]
+
+
+def _compile() -> list[tuple[str, Direction, re.Pattern[str]]]:
+    return [(flag, direction, re.compile(pattern, re.IGNORECASE)) for flag, direction, pattern in _TRIGGERS]
+
+
+_COMPILED = _compile()
+
+
+class ContextAnnotator:
+    """Sets the five context flags; see the module docstring for the contract."""
+
+    def __init__(self, span_groups: Iterable[str], max_scope_words: int) -> None:
+        self.span_groups = list(span_groups)
+        self.max_scope_words = max_scope_words
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        pseudo = [(m.start(), m.end()) for m in _PSEUDO.finditer(text)]
+        triggers = sorted(
+            (
+                _Trigger(m.start(), m.end(), flag, direction)
+                for flag, direction, pattern in _COMPILED
+                for m in pattern.finditer(text)
+                if not any(start < m.end() and m.start() < end for start, end in pseudo)
+            ),
+            key=lambda t: t.start,
+        )
+        trigger_starts = [t.start for t in triggers]
+        terminations = [m.start() for m in _TERMINATION.finditer(text)]
+        background_by_sentence: dict[int, bool] = {}
+        for span in self._targets(doc):
+            sentence = sentence_of(span)
+            low = bisect_left(trigger_starts, sentence.start_char)
+            high = bisect_left(trigger_starts, sentence.end_char)
+            sentence_triggers = [
+                t for t in triggers[low:high] if not (t.start < span.end_char and span.start_char < t.end)
+            ]
+            for trigger in sentence_triggers:
+                if trigger.direction != "sentence" and self._in_scope(trigger, span, text, terminations):
+                    setattr(span._, trigger.flag, True)
+            if sentence.start_char not in background_by_sentence:
+                background_by_sentence[sentence.start_char] = self._is_background(sentence, sentence_triggers)
+            span._.background = background_by_sentence[sentence.start_char]
+        return doc
+
+    def _targets(self, doc: Doc) -> Iterable[Span]:
+        yield from doc.ents
+        for name in self.span_groups:
+            if name in doc.spans:
+                yield from doc.spans[name]
+
+    def _in_scope(self, trigger: _Trigger, span: Span, text: str, terminations: list[int]) -> bool:
+        if trigger.direction == "forward":
+            gap_start, gap_end = trigger.end, span.start_char
+        else:
+            gap_start, gap_end = span.end_char, trigger.start
+        if gap_end < gap_start:
+            return False
+        index = bisect_left(terminations, gap_start)
+        if index < len(terminations) and terminations[index] < gap_end:
+            return False
+        return len(_WORD.findall(text, gap_start, gap_end)) <= self.max_scope_words
+
+    @staticmethod
+    def _is_background(sentence: Span, triggers: list[_Trigger]) -> bool:
+        if _PATIENT_REFERENCE.search(sentence.text):
+            return False
+        generic = any(t.direction == "sentence" for t in triggers)
+        return generic or section_of(sentence) in BACKGROUND_SECTIONS
+
+
+@Language.factory(
+    "caseminer_context",
+    default_config={"span_groups": DEFAULT_SPAN_GROUPS, "max_scope_words": 8},
+)
+def make_context(nlp: Language, name: str, span_groups: list[str], max_scope_words: int) -> ContextAnnotator:
+    return ContextAnnotator(span_groups, max_scope_words)
+
+
+__all__ = ["CONTEXT_FLAGS", "ContextAnnotator", "make_context", "sentence_of"]

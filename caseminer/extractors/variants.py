@@ -1,0 +1,370 @@
+"""spaCy component `caseminer_variants`: sequence-variant mentions, HGVS-normalised.
+
+Regular expressions over ``doc.text`` find candidates; the `hgvs` package's parser (offline, built
+once per process) validates and normalises them. Recognised forms:
+
+* HGVS with a level prefix: ``c.1150G>A``, ``c.816+2T>A``, ``c.-23G>A``, ``c.1248_1253delinsCT``,
+  ``c.210_211insA``, ``c.45_46delAG`` (-> ``c.45_46del``), dup/inv; ``p.Ala384Thr``, ``p.(Pro75Leu)``,
+  ``p.A384T``, ``p.L76Qfs*53``, ``p.Y151X``; ``g.`` likewise; optionally behind a transcript
+  (``NM_014009.3(FOXP3):c.1150G>A``).
+* Legacy forms: ``1150G>A`` (read as coding DNA), ``IVS9+1G>A``, ``Ala384Thr``, ``L76QfsX53``,
+  ``exon 7 skipping`` / ``deletion of exon 3``, and one-letter substitutions such as ``A384T`` - the
+  last only when the sentence has a variant cue ("mutation", "variant", "missense", "c." ...),
+  because "T1D"-like tokens are common. A one-letter change whose letters are also nucleotides
+  (``C677T``) is read as protein, as case reports mostly write protein changes that way.
+
+Contract (keep it; the patient builder relies on it):
+
+* Each mention is a ``doc.ents`` span labelled ``VARIANT``. Entities already set are kept and
+  overlapping candidates dropped; among overlapping candidates the longest wins.
+* ``Span._.hgvs_c`` / ``_.hgvs_p`` / ``_.hgvs_g``: HGVS strings (``c.1150G>A``, ``p.Ala384Thr``; the
+  "predicted" parentheses of ``p.(Pro75Leu)`` are dropped; one-letter amino acids and legacy ``X``
+  stops become three-letter / ``Ter``). A ``c.``/``g.`` form the parser rejects is kept as written
+  (spaces and arrows removed). Forms without HGVS meaning (``IVS9+1G>A``, exon skipping) leave all
+  three None; ``span.text`` is the mention as written.
+* ``Span._.variant_group`` (int): a coding change written with its protein change - ``c.1150G>A
+  (p.Ala384Thr)``, ``c.1150G>A, p.Ala384Thr``, ``c.1150G>A resulting in p.Ala384Thr`` - gives two
+  spans with the same group and both carry both ``hgvs_c`` and ``hgvs_p``. One group = one variant.
+* ``Span._.gene_symbol``: the gene-like symbol written right before the variant (``FOXP3
+  c.1150G>A``, ``FOXP3:c.1150G>A``, ``NM_014009.3(FOXP3):``), else None; not checked against the
+  vocabulary (the patient builder confirms it with the GENE entities).
+* ``Span._.zygosity``: "compound heterozygous" / "hemizygous" / "homozygous" / "heterozygous", the
+  mention of the sentence closest to the variant that is not about a relative ("his mother was
+  heterozygous"), else None.
+* ``Span._.origin``: "de novo" / "maternal" / "paternal" / "inherited" from the sentence ("inherited
+  from his mother", "carrier mother", "absent in both parents" -> de novo), else None.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import count
+
+from hgvs.exceptions import HGVSError
+from hgvs.parser import Parser
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from caseminer.extractors.context import sentence_of
+
+VARIANT_LABEL = "VARIANT"
+VARIANT_EXTENSIONS = ("hgvs_c", "hgvs_p", "hgvs_g", "variant_group", "gene_symbol", "zygosity", "origin")
+for _name in VARIANT_EXTENSIONS:
+    Span.set_extension(_name, default=None, force=True)
+
+_AA3 = r"(?:Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter)"
+_AA1 = r"[ACDEFGHIKLMNPQRSTVWY]"
+_AA = rf"(?:{_AA3}|{_AA1})"
+_STOP = r"(?:\*|X|Ter)"
+_ARROW = r"\s?(?:>|→|->|&gt;)\s?"
+_NT_POS = r"[-*]?\d+(?:[-+]\d+)?"
+_NT_EDIT = rf"(?:[ACGT]{_ARROW}[ACGT]|delins[ACGT]+|del[ACGT]*|dup[ACGT]*|ins[ACGT]+|inv|=)"
+_NT_CHANGE = rf"{_NT_POS}(?:_{_NT_POS})?{_NT_EDIT}"
+_P_CHANGE = (
+    rf"{_AA}\d+(?:_{_AA}\d+)?"
+    rf"(?:{_AA}?fs{_STOP}?\d*|delins{_AA}+|del|dup|ins{_AA}+|{_AA}|{_STOP}|=)"
+)
+_END = r"(?![A-Za-z0-9>])"
+_TRANSCRIPT = r"(?:N[MCGRP]_\d+(?:\.\d+)?(?:\((?P<transcript_gene>[A-Za-z0-9-]+)\))?:)?"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("c", re.compile(rf"{_TRANSCRIPT}c\.\s?(?P<body>{_NT_CHANGE}){_END}")),
+    ("g", re.compile(rf"{_TRANSCRIPT}g\.\s?(?P<body>{_NT_CHANGE}){_END}")),
+    ("p", re.compile(rf"{_TRANSCRIPT}p\.\s?(?P<body>\({_P_CHANGE}\)|{_P_CHANGE}){_END}")),
+    ("legacy_c", re.compile(rf"(?<![\w.:/+*-])(?P<body>\d+(?:[-+]\d+)?\s?[ACGT]{_ARROW}[ACGT]){_END}")),
+    ("ivs", re.compile(rf"(?<![\w.])IVS\s?\d+\s?[-+]\s?\d+\s?{_NT_EDIT}{_END}")),
+    (
+        "legacy_p",
+        re.compile(rf"(?<![\w.*])(?P<body>{_AA}\d+{_AA}?fs{_STOP}?\d*|{_AA3}\d+(?:{_AA3}|{_STOP})){_END}"),
+    ),
+    ("one_letter_p", re.compile(rf"(?<![\w.*])(?P<body>{_AA1}\d{{2,4}}(?:{_AA1}|\*|X))(?![\w*])")),
+    (
+        "exon",
+        re.compile(
+            r"\b(?:(?:skipping|deletion|duplication) of exons? \d+(?:\s?(?:-|–|to|and)\s?\d+)?"
+            r"|exons? \d+(?:\s?(?:-|–|to|and)\s?\d+)? (?:skipping|deletion|duplication))\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+_VARIANT_CUE = re.compile(
+    r"mutat|variant|substitution|missense|nonsense|amino acid|residue|polymorphism|zygo|allele|\b[cp]\.",
+    re.IGNORECASE,
+)
+_GENE_PREFIX = re.compile(r"\b(?P<gene>[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]+)?)\s?(?::|\s)\s?(?:gene\s)?$")
+_PAIR_GAP = re.compile(
+    r"^[\s(\[,;/:]*(?:(?:resulting in|results in|leading to|predicted to (?:result in|cause)|causing"
+    r"|which (?:results|resulted) in|that (?:results|resulted) in)\s*)?[\s(\[]*$",
+    re.IGNORECASE,
+)
+_ZYGOSITY = re.compile(r"compound heterozyg\w*|hemizyg\w*|homozyg\w*|heterozyg\w*", re.IGNORECASE)
+_RELATIVE = r"(?:mother|father|parents?|sisters?|brothers?|siblings?|cousins?|aunts?|uncles?|grand\w+)"
+_ABOUT_RELATIVE_BEFORE = re.compile(rf"\b{_RELATIVE}\b[^.;]{{0,25}}$", re.IGNORECASE)
+_ABOUT_RELATIVE_AFTER = re.compile(
+    rf"^\s?(?:\w+\s)?(?:in|for) (?:his|her|the|their|both) {_RELATIVE}\b", re.IGNORECASE
+)
+_NOT = r"(?!not\b|negative\b)"
+_ORIGINS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "de novo",
+        re.compile(
+            r"\bde novo\b|\b(?:absent|not (?:found|detected|present|identified)) in (?:both|either|the) parents\b"
+            r"|\bneither (?:parent|of the parents)\b|\bparents were (?:not carriers|negative|wild[- ]type)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    *(
+        (
+            origin,
+            re.compile(
+                rf"\b{adjective}ly (?:inherited|derived|transmitted)\b|\bof {adjective} origin\b"
+                rf"|\b{adjective} (?:allele|inheritance|transmission)\b"
+                rf"|\binherited from (?:his|her|the|their) {parent}\b|\bcarrier {parent}\b"
+                rf"|\b{parent} (?:was|is) {_NOT}(?:also )?(?:an? )?(?:{_NOT}\w+ ){{0,2}}(?:carrier|heterozygous)\b"
+                rf"|\b{parent} carried\b",
+                re.IGNORECASE,
+            ),
+        )
+        for origin, adjective, parent in (
+            ("maternal", "maternal", "mother"),
+            ("paternal", "paternal", "father"),
+        )
+    ),
+    (
+        "inherited",
+        re.compile(r"\binherited\b|\bsegregat\w+|\bfamilial (?:variant|mutation)\b", re.IGNORECASE),
+    ),
+]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    form: str
+    start: int
+    end: int
+    body: str
+    transcript_gene: str | None
+    hgvs: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def level(self) -> str | None:
+        if self.hgvs.get("hgvs_p"):
+            return "p"
+        if self.hgvs.get("hgvs_c") or self.hgvs.get("hgvs_g"):
+            return "nt"
+        return None
+
+
+@lru_cache(maxsize=1)
+def hgvs_parser() -> Parser:
+    """The hgvs grammar parser, built once per process."""
+    return Parser()
+
+
+def _compact_nucleotide(body: str) -> str:
+    return re.sub(_ARROW, ">", body).replace(" ", "")
+
+
+def normalize_nucleotide(body: str, level: str) -> str:
+    """'1150 G→A' at level 'c' -> 'c.1150G>A'; HGVS-normalised where the parser accepts it."""
+    compact = _compact_nucleotide(body)
+    parse = hgvs_parser().parse_c_posedit if level == "c" else hgvs_parser().parse_g_posedit
+    try:
+        return f"{level}.{parse(compact)}"
+    except HGVSError:
+        return f"{level}.{compact}"
+
+
+def normalize_protein(body: str) -> str | None:
+    """'A384T' / 'Y151X' / '(Pro75Leu)' / 'L76QfsX53' -> three-letter HGVS ('p.Ala384Thr'), or None."""
+    bare = body.strip("()")
+    bare = re.sub(r"^(.*\d+)X$", r"\1*", bare)  # legacy stop "Y151X"; hgvs reads X as "any"
+    try:
+        return f"p.{hgvs_parser().parse_p_posedit(bare)}".replace("(", "").replace(")", "")
+    except HGVSError:
+        return None
+
+
+class VariantRecognizer:
+    """Finds variant mentions; see the module docstring for the contract."""
+
+    def __init__(self, one_letter_needs_cue: bool) -> None:
+        self.one_letter_needs_cue = one_letter_needs_cue
+        hgvs_parser()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        candidates = sorted(self._candidates(text), key=lambda c: (-(c.end - c.start), c.start))
+        _split_tokens_at(doc, [offset for c in candidates for offset in (c.start, c.end)])
+        taken = [(e.start, e.end) for e in doc.ents]
+        accepted: list[tuple[Span, _Candidate]] = []
+        for candidate in candidates:
+            span = doc.char_span(candidate.start, candidate.end, label=VARIANT_LABEL)
+            if span is None or any(span.start < end and start < span.end for start, end in taken):
+                continue
+            if candidate.form == "one_letter_p" and self.one_letter_needs_cue:
+                if not _VARIANT_CUE.search(sentence_of(span).text):
+                    continue
+            taken.append((span.start, span.end))
+            accepted.append((span, candidate))
+        accepted.sort(key=lambda pair: pair[0].start)
+        self._annotate(text, accepted)
+        doc.ents = sorted([*doc.ents, *(span for span, _ in accepted)], key=lambda s: s.start)
+        return doc
+
+    def _candidates(self, text: str) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        for form, pattern in _PATTERNS:
+            for match in pattern.finditer(text):
+                groups = match.groupdict()
+                body = groups.get("body") or match.group()
+                candidate = _Candidate(form, match.start(), match.end(), body, groups.get("transcript_gene"))
+                candidate.hgvs = _normalize(form, body)
+                if form in ("legacy_p", "one_letter_p") and candidate.hgvs["hgvs_p"] is None:
+                    continue
+                found.append(candidate)
+        return found
+
+    def _annotate(self, text: str, accepted: list[tuple[Span, _Candidate]]) -> None:
+        groups = count()
+        group = next(groups)
+        previous: tuple[Span, _Candidate] | None = None
+        for span, candidate in accepted:
+            paired = previous is not None and self._pairs(text, previous, (span, candidate))
+            if paired and previous is not None:
+                merged = {k: previous[1].hgvs.get(k) or candidate.hgvs.get(k) for k in candidate.hgvs}
+                for _, member in (previous, (span, candidate)):
+                    member.hgvs = merged
+                _set_hgvs(previous[0], merged)
+            else:
+                group = next(groups)
+            _set_hgvs(span, candidate.hgvs)
+            span._.variant_group = group
+            span._.gene_symbol = candidate.transcript_gene or _gene_prefix(text, candidate.start)
+            sentence = sentence_of(span)
+            span._.zygosity = _zygosity(sentence, span)
+            span._.origin = _origin(sentence.text)
+            previous = None if paired else (span, candidate)
+
+    @staticmethod
+    def _pairs(text: str, first: tuple[Span, _Candidate], second: tuple[Span, _Candidate]) -> bool:
+        levels = {first[1].level, second[1].level}
+        if levels != {"p", "nt"} or sentence_of(first[0]).start != sentence_of(second[0]).start:
+            return False
+        return bool(_PAIR_GAP.match(text[first[1].end : second[1].start]))
+
+
+def _split_tokens_at(doc: Doc, offsets: list[int]) -> None:
+    """Split tokens that a mention boundary cuts: tokenizers glue "c.1150G>A." into "A." (an initial).
+
+    Span objects held by earlier components go stale when tokens move; scispaCy's abbreviation
+    spans are rebuilt from their character offsets (their extension values are keyed by offsets).
+    """
+    token_starts = [token.idx for token in doc]
+    cuts: dict[int, set[int]] = {}
+    for offset in offsets:
+        token = doc[max(bisect_right(token_starts, offset) - 1, 0)]
+        if token.idx < offset < token.idx + len(token.text):
+            cuts.setdefault(token.i, set()).add(offset - token.idx)
+    if not cuts:
+        return
+    abbreviations = _abbreviation_offsets(doc)
+    with doc.retokenize() as retokenizer:
+        for index, inner in cuts.items():
+            token = doc[index]
+            bounds = [0, *sorted(inner), len(token.text)]
+            pieces = [token.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    if abbreviations is not None:
+        _restore_abbreviations(doc, abbreviations)
+
+
+def _abbreviation_offsets(doc: Doc) -> list[tuple[int, int, int | None, int | None]] | None:
+    if not Doc.has_extension("abbreviations") or not doc._.abbreviations:
+        return None
+    offsets = []
+    for short in doc._.abbreviations:
+        long_form = short._.long_form
+        offsets.append(
+            (
+                short.start_char,
+                short.end_char,
+                *((long_form.start_char, long_form.end_char) if long_form else (None, None)),
+            )
+        )
+    return offsets
+
+
+def _restore_abbreviations(doc: Doc, offsets: list[tuple[int, int, int | None, int | None]]) -> None:
+    restored = []
+    for start, end, long_start, long_end in offsets:
+        short = doc.char_span(start, end)
+        if short is None:
+            continue
+        if long_start is not None and long_end is not None:
+            short._.long_form = doc.char_span(long_start, long_end)
+        restored.append(short)
+    doc._.abbreviations = restored
+
+
+def _normalize(form: str, body: str) -> dict[str, str | None]:
+    hgvs: dict[str, str | None] = {"hgvs_c": None, "hgvs_p": None, "hgvs_g": None}
+    if form in ("c", "legacy_c"):
+        hgvs["hgvs_c"] = normalize_nucleotide(body, "c")
+    elif form == "g":
+        hgvs["hgvs_g"] = normalize_nucleotide(body, "g")
+    elif form in ("p", "legacy_p", "one_letter_p"):
+        hgvs["hgvs_p"] = normalize_protein(body)
+    return hgvs
+
+
+def _set_hgvs(span: Span, hgvs: dict[str, str | None]) -> None:
+    for name, value in hgvs.items():
+        setattr(span._, name, value)
+
+
+def _gene_prefix(text: str, start: int) -> str | None:
+    match = _GENE_PREFIX.search(text, max(0, start - 20), start)
+    return match.group("gene") if match else None
+
+
+def _zygosity(sentence: Span, span: Span) -> str | None:
+    text, offset = sentence.text, sentence.start_char
+    best: tuple[int, str] | None = None
+    for match in _ZYGOSITY.finditer(text):
+        if _ABOUT_RELATIVE_BEFORE.search(text, 0, match.start()) or _ABOUT_RELATIVE_AFTER.match(
+            text[match.end() :]
+        ):
+            continue
+        start, end = match.start() + offset, match.end() + offset
+        distance = max(start - span.end_char, span.start_char - end, 0)
+        if best is None or distance < best[0]:
+            word = match.group().lower()
+            best = (distance, next(z for z in _ZYGOSITY_NAMES if word.startswith(z[:6])))
+    return best[1] if best else None
+
+
+_ZYGOSITY_NAMES = ("compound heterozygous", "hemizygous", "homozygous", "heterozygous")
+
+
+def _origin(sentence_text: str) -> str | None:
+    return next((origin for origin, pattern in _ORIGINS if pattern.search(sentence_text)), None)
+
+
+@Language.factory("caseminer_variants", default_config={"one_letter_needs_cue": True})
+def make_variants(nlp: Language, name: str, one_letter_needs_cue: bool) -> VariantRecognizer:
+    return VariantRecognizer(one_letter_needs_cue)
+
+
+__all__ = [
+    "VARIANT_EXTENSIONS",
+    "VARIANT_LABEL",
+    "VariantRecognizer",
+    "hgvs_parser",
+    "make_variants",
+    "normalize_nucleotide",
+    "normalize_protein",
+]
