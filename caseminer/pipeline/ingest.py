@@ -1,0 +1,924 @@
+"""Ingestion as plain functions: search → fetch → archive → parse → extract → store.
+
+The Prefect flows in `caseminer.flows` compose exactly these functions; `ingest_topic` composes
+them sequentially for the CLI's default path (no Prefect, no ephemeral server start-up).
+
+Guarantees:
+- One bad document never fails a run: a fetch, parse, extraction or store error is recorded in
+  `failures` (stage + message) and the run goes on. A failed article is retried on the next run.
+- Each article is written in one transaction (article row, raw records, documents, extraction,
+  PubTator3 mentions, topic membership), so a run killed at any moment leaves every article either
+  fully stored or absent, and the rerun completes the rest.
+- Writes are idempotent (natural keys, upserts, atomic replacement of an extraction), and a write that
+  collides with a concurrent writer is retried from scratch: two concurrent ingests of one topic end
+  in the same database as one. We chose idempotent writes over a run lock so several Dask workers can
+  write at once.
+- The watermark of a topic advances only when its run completes.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from caseminer.config import Settings
+from caseminer.db import init_db, session_scope
+from caseminer.db.models import (
+    Article,
+    ArticleSource,
+    DocumentRow,
+    Extraction,
+    PatientRow,
+)
+from caseminer.db.repository import (
+    add_article_source,
+    find_article,
+    finish_run,
+    get_watermark,
+    load_document,
+    pending_failures,
+    record_failure,
+    resolve_failure,
+    set_watermark,
+    start_run,
+    store_document,
+    store_external_mentions,
+    store_extraction,
+    store_raw_record,
+    upsert_article,
+)
+from caseminer.parsing import ParseError, parse_bytes
+from caseminer.schemas import ArticleIds, Document, ExtractionResult, RawRecord, SearchHit
+from caseminer.sources import RawArchive, SourceError, clients_from_settings, fetch_article, search_topic
+from caseminer.sources.clients import SourceClients
+from caseminer.sources.http import Transport
+from caseminer.sources.local import iter_local_files
+from caseminer.sources.pubtator import PubTatorAnnotations, annotations_from_biocjson
+from caseminer.sources.topic import Topic
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+# Watermarks are kept per topic and per source; one search covers every source, so one key.
+WATERMARK_SOURCE = "search"
+# Topic membership is recorded as a listing in article_sources, so `reextract --topic` needs no network.
+TOPIC_SOURCE = "topic"
+SEARCH_SOURCES = ("europepmc", "pubmed", "pmc")
+# A write that meets a concurrent writer (SQLite busy snapshot, unique-key race) is retried this often.
+WRITE_ATTEMPTS = 6
+# Articles per batch; see caseminer.flows for the Prefect overhead measurement behind the number.
+DEFAULT_BATCH_SIZE = 25
+
+# (stage, completed, total) — total 0 when unknown.
+ProgressCallback = Callable[[str, int, int], None]
+T = TypeVar("T")
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FailureNote:
+    source: str
+    source_id: str
+    stage: str
+    error: str
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    """One row of the CLI's per-patient table."""
+
+    doc_id: str
+    patient: str
+    sex: str | None
+    onset: str | None
+    variant: str | None
+    phenotypes: int
+    hsct: bool | None
+    outcome: str | None
+
+
+@dataclass
+class BatchOutcome:
+    """What processing one batch did; outcomes of several batches add up."""
+
+    articles: int = 0
+    documents: int = 0
+    article_ids: list[int] = field(default_factory=list)
+    failures: list[FailureNote] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
+
+    def add(self, other: BatchOutcome) -> BatchOutcome:
+        self.articles += other.articles
+        self.documents += other.documents
+        self.article_ids.extend(other.article_ids)
+        self.failures.extend(other.failures)
+        for stage, seconds in other.durations.items():
+            self.durations[stage] = self.durations.get(stage, 0.0) + seconds
+        return self
+
+    @property
+    def failed_articles(self) -> set[str]:
+        return {note.source_id for note in self.failures}
+
+
+@dataclass
+class RunSummary:
+    topic: str
+    run_id: int | None = None
+    status: str = "running"
+    found: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    documents: int = 0
+    since: date | None = None
+    until: date | None = None
+    durations: dict[str, float] = field(default_factory=dict)
+    failures: list[FailureNote] = field(default_factory=list)
+    patients: list[PatientSummary] = field(default_factory=list)
+
+
+@contextmanager
+def _timed(durations: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        durations[stage] = durations.get(stage, 0.0) + time.perf_counter() - started
+
+
+# --- per-process resources (also inside Dask workers) ----------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def store_engine(database_url: str) -> Engine:
+    """The registry engine of this process, schema upgraded once per process."""
+    return init_db(database_url)
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_nlp(vocab_path: Path, vocab_source_dir: Path | None) -> Language:
+    from caseminer.pipeline.extract import build_nlp
+    from caseminer.vocab import TerminologyStore
+
+    return build_nlp(TerminologyStore.open(vocab_path, build_if_missing=True, source_dir=vocab_source_dir))
+
+
+def pipeline_nlp(settings: Settings) -> Language:
+    """The extraction pipeline over the configured terminology store, built once per process."""
+    return _cached_nlp(settings.resolved_vocab_path, settings.vocab_source_dir)
+
+
+def extractor_version() -> str:
+    from caseminer.pipeline.extract import EXTRACTOR_VERSION
+
+    return EXTRACTOR_VERSION
+
+
+def _write(engine: Engine, write: Callable[[Session], T]) -> T:
+    """Run `write` in its own transaction, retried when it collides with a concurrent writer.
+
+    Every write here is idempotent, so running it again after a rollback is always safe.
+    """
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with session_scope(engine) as session:
+                return write(session)
+        except (OperationalError, IntegrityError) as error:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            log.info("write collided with a concurrent writer (%s); retrying", type(error.orig).__name__)
+            time.sleep(random.uniform(0.05, 0.2) * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def record_failures(engine: Engine, notes: Sequence[FailureNote]) -> None:
+    if not notes:
+        return
+
+    def write(session: Session) -> None:
+        for note in notes:
+            record_failure(
+                session, source=note.source, source_id=note.source_id, stage=note.stage, error=note.error
+            )
+
+    _write(engine, write)
+
+
+def _describe(error: BaseException) -> str:
+    return str(error) if isinstance(error, ParseError | SourceError) else f"{type(error).__name__}: {error}"
+
+
+# --- work items -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleWork:
+    """One article's raw records, fetched and archived, waiting to be parsed (picklable for Dask).
+
+    `ids` empty means the records name their own articles (local bulk files): each parsed document
+    then becomes its own article.
+    """
+
+    source: str
+    source_id: str
+    ids: ArticleIds
+    records: list[RawRecord]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentWork:
+    """One article's parsed documents and external annotations, waiting to be extracted and stored."""
+
+    source: str
+    source_id: str
+    ids: ArticleIds
+    documents: list[Document]
+    records: list[RawRecord] = field(default_factory=list)
+    annotations: list[PubTatorAnnotations] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    topic: str | None = None
+
+
+def _hit_metadata(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "title": hit.title,
+        "journal": hit.journal,
+        "year": hit.year,
+        "publication_types": hit.publication_types,
+        "license": hit.license,
+        "is_open_access": hit.is_open_access,
+        "first_index_date": hit.first_index_date,
+        "update_date": hit.update_date,
+    }
+
+
+def _document_metadata(document: Document) -> dict[str, Any]:
+    known_type = bool(document.publication_types or document.article_type)
+    return {
+        "title": document.title,
+        "journal": document.journal,
+        "year": document.year,
+        "publication_types": document.publication_types,
+        "license": document.license,
+        "is_open_access": document.is_open_access,
+        "is_case_report": document.is_case_report if known_type else None,
+    }
+
+
+def _combined_metadata(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """`first`'s values, gaps filled from `second`; publication types from both."""
+    combined = {key: value for key, value in second.items() if value is not None}
+    combined.update({key: value for key, value in first.items() if value is not None})
+    types = [*(first.get("publication_types") or []), *(second.get("publication_types") or [])]
+    combined["publication_types"] = list(dict.fromkeys(types))
+    return combined
+
+
+# --- search and plan ------------------------------------------------------------------------
+
+
+def ids_from_key(key: str) -> ArticleIds:
+    """The ids behind `ArticleIds.key` ("PMC123", "PMID123", "DOI:10.x/y")."""
+    if key.upper().startswith("PMID"):
+        return ArticleIds(pmid=key[4:])
+    if key.upper().startswith("DOI:"):
+        return ArticleIds(doi=key[4:])
+    return ArticleIds(pmcid=key)
+
+
+def retry_hits(session: Session) -> list[SearchHit]:
+    """Articles that failed in an earlier run (fetch to store), as hits to fetch again."""
+    hits: dict[str, SearchHit] = {}
+    for failure in pending_failures(session):
+        if failure.source in SEARCH_SOURCES and failure.source_id not in hits:
+            hits[failure.source_id] = SearchHit(source=failure.source, ids=ids_from_key(failure.source_id))
+    return list(hits.values())
+
+
+def search_hits(
+    topic: Topic, clients: SourceClients, since: date | None = None, until: date | None = None
+) -> list[SearchHit]:
+    """Every article the topic's searches list in the window, once (network)."""
+    return list(search_topic(topic, clients, since, until))
+
+
+@dataclass
+class FetchPlan:
+    """Which hits to fetch (new or updated) and which are already stored as they are."""
+
+    new: list[SearchHit] = field(default_factory=list)
+    updated: list[SearchHit] = field(default_factory=list)
+    unchanged: list[SearchHit] = field(default_factory=list)
+
+    @property
+    def to_fetch(self) -> list[SearchHit]:
+        return self.new + self.updated
+
+    @property
+    def found(self) -> int:
+        return len(self.new) + len(self.updated) + len(self.unchanged)
+
+
+def plan_fetches(engine: Engine, hits: Sequence[SearchHit], *, retry_failed: bool = True) -> FetchPlan:
+    """Sort hits into new / updated / unchanged against the registry; failed articles count as new
+    or updated and are fetched again (with `retry_failed`, also those this search did not list)."""
+    plan = FetchPlan()
+    with session_scope(engine) as session:
+        pending = {(f.source, f.source_id) for f in pending_failures(session)}
+        listed = {hit.ids.key for hit in hits}
+        retries = [hit for hit in retry_hits(session) if hit.ids.key not in listed] if retry_failed else []
+        for hit in [*hits, *retries]:
+            article = find_article(session, hit.ids)
+            stored = article is not None and session.scalar(
+                select(DocumentRow.id).where(DocumentRow.article_id == article.id).limit(1)
+            )
+            if article is None or not stored:
+                plan.new.append(hit)
+            elif (hit.source, hit.ids.key) in pending or _revised(hit, article):
+                plan.updated.append(hit)
+            else:
+                plan.unchanged.append(hit)
+    return plan
+
+
+def _revised(hit: SearchHit, article: Article) -> bool:
+    if not hit.update_date:
+        return False
+    revised = date.fromisoformat(hit.update_date[:10])
+    return article.update_date is None or revised > article.update_date
+
+
+# --- fetch ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FetchOutcome:
+    works: list[ArticleWork] = field(default_factory=list)
+    failures: list[FailureNote] = field(default_factory=list)
+
+
+def fetch_batch(
+    hits: Sequence[SearchHit], clients: SourceClients, *, topic: str | None = None
+) -> FetchOutcome:
+    """`fetch_article` for each hit (network); a hit that cannot be fetched becomes a failure note."""
+    outcome = FetchOutcome()
+    for hit in hits:
+        try:
+            records = fetch_article(hit, clients)
+        except SourceError as error:
+            outcome.failures.append(FailureNote(hit.source, hit.ids.key, "fetch", _describe(error)))
+            continue
+        outcome.works.append(
+            ArticleWork(hit.source, hit.ids.key, hit.ids, records, _hit_metadata(hit), topic=topic)
+        )
+    return outcome
+
+
+# --- parse, extract, store ------------------------------------------------------------------
+
+
+def parse_work(work: ArticleWork, archive: RawArchive) -> tuple[list[DocumentWork], list[FailureNote]]:
+    """Parse an article's raw records from the archive; a record that does not parse is a failure."""
+    documents: list[Document] = []
+    annotations: list[PubTatorAnnotations] = []
+    failures: list[FailureNote] = []
+    for record in work.records:
+        try:
+            body = archive.get(record.sha256)
+            if record.source == "pubtator3":
+                annotations.extend(annotations_from_biocjson(body))
+            else:
+                documents.extend(parse_bytes(body, filename=_record_name(record), raw_sha256=record.sha256))
+        except (ParseError, KeyError, ValueError) as error:
+            # Missing PubTator3 annotations never keep the article itself out of the registry.
+            source = "pubtator3" if record.source == "pubtator3" else work.source
+            failures.append(FailureNote(source, work.source_id, "parse", _describe(error)))
+    if not documents:
+        if not any(note.source == work.source for note in failures):
+            failures.append(FailureNote(work.source, work.source_id, "parse", "no document in the records"))
+        return [], failures
+    if work.ids.is_empty():  # a bulk file: every document is an article of its own
+        items = [
+            DocumentWork(
+                work.source,
+                f"{work.source_id}#{document.doc_id}" if len(documents) > 1 else work.source_id,
+                document.ids,
+                [document],
+                work.records,
+                metadata=_document_metadata(document),
+                topic=work.topic,
+            )
+            for document in documents
+        ]
+        return items, failures
+    item = DocumentWork(
+        work.source,
+        work.source_id,
+        work.ids.merged(documents[0].ids),
+        documents,
+        work.records,
+        annotations,
+        _combined_metadata(work.metadata, _document_metadata(documents[0])),
+        work.topic,
+    )
+    return [item], failures
+
+
+def _record_name(record: RawRecord) -> str | None:
+    """A local file's name (for document ids of files without article ids); None for web responses."""
+    return record.url.removeprefix("file://") if record.source == "local" else None
+
+
+def _store_article(session: Session, item: DocumentWork, results: Sequence[ExtractionResult]) -> int:
+    article = upsert_article(
+        session,
+        item.ids,
+        source=item.source,
+        source_record_id=item.source_id,
+        raw_sha256=item.records[0].sha256 if item.records else None,
+        **item.metadata,
+    )
+    if item.topic:
+        add_article_source(session, article, TOPIC_SOURCE, item.topic)
+    for record in item.records:
+        store_raw_record(session, record)
+    for document in item.documents:
+        store_document(session, article, document)
+    for result in results:
+        store_extraction(session, article, result)
+    for annotation in item.annotations:
+        if annotation.ids.is_empty() or _shares_id(annotation.ids, item.ids):
+            store_external_mentions(session, article, annotation.mentions)
+    resolve_failure(session, source=item.source, source_id=item.source_id)
+    return article.id
+
+
+def _shares_id(first: ArticleIds, second: ArticleIds) -> bool:
+    return any(
+        getattr(first, f) and getattr(first, f) == getattr(second, f) for f in ("pmid", "pmcid", "doi")
+    )
+
+
+def process_documents(items: Sequence[DocumentWork], *, engine: Engine, nlp: Language) -> BatchOutcome:
+    """Extract and store each article of the batch, one transaction per article."""
+    from caseminer.pipeline.extract import extract_document
+
+    outcome = BatchOutcome()
+    for item in items:
+        if item.ids.is_empty():
+            note = FailureNote(item.source, item.source_id, "store", "no PMID, PMCID or DOI to identify it")
+            outcome.failures.append(note)
+            continue
+        results: list[ExtractionResult] = []
+        failures: list[FailureNote] = []
+        with _timed(outcome.durations, "extract"):
+            for document in item.documents:
+                try:
+                    results.append(extract_document(document, nlp))
+                except Exception as error:  # an extractor bug must not stop the run
+                    failures.append(FailureNote(item.source, item.source_id, "extract", _describe(error)))
+        with _timed(outcome.durations, "store"):
+            try:
+                article_id = _write(engine, functools.partial(_store_article, item=item, results=results))
+            except Exception as error:
+                failures.append(FailureNote(item.source, item.source_id, "store", _describe(error)))
+            else:
+                outcome.articles += 1
+                outcome.documents += len(item.documents)
+                outcome.article_ids.append(article_id)
+            # Failures are recorded after the article's write, which resolves older ones.
+            record_failures(engine, failures)
+        outcome.failures.extend(failures)
+    return outcome
+
+
+def process_records(
+    works: Sequence[ArticleWork],
+    *,
+    settings: Settings,
+    nlp: Language | None = None,
+    engine: Engine | None = None,
+) -> BatchOutcome:
+    """Parse, extract and store a batch of fetched articles (no network; runs in any worker)."""
+    engine = engine or store_engine(settings.database_url)
+    nlp = nlp or pipeline_nlp(settings)
+    archive = RawArchive(settings.resolved_archive_dir)
+    outcome = BatchOutcome()
+    items: list[DocumentWork] = []
+    parse_failures: list[FailureNote] = []
+    with _timed(outcome.durations, "parse"):
+        for work in works:
+            parsed, failures = parse_work(work, archive)
+            items.extend(parsed)
+            parse_failures.extend(failures)
+    outcome.failures.extend(parse_failures)
+    # Only failures that leave the article out are recorded now; the others after its write.
+    article_failures = [n for n in parse_failures if not any(i.source_id == n.source_id for i in items)]
+    record_failures(engine, article_failures)
+    outcome.add(process_documents(items, engine=engine, nlp=nlp))
+    record_failures(engine, [n for n in parse_failures if n not in article_failures])
+    return outcome
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+
+def begin_run(engine: Engine, topic: str, *, incremental: bool = False) -> tuple[int, date | None]:
+    """Open a run record; with `incremental`, also the topic's watermark as the `since` date."""
+
+    def write(session: Session) -> tuple[int, date | None]:
+        run = start_run(session, topic)
+        mark = get_watermark(session, topic, WATERMARK_SOURCE) if incremental else None
+        return run.id, date.fromisoformat(mark) if mark else None
+
+    return _write(engine, write)
+
+
+def complete_run(
+    engine: Engine,
+    summary: RunSummary,
+    outcome: BatchOutcome,
+    *,
+    advance_watermark_to: date | None = None,
+    patients_of: Iterable[int] = (),
+) -> RunSummary:
+    """Close the run record with its counts, advance the watermark, gather the patient table."""
+    summary.failures = outcome.failures
+    summary.failed = len(outcome.failed_articles)
+    summary.documents = outcome.documents
+    for stage, seconds in outcome.durations.items():
+        summary.durations[stage] = summary.durations.get(stage, 0.0) + seconds
+    summary.status = "succeeded"
+
+    def write(session: Session) -> list[PatientSummary]:
+        assert summary.run_id is not None
+        finish_run(
+            session,
+            summary.run_id,
+            status=summary.status,
+            found=summary.found,
+            new=summary.new,
+            updated=summary.updated,
+            failed=summary.failed,
+            durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
+        )
+        if advance_watermark_to is not None:
+            set_watermark(session, summary.topic, WATERMARK_SOURCE, advance_watermark_to.isoformat())
+        return patient_summaries(session, {*outcome.article_ids, *patients_of})
+
+    summary.patients = _write(engine, write)
+    return summary
+
+
+def abandon_run(engine: Engine, summary: RunSummary, status: str = "failed") -> None:
+    """Close the run record of a run that did not complete; the watermark stays where it was."""
+    if summary.run_id is None:
+        return
+    summary.status = status
+    run_id = summary.run_id
+
+    def write(session: Session) -> None:
+        finish_run(
+            session,
+            run_id,
+            status=status,
+            found=summary.found,
+            new=summary.new,
+            updated=summary.updated,
+            failed=summary.failed,
+            durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
+        )
+
+    _write(engine, write)
+
+
+def stored_article_ids(engine: Engine, hits: Iterable[SearchHit]) -> list[int]:
+    with session_scope(engine) as session:
+        articles = (find_article(session, hit.ids) for hit in hits)
+        return [article.id for article in articles if article is not None]
+
+
+def patient_summaries(session: Session, article_ids: Iterable[int]) -> list[PatientSummary]:
+    """The per-patient table of the given articles, in document and patient order."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return []
+    rows = session.execute(
+        select(PatientRow, Extraction.doc_id)
+        .join(Extraction, Extraction.id == PatientRow.extraction_id)
+        .where(PatientRow.article_id.in_(ids))
+        .options(
+            selectinload(PatientRow.ages),
+            selectinload(PatientRow.variants),
+            selectinload(PatientRow.phenotypes),
+            selectinload(PatientRow.hsct),
+            selectinload(PatientRow.outcome),
+        )
+        .order_by(Extraction.doc_id, PatientRow.id)
+    ).all()
+    return [_patient_summary(doc_id, row) for row, doc_id in rows]
+
+
+def _patient_summary(doc_id: str, row: PatientRow) -> PatientSummary:
+    onset = next((age.text for age in row.ages if age.role == "onset"), None)
+    variants = ", ".join(dict.fromkeys(v.hgvs_c or v.hgvs_p or v.text or "" for v in row.variants)) or None
+    return PatientSummary(
+        doc_id=doc_id,
+        patient=row.label,
+        sex=row.sex,
+        onset=onset,
+        variant=variants,
+        phenotypes=sum(1 for p in row.phenotypes if not p.excluded),
+        hsct=row.hsct.performed if row.hsct else None,
+        outcome=row.outcome.status if row.outcome else None,
+    )
+
+
+def batched(items: Sequence[T], size: int) -> list[list[T]]:
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+
+
+# --- the whole run ---------------------------------------------------------------------------
+
+PendingOutcome = Callable[[], BatchOutcome]
+
+
+class Stages(Protocol):
+    """How a run executes its stages. `SequentialStages` calls the functions in this process;
+    `caseminer.flows` runs them as Prefect tasks (network stages retried, batches on Dask).
+    `process`/`reextract` return a callable giving the batch's outcome, so batches may run
+    while the next one is fetched."""
+
+    def search(
+        self, topic: Topic, clients: SourceClients, since: date | None, until: date | None
+    ) -> list[SearchHit]: ...
+
+    def fetch(self, hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome: ...
+
+    def process(
+        self, works: list[ArticleWork], settings: Settings, nlp: Language | None
+    ) -> PendingOutcome: ...
+
+    def reextract(self, doc_ids: list[str], settings: Settings, nlp: Language | None) -> PendingOutcome: ...
+
+
+class SequentialStages:
+    def search(
+        self, topic: Topic, clients: SourceClients, since: date | None, until: date | None
+    ) -> list[SearchHit]:
+        return search_hits(topic, clients, since, until)
+
+    def fetch(self, hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome:
+        return fetch_batch(hits, clients, topic=topic)
+
+    def process(self, works: list[ArticleWork], settings: Settings, nlp: Language | None) -> PendingOutcome:
+        outcome = process_records(works, settings=settings, nlp=nlp)
+        return lambda: outcome
+
+    def reextract(self, doc_ids: list[str], settings: Settings, nlp: Language | None) -> PendingOutcome:
+        outcome = reextract_documents(doc_ids, settings=settings, nlp=nlp)
+        return lambda: outcome
+
+
+def _finish_batches(
+    pending: Sequence[tuple[PendingOutcome, int]], outcome: BatchOutcome, report: ProgressCallback, stage: str
+) -> None:
+    total, done = sum(size for _, size in pending), 0
+    for result, size in pending:
+        outcome.add(result())
+        done += size
+        report(stage, done, total)
+
+
+def ingest_topic(
+    topic: Topic,
+    *,
+    settings: Settings,
+    transport: Transport | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    incremental: bool = False,
+    advance_watermark: bool = True,
+    nlp: Language | None = None,
+    progress: ProgressCallback | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    stages: Stages | None = None,
+) -> RunSummary:
+    """Search, fetch the new and updated articles, parse, extract and store them; one run record.
+
+    With `incremental` and no `since`, the search starts at the topic's watermark; a completed run
+    moves the watermark to `until` (default today) unless `advance_watermark` is False (backfills).
+    Network calls are `search_topic(topic, clients, since, until)`, then `fetch_article(hit, clients)`
+    for each new or updated hit.
+    """
+    stages = stages or SequentialStages()
+    engine = store_engine(settings.database_url)
+    run_id, watermark = begin_run(engine, topic.name, incremental=incremental)
+    since = since or watermark
+    summary = RunSummary(topic=topic.name, run_id=run_id, since=since, until=until)
+    report = progress or _no_progress
+    try:
+        clients = clients_from_settings(settings, topic, transport=transport)
+        with _timed(summary.durations, "search"):
+            report("search", 0, 0)
+            plan = plan_fetches(engine, stages.search(topic, clients, since, until))
+            report("search", plan.found, plan.found)
+        summary.found, summary.new, summary.updated = plan.found, len(plan.new), len(plan.updated)
+        summary.unchanged = len(plan.unchanged)
+        outcome = BatchOutcome()
+        pending: list[tuple[PendingOutcome, int]] = []
+        fetched_count = 0
+        for batch in batched(plan.to_fetch, batch_size):
+            with _timed(summary.durations, "fetch"):
+                fetched = stages.fetch(batch, clients, topic.name)
+            record_failures(engine, fetched.failures)
+            outcome.failures.extend(fetched.failures)
+            pending.append((stages.process(fetched.works, settings, nlp), len(batch)))
+            fetched_count += len(batch)
+            report("fetch", fetched_count, len(plan.to_fetch))
+        _finish_batches(pending, outcome, report, "store")
+        return complete_run(
+            engine,
+            summary,
+            outcome,
+            advance_watermark_to=(until or date.today()) if advance_watermark else None,
+            patients_of=stored_article_ids(engine, plan.unchanged),
+        )
+    except BaseException as error:
+        abandon_run(engine, summary, "interrupted" if isinstance(error, KeyboardInterrupt) else "failed")
+        raise
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+# --- local files ----------------------------------------------------------------------------
+
+
+def archive_local_files(path: str | Path, archive: RawArchive) -> list[ArticleWork]:
+    """Archive every article file under `path` (a directory or .tar.gz) as a raw record."""
+    root = Path(path).resolve()
+    works = []
+    for file in iter_local_files(root):
+        record = archive.put(file.data, url=f"file://{root}/{file.name}", source="local")
+        works.append(ArticleWork("local", file.name, ArticleIds(), [record]))
+    return works
+
+
+def ingest_local(
+    path: str | Path,
+    settings: Settings,
+    *,
+    nlp: Language | None = None,
+    progress: ProgressCallback | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> RunSummary:
+    """Ingest local bulk files (JATS / PubMed / BioC, a directory or a .tar.gz); files already stored
+    unchanged (same content hash) are skipped."""
+    engine = store_engine(settings.database_url)
+    run_name = f"local:{Path(path).name}"
+    run_id, _ = begin_run(engine, run_name)
+    summary = RunSummary(topic=run_name, run_id=run_id)
+    report = progress or _no_progress
+    try:
+        with _timed(summary.durations, "archive"):
+            works = archive_local_files(path, RawArchive(settings.resolved_archive_dir))
+        with session_scope(engine) as session:
+            stored = set(
+                session.scalars(select(DocumentRow.raw_sha256).where(DocumentRow.raw_sha256.isnot(None)))
+            )
+            pending = {f.source_id for f in pending_failures(session, source="local")}
+        todo = [w for w in works if w.records[0].sha256 not in stored or w.source_id in pending]
+        skipped = {w.records[0].sha256 for w in works} - {w.records[0].sha256 for w in todo}
+        summary.found, summary.new, summary.unchanged = len(works), len(todo), len(works) - len(todo)
+        outcome = BatchOutcome()
+        for number, batch in enumerate(batched(todo, batch_size), start=1):
+            outcome.add(process_records(batch, settings=settings, nlp=nlp, engine=engine))
+            report("files", min(number * batch_size, len(todo)), len(todo))
+        with session_scope(engine) as session:
+            unchanged_ids = session.scalars(
+                select(DocumentRow.article_id).where(DocumentRow.raw_sha256.in_(skipped))
+            ).all()
+        return complete_run(engine, summary, outcome, patients_of=unchanged_ids)
+    except BaseException as error:
+        abandon_run(engine, summary, "interrupted" if isinstance(error, KeyboardInterrupt) else "failed")
+        raise
+
+
+# --- re-extraction --------------------------------------------------------------------------
+
+
+def documents_to_reextract(engine: Engine, topic: str | None = None, *, force: bool = False) -> list[str]:
+    """Ids of stored documents whose extraction is missing or from another extractor version."""
+    current = extractor_version()
+    statement = (
+        select(DocumentRow.doc_id)
+        .outerjoin(
+            Extraction,
+            (Extraction.doc_id == DocumentRow.doc_id) & (Extraction.article_id == DocumentRow.article_id),
+        )
+        .order_by(DocumentRow.doc_id)
+    )
+    if not force:
+        statement = statement.where(Extraction.id.is_(None) | (Extraction.extractor_version != current))
+    if topic is not None:
+        members = select(ArticleSource.article_id).where(
+            ArticleSource.source == TOPIC_SOURCE, ArticleSource.source_record_id == topic
+        )
+        statement = statement.where(DocumentRow.article_id.in_(members))
+    with session_scope(engine) as session:
+        return list(session.scalars(statement))
+
+
+def _store_reextraction(session: Session, *, article_id: int, result: ExtractionResult) -> None:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise LookupError(f"article {article_id} of {result.doc_id} is gone")
+    store_extraction(session, article, result)
+    resolve_failure(session, source="document", source_id=result.doc_id)
+
+
+def reextract_documents(
+    doc_ids: Sequence[str], *, settings: Settings, nlp: Language | None = None, engine: Engine | None = None
+) -> BatchOutcome:
+    """Extract stored documents again with the current pipeline (no network, no re-parse)."""
+    from caseminer.pipeline.extract import extract_document
+
+    engine = engine or store_engine(settings.database_url)
+    nlp = nlp or pipeline_nlp(settings)
+    outcome = BatchOutcome()
+    for doc_id in doc_ids:
+        with session_scope(engine) as session:
+            row = session.scalars(select(DocumentRow).where(DocumentRow.doc_id == doc_id)).one_or_none()
+            if row is None:
+                continue
+            document, article_id = load_document(row), row.article_id
+        try:
+            with _timed(outcome.durations, "extract"):
+                result = extract_document(document, nlp)
+            with _timed(outcome.durations, "store"):
+                _write(engine, functools.partial(_store_reextraction, article_id=article_id, result=result))
+        except Exception as error:
+            note = FailureNote("document", doc_id, "extract", _describe(error))
+            outcome.failures.append(note)
+            record_failures(engine, [note])
+            continue
+        outcome.documents += 1
+        outcome.article_ids.append(article_id)
+    outcome.articles = len(set(outcome.article_ids))
+    return outcome
+
+
+def reextract(
+    settings: Settings,
+    topic: str | None = None,
+    nlp: Language | None = None,
+    *,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    stages: Stages | None = None,
+) -> RunSummary:
+    """Re-run extraction over stored documents (all, or a topic's) with the current extractor version.
+
+    Only documents extracted by another version (or never) are redone unless `force`.
+    """
+    engine = store_engine(settings.database_url)
+    run_name = f"reextract:{topic or 'all'}"
+    run_id, _ = begin_run(engine, run_name)
+    summary = RunSummary(topic=run_name, run_id=run_id)
+    report = progress or _no_progress
+    try:
+        doc_ids = documents_to_reextract(engine, topic, force=force)
+        summary.found = summary.updated = len(doc_ids)
+        outcome = BatchOutcome()
+        run_batch = (stages or SequentialStages()).reextract
+        pending = [(run_batch(batch, settings, nlp), len(batch)) for batch in batched(doc_ids, batch_size)]
+        _finish_batches(pending, outcome, report, "extract")
+        return complete_run(engine, summary, outcome)
+    except BaseException as error:
+        abandon_run(engine, summary, "interrupted" if isinstance(error, KeyboardInterrupt) else "failed")
+        raise
