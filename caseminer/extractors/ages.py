@@ -1,0 +1,231 @@
+"""spaCy component `caseminer_ages`: ages of the patient and follow-up durations, in days.
+
+Every "number + time unit" of ``doc.text`` ("11 months", "15-day-old", "2 y 3 mo", "two years and
+3 months") is found by one regular expression and then classified by its neighbours:
+
+* an age when it reads as one: "<N>-<unit>-old", "<N> <unit> of age / of life", "at (the age of)
+  <N> <unit>", "aged <N> <unit>", "by / since / until <N> <unit>"; "age(d) 39" with no unit is years;
+  "at <N> <unit>" is an age unless a reference point follows ("at 3 months after HSCT").
+  Ages without a number: "neonatal period", "neonatally", "at / since / from birth", "first
+  days / weeks of life" are 0 days; "(early) infancy" / "childhood" are ages with unknown days.
+* otherwise a duration ("for 3 weeks", "2 months later", "320 days post-transplant",
+  "at 2 years of follow-up"). Doses ("2 mg/kg/day") have no number before the unit and never match.
+
+Days (shared/gold/SCHEMA.md): week 7, month 30.4, year 365, hour 1/24, rounded half up per
+expression; compound expressions add up ("2 y 3 mo" = 821).
+
+Contract:
+
+* ``doc.spans["ages"]``: ``Span._.age_days`` (int or None) and ``Span._.age_role`` (one of
+  ``AgeRole``: onset, diagnosis, presentation, transplant, death, last_report, unknown), the role
+  of the sentence cue nearest to the age ("onset", "began" -> onset; "diagnosed" -> diagnosis;
+  "presented", "admitted", "referred" -> presentation; "HSCT", "transplant" -> transplant; "died"
+  -> death; "currently", "now", "last follow-up" -> last_report).
+* ``doc.spans["durations"]``: ``Span._.duration_days`` (int) and ``Span._.duration_role``
+  ("follow_up" when the duration measures follow-up: "follow-up", "post-transplant", "after
+  HSCT"; else None).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import get_args
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from caseminer.extractors.context import sentence_of
+from caseminer.schemas.extraction import AgeRole
+
+AGE_ROLES: tuple[str, ...] = get_args(AgeRole)
+for _name in ("age_days", "age_role", "duration_days", "duration_role"):
+    Span.set_extension(_name, default=None, force=True)
+
+DAYS_PER_UNIT = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4, "year": 365.0}
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_UNITS = {
+    "hour": r"hours?|hrs?",
+    "day": r"days?",
+    "week": r"weeks?|wks?",
+    "month": r"months?|mos?",
+    "year": r"years?|yrs?|y",
+}
+_UNIT = "|".join(f"(?:{pattern})" for pattern in _UNITS.values())
+_QUANTITY = re.compile(
+    rf"(?<![\w/.-]){_NUMBER}\s?[- ]?\s?(?:{_UNIT})(?:\s?(?:,|and)?\s?{_NUMBER}\s?[- ]?\s?(?:{_UNIT}|m))*(?![\w/])",
+    re.IGNORECASE,
+)
+_PART = re.compile(rf"(?P<number>{_NUMBER})\s?[- ]?\s?(?P<unit>{_UNIT}|m)\b", re.IGNORECASE)
+_UNIT_OF = [(unit, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for unit, pattern in _UNITS.items()]
+
+_AGE_AFTER = re.compile(r"^(?:[- ]?old\b|\s(?:of )?age\b|\s(?:of|after) (?:life|birth)\b)", re.IGNORECASE)
+_AGE_BEFORE = re.compile(
+    r"\b(?:(?:at|by|since|from|until|till|before|after|to) (?:the )?ages? (?:of )?|aged |age:? |"
+    r"(?:at|by|since|until|till) (?:about |around |approximately |nearly |almost )?)$",
+    re.IGNORECASE,
+)
+_REFERENCE_POINT = re.compile(
+    r"^\s?(?:after|post|later|before|prior|following|from|into|of (?:follow|treatment|therapy|the)|"
+    r"(?:of )?follow[- ]?up|in\b)",
+    re.IGNORECASE,
+)
+_WEAK_AGE_BEFORE = re.compile(
+    r"\b(?:at|by|since|until|till)\s(?:about |around |approximately |nearly |almost )?$", re.IGNORECASE
+)
+_UNITLESS_AGE = re.compile(
+    r"\b(?:at (?:the )?age (?:of )?|aged |age:? )(?P<number>\d{1,3})\b(?!\.\d|\s?[- ]?(?:"
+    + _UNIT
+    + r"|months?|%|mg|kg|cm)\b)",
+    re.IGNORECASE,
+)
+_NEWBORN_AGE = re.compile(
+    r"\b(?:(?:in|during) the (?:neonatal|newborn|perinatal) period|neonatally|(?:at|since|from) birth"
+    r"|(?:in|during|within) the first (?:few )?(?:days?|weeks?|hours?) (?:of|after) (?:life|birth)"
+    r"|neonatal[- ]onset|(?<=onset was )neonatal)\b",
+    re.IGNORECASE,
+)
+_VAGUE_AGE = re.compile(
+    r"\b(?:(?:in|since|during|from) (?:early |late )?(?:infancy|childhood|adolescence))\b", re.IGNORECASE
+)
+_FOLLOW_UP = re.compile(
+    r"follow[- ]?up|followed[- ]up|post[- ]?(?:transplant\w*|HSCT|BMT|HCT|SCT|engraftment)|"
+    r"(?:after|following) (?:the )?(?:\w+ )?(?:transplant\w*|HSCT|BMT|HCT|SCT|stem cell|bone marrow|cord blood)",
+    re.IGNORECASE,
+)
+_ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    (role, re.compile(pattern, re.IGNORECASE))
+    for role, pattern in [
+        ("death", r"\b(?:died|death|passed away|succumbed|deceased|demise)\b"),
+        ("transplant", r"\b(?:transplant\w*|HSCT|BMT|HCT|engraft\w*)\b"),
+        ("diagnosis", r"\b(?:diagnos\w+|confirmed)\b"),
+        (
+            "onset",
+            r"\b(?:onset|began|begun|beginning|started|starting|first (?:symptoms?|signs?|manifestations?|episode)|"
+            r"developed|appeared|manifest\w*|noticed)\b",
+        ),
+        (
+            "presentation",
+            r"\b(?:present(?:ed|ing|ation)|admitted|admission|referred|brought|hospitali[sz]ed|came to|seen|evaluated)\b",
+        ),
+        (
+            "last_report",
+            r"\b(?:currently|now|last (?:follow[- ]?up|visit|evaluation|examination)|at present|presently|today|"
+            r"to date|most recent|is alive|remains)\b",
+        ),
+    ]
+]
+
+
+def days_of(expression: str) -> int | None:
+    """'2 y 3 mo' -> 821, '15-day-old' -> 15, 'eleven months' -> 334; None when nothing reads as time."""
+    total = 0.0
+    found = False
+    previous_unit = ""
+    for part in _PART.finditer(expression):
+        unit = _unit_name(part.group("unit"), previous_unit)
+        if unit is None:
+            continue
+        number = part.group("number").lower()
+        value = _NUMBER_WORDS[number] if number in _NUMBER_WORDS else float(number)
+        total += value * DAYS_PER_UNIT[unit]
+        found, previous_unit = True, unit
+    return int(total + 0.5) if found else None
+
+
+def _unit_name(written: str, previous_unit: str) -> str | None:
+    if written.lower() == "m":  # "2 y 3 m": months only right after years
+        return "month" if previous_unit == "year" else None
+    return next((unit for unit, pattern in _UNIT_OF if pattern.match(written)), None)
+
+
+class AgeRecognizer:
+    """Finds ages and durations; see the module docstring for the contract."""
+
+    def __init__(self, role_window_chars: int) -> None:
+        self.role_window_chars = role_window_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        ages: list[Span] = []
+        durations: list[Span] = []
+        for start, end, days, is_age in self._expressions(doc.text):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            if is_age:
+                span._.age_days = days
+                span._.age_role = self._role(span)
+                ages.append(span)
+            else:
+                span._.duration_days = days
+                span._.duration_role = "follow_up" if self._is_follow_up(span) else None
+                durations.append(span)
+        doc.spans["ages"] = sorted(ages, key=lambda s: s.start_char)
+        doc.spans["durations"] = sorted(durations, key=lambda s: s.start_char)
+        return doc
+
+    def _expressions(self, text: str) -> Iterator[tuple[int, int, int | None, bool]]:
+        """(start, end, days, is_age) of every time expression, in text order."""
+        taken: list[tuple[int, int]] = []
+        for pattern, days in ((_NEWBORN_AGE, 0), (_VAGUE_AGE, None)):
+            for match in pattern.finditer(text):
+                taken.append((match.start(), match.end()))
+                yield match.start(), match.end(), days, True
+        for match in _UNITLESS_AGE.finditer(text):
+            start = match.start("number")
+            taken.append((start, match.end()))
+            yield start, match.end(), int(match.group("number")) * 365, True
+        for match in _QUANTITY.finditer(text):
+            start, end = match.start(), match.end()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            days = days_of(match.group())
+            if days is None:
+                continue
+            before, after = text[max(0, start - 30) : start], text[end : end + 40]
+            old = re.match(r"^[- ]?old\b", after, re.IGNORECASE)
+            if old:
+                end += old.end()
+            yield start, end, days, self._reads_as_age(before, after)
+
+    @staticmethod
+    def _reads_as_age(before: str, after: str) -> bool:
+        if _AGE_AFTER.match(after):
+            return True
+        if not _AGE_BEFORE.search(before):
+            return False
+        return not (_WEAK_AGE_BEFORE.search(before) and _REFERENCE_POINT.match(after))
+
+    def _role(self, span: Span) -> str:
+        sentence = sentence_of(span)
+        text, offset = sentence.text, sentence.start_char
+        best: tuple[int, int, str] | None = None
+        for priority, (role, pattern) in enumerate(_ROLE_CUES):
+            for match in pattern.finditer(text):
+                start, end = match.start() + offset, match.end() + offset
+                distance = max(start - span.end_char, span.start_char - end, 0)
+                if distance <= self.role_window_chars and (best is None or (distance, priority) < best[:2]):
+                    best = (distance, priority, role)
+        return best[2] if best else "unknown"
+
+    @staticmethod
+    def _is_follow_up(span: Span) -> bool:
+        sentence = sentence_of(span)
+        text = span.doc.text
+        window_start = max(sentence.start_char, span.start_char - 40)
+        return bool(_FOLLOW_UP.search(text, window_start, min(sentence.end_char, span.end_char + 40)))
+
+
+@Language.factory("caseminer_ages", default_config={"role_window_chars": 120})
+def make_ages(nlp: Language, name: str, role_window_chars: int) -> AgeRecognizer:
+    return AgeRecognizer(role_window_chars)
+
+
+__all__ = ["AGE_ROLES", "DAYS_PER_UNIT", "AgeRecognizer", "days_of", "make_ages"]
