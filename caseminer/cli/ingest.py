@@ -1,5 +1,335 @@
-"""CLI commands: ingest."""
+"""CLI commands: `caseminer ingest`, `nightly`, `backfill`, `reextract`, `serve`.
+
+`ingest` runs the plain pipeline functions by default (Prefect's ephemeral API server costs
+~10-20 s to start); `--prefect`, `--workers` and `--dask-address` run the same work as Prefect
+flows, as do `nightly` and `serve`.
+"""
 
 from __future__ import annotations
 
-from caseminer.cli.app import app  # noqa: F401
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from caseminer.cli.app import app
+from caseminer.config import Settings, get_settings
+from caseminer.pipeline.ingest import ProgressCallback, RunSummary
+
+console = Console()
+
+DateOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="a date, YYYY-MM-DD")]
+PrefectOption = Annotated[bool, typer.Option("--prefect", help="run as a Prefect flow (local ephemeral API)")]
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", min=1, help="process batches on a local Dask cluster of N workers")
+]
+DaskOption = Annotated[
+    str | None, typer.Option("--dask-address", help="process batches on this Dask scheduler")
+]
+ReplayOption = Annotated[
+    Path | None, typer.Option("--replay", help="answer requests from this cassette directory (no network)")
+]
+TopicOption = Annotated[str | None, typer.Option("--topic", help="a shipped topic name or a topic TOML file")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="SQLAlchemy URL (same as CASEMINER_DATABASE_URL; default sqlite)")
+]
+PATIENT_ROWS_SHOWN = 60
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _settings(db: str | None) -> Settings:
+    if db:
+        # Flows read their settings in their own process: the environment carries the choice there.
+        os.environ["CASEMINER_DATABASE_URL"] = db
+    return get_settings()
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+@contextmanager
+def _progress() -> Iterator[ProgressCallback]:
+    """A rich progress display fed by the pipeline's (stage, done, total) callback."""
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done, total=total or None)
+
+        yield report
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """Errors a user can fix become one line and exit code 2; bugs keep their traceback."""
+    from caseminer.parsing import ParseError
+    from caseminer.sources import SourceError, TopicError
+
+    try:
+        yield
+    except (SourceError, TopicError, ParseError, FileNotFoundError) as error:
+        raise _fail(str(error)) from None
+
+
+def _print_summary(summary: RunSummary) -> None:
+    counts = Table("run", "status", "found", "new", "updated", "unchanged", "failed", "documents", "seconds")
+    seconds = sum(summary.durations.values())
+    counts.add_row(
+        f"{summary.topic} #{summary.run_id}",
+        summary.status,
+        *(str(n) for n in (summary.found, summary.new, summary.updated, summary.unchanged, summary.failed)),
+        str(summary.documents),
+        f"{seconds:.1f}",
+    )
+    console.print(counts)
+    if summary.failures:
+        failures = Table("source", "id", "stage", "error", title="recorded failures (retried next run)")
+        for note in summary.failures[:20]:
+            failures.add_row(note.source, note.source_id, note.stage, note.error[:120])
+        console.print(failures)
+    if summary.patients:
+        patients = Table(
+            "doc", "patient", "sex", "onset", "variant", "#phenotypes", "HSCT", "outcome", title="patients"
+        )
+        for row in summary.patients[:PATIENT_ROWS_SHOWN]:
+            hsct = "" if row.hsct is None else ("yes" if row.hsct else "no")
+            patients.add_row(
+                row.doc_id,
+                row.patient,
+                row.sex or "",
+                row.onset or "",
+                row.variant or "",
+                str(row.phenotypes),
+                hsct,
+                row.outcome or "",
+            )
+        console.print(patients)
+        if len(summary.patients) > PATIENT_ROWS_SHOWN:
+            console.print(f"... {len(summary.patients) - PATIENT_ROWS_SHOWN} more (see `caseminer sql`)")
+
+
+def _print_summaries(summaries: Sequence[RunSummary]) -> None:
+    for summary in summaries:
+        _print_summary(summary)
+
+
+def _topic_for_replay(replay: Path, topic: str | None) -> str:
+    """A cassette may carry its topic beside it (as the demo's does): DIR/topic.toml or DIR/../topic.toml."""
+    if topic:
+        return topic
+    for candidate in (replay / "topic.toml", replay.parent / "topic.toml"):
+        if candidate.is_file():
+            return str(candidate)
+    raise _fail(f"--replay {replay} needs --topic (no topic.toml beside the cassette)")
+
+
+def _use_flows(prefect: bool, workers: int | None, dask_address: str | None) -> bool:
+    return prefect or bool(workers) or bool(dask_address)
+
+
+def _with_runner(flow: Any, workers: int | None, dask_address: str | None) -> Any:
+    from caseminer.flows import task_runner
+
+    return flow.with_options(task_runner=task_runner(workers, dask_address))
+
+
+def _run(
+    plain: Callable[[ProgressCallback], Any], flow: Callable[[ProgressCallback], Any], use_flows: bool
+) -> Any:
+    with _clear_errors(), _progress() as report:
+        return flow(report) if use_flows else plain(report)
+
+
+@app.command()
+def ingest(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="the shipped demo corpus, replayed (no network)")
+    ] = False,
+    replay: ReplayOption = None,
+    topic: TopicOption = None,
+    local: Annotated[
+        Path | None, typer.Option("--local", help="a directory or .tar.gz of JATS / PubMed / BioC files")
+    ] = None,
+    since: DateOption = None,
+    prefect: PrefectOption = False,
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
+    db: DbOption = None,
+) -> None:
+    """Search, fetch, parse, extract and store a topic's case reports; print a per-patient summary."""
+    from caseminer.pipeline.ingest import ingest_local, ingest_topic
+    from caseminer.sources import ReplayTransport, load_topic
+
+    if sum((demo, replay is not None, local is not None)) > 1:
+        raise _fail("choose one of --demo, --replay DIR and --local PATH")
+    settings = _settings(db)
+    if local is not None:
+        summary = _run(lambda report: ingest_local(local, settings, progress=report))
+        _print_summary(summary)
+        return
+    if demo:
+        from caseminer.demo import demo_cassette_dir, demo_topic
+
+        replay, chosen_topic = demo_cassette_dir(), demo_topic()
+    elif replay is not None:
+        with _clear_errors():
+            chosen_topic = load_topic(_topic_for_replay(replay, topic))
+    elif topic:
+        with _clear_errors():
+            chosen_topic = load_topic(topic)
+    else:
+        raise _fail("say what to ingest: --demo, --topic NAME|PATH, --replay DIR or --local PATH")
+
+    def plain(report: ProgressCallback) -> RunSummary:
+        transport = ReplayTransport(replay) if replay else None
+        return ingest_topic(
+            chosen_topic, settings=settings, transport=transport, since=_day(since), progress=report
+        )
+
+    def flow(report: ProgressCallback) -> RunSummary:
+        from caseminer.flows import ingest_flow
+
+        run = _with_runner(ingest_flow, workers, dask_address)
+        return run(
+            chosen_topic, since=_day(since), replay_dir=str(replay) if replay else None, progress=report
+        )
+
+    _print_summary(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+
+
+@app.command()
+def nightly(
+    topic: Annotated[str, typer.Option("--topic", help="a shipped topic name or a topic TOML file")],
+    replay: ReplayOption = None,
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
+    db: DbOption = None,
+) -> None:
+    """The incremental run (Prefect flow): from the topic's watermark, advanced only on success."""
+    _settings(db)
+
+    def flow(report: ProgressCallback) -> RunSummary:
+        from caseminer.flows import nightly_flow
+
+        run = _with_runner(nightly_flow, workers, dask_address)
+        return run(topic, replay_dir=str(replay) if replay else None, progress=report)
+
+    _print_summary(_run(flow, flow, True))
+
+
+@app.command()
+def backfill(
+    topic: Annotated[str, typer.Option("--topic", help="a shipped topic name or a topic TOML file")],
+    start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="first day, YYYY-MM-DD")],
+    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="last day, YYYY-MM-DD")],
+    window_days: Annotated[int, typer.Option(min=1, help="days per search window")] = 365,
+    replay: ReplayOption = None,
+    prefect: PrefectOption = False,
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
+    db: DbOption = None,
+) -> None:
+    """Ingest a topic's literature from START to END in date windows (one run record per window)."""
+    from caseminer.pipeline.ingest import backfill as backfill_topic
+    from caseminer.sources import ReplayTransport, load_topic
+
+    settings = _settings(db)
+
+    def plain(report: ProgressCallback) -> list[RunSummary]:
+        transport = ReplayTransport(replay) if replay else None
+        return backfill_topic(
+            load_topic(topic),
+            start.date(),
+            end.date(),
+            window_days,
+            settings=settings,
+            transport=transport,
+            progress=report,
+        )
+
+    def flow(report: ProgressCallback) -> list[RunSummary]:
+        from caseminer.flows import backfill_flow
+
+        run = _with_runner(backfill_flow, workers, dask_address)
+        return run(
+            topic, start.date(), end.date(), window_days, str(replay) if replay else None, progress=report
+        )
+
+    _print_summaries(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+
+
+@app.command()
+def reextract(
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="only this topic's articles (default: all)")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="also documents already at the current version")
+    ] = False,
+    prefect: PrefectOption = False,
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
+    db: DbOption = None,
+) -> None:
+    """Run extraction again over stored documents with the current extractor version (no network)."""
+    from caseminer.pipeline.ingest import reextract as reextract_stored
+
+    settings = _settings(db)
+
+    def plain(report: ProgressCallback) -> RunSummary:
+        return reextract_stored(settings, topic, force=force, progress=report)
+
+    def flow(report: ProgressCallback) -> RunSummary:
+        from caseminer.flows import reextract_flow
+
+        return _with_runner(reextract_flow, workers, dask_address)(topic, force, progress=report)
+
+    _print_summary(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+
+
+@app.command()
+def serve(
+    topic: Annotated[str, typer.Option("--topic", help="a shipped topic name or a topic TOML file")],
+    cron: Annotated[
+        str, typer.Option("--cron", help='when to run, e.g. "0 2 * * *" (02:00 daily)')
+    ] = "0 2 * * *",
+    replay: ReplayOption = None,
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the nightly flow on a cron schedule (no Prefect server needed); Ctrl-C or SIGTERM stops it."""
+    from caseminer.flows import serve as serve_nightly
+    from caseminer.flows.serve import deployment_name
+
+    _settings(db)
+    with _clear_errors():
+        from caseminer.sources import load_topic
+
+        load_topic(topic)  # a bad topic fails now, not at 2 a.m.
+    console.print(f"serving {deployment_name(topic)} on '{cron}'; Ctrl-C to stop")
+    serve_nightly(
+        topic, cron, workers=workers, dask_address=dask_address, replay_dir=str(replay) if replay else None
+    )
+    console.print("stopped")

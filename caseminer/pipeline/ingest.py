@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -63,6 +63,7 @@ from caseminer.parsing import ParseError, parse_bytes
 from caseminer.schemas import ArticleIds, Document, ExtractionResult, RawRecord, SearchHit
 from caseminer.sources import RawArchive, SourceError, clients_from_settings, fetch_article, search_topic
 from caseminer.sources.clients import SourceClients
+from caseminer.sources.dates import DateWindow
 from caseminer.sources.http import Transport
 from caseminer.sources.local import iter_local_files
 from caseminer.sources.pubtator import PubTatorAnnotations, annotations_from_biocjson
@@ -769,6 +770,39 @@ def ingest_topic(
     except BaseException as error:
         abandon_run(engine, summary, "interrupted" if isinstance(error, KeyboardInterrupt) else "failed")
         raise
+
+
+def backfill_windows(start: date, end: date, window_days: int) -> list[DateWindow]:
+    """Consecutive windows of `window_days` days covering `start`..`end` (the last may be shorter)."""
+    if window_days < 1:
+        raise ValueError("window_days must be at least 1")
+    windows, first = [], start
+    while first <= end:
+        last = min(first + timedelta(days=window_days - 1), end)
+        windows.append(DateWindow(first, last))
+        first = last + timedelta(days=1)
+    return windows
+
+
+def backfill(
+    topic: Topic,
+    start: date,
+    end: date,
+    window_days: int = 365,
+    *,
+    settings: Settings,
+    **options: Any,
+) -> list[RunSummary]:
+    """One run per date window from `start` to `end`; backfills never move the nightly watermark.
+
+    `options` are those of `ingest_topic` (transport, nlp, progress, batch_size, stages).
+    """
+    return [
+        ingest_topic(
+            topic, settings=settings, since=window.start, until=window.end, advance_watermark=False, **options
+        )
+        for window in backfill_windows(start, end, window_days)
+    ]
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
