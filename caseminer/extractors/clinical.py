@@ -1,0 +1,176 @@
+"""spaCy component `caseminer_clinical`: haematopoietic stem cell transplantation and outcome cues.
+
+Regular expressions over ``doc.text``, read in the sentence of each mention. Drugs and other
+procedures are CHEMICAL / PROCEDURE entities of the terminology NER; whether the patient received
+them is the context component's and the patient builder's business.
+
+Contract:
+
+* ``doc.spans["hsct"]``: mentions of HSCT / BMT / HCT / allogeneic SCT, haematopoietic stem cell,
+  bone marrow or cord blood transplantation, with
+  - ``Span._.hsct_performed``: True when the sentence says the patient received it ("underwent",
+    "received", "was transplanted", "after HSCT", "post-HSCT"), False when it says it was not done
+    ("was not transplanted", "awaiting", "candidate for", "no donor", "declined"), None otherwise
+    (general statements, "referred for HSCT").
+  - ``Span._.donor_type``: "haploidentical", "matched unrelated", "mismatched unrelated",
+    "matched sibling" or "cord blood" from the sentence, else None.
+  - ``Span._.conditioning``: conditioning agents (names as spelled in the ``conditioning_agents``
+    config, e.g. "busulfan", "ATG"; text order, each once) named in the mention's sentence or in a neighbouring sentence that
+    speaks of conditioning.
+* ``doc.spans["outcome"]``: outcome cues with ``Span._.outcome_status`` "deceased" ("died",
+  "passed away", "succumbed", "was deceased") or "alive" ("is alive", "doing well", "remains in
+  remission", "was discharged", "fully recovered", "symptom-free"). Relatives' deaths ("his brother
+  died") are told apart by the context component's ``_.family``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from caseminer.extractors.context import sentence_of
+
+for _name in ("hsct_performed", "donor_type", "conditioning", "outcome_status"):
+    Span.set_extension(_name, default=None, force=True)
+
+DEFAULT_CONDITIONING_AGENTS = [
+    "busulfan",
+    "treosulfan",
+    "fludarabine",
+    "cyclophosphamide",
+    "thiotepa",
+    "melphalan",
+    "alemtuzumab",
+    "anti-thymocyte globulin",
+    "antithymocyte globulin",
+    "ATG",
+    "etoposide",
+    "carmustine",
+    "cytarabine",
+    "total body irradiation",
+    "TBI",
+    "rituximab",
+]
+
+_HSCT = re.compile(
+    r"\b(?:allo-?)?(?:HSCT|BMT|HCT|HSCTs)\b"
+    r"|\ballogeneic (?:SCT|HCT)\b"
+    r"|\b(?:(?:allogeneic |autologous )?(?:ha?ematopoietic|ha?emopoietic) (?:stem )?cells?|bone marrow|"
+    r"(?:umbilical )?cord blood|stem cells?|marrow) transplant(?:ation|ed)?\b",
+    re.IGNORECASE,
+)
+_NOT_PERFORMED = re.compile(
+    r"\b(?:not|never) (?:been )?(?:transplanted|undergo|underwent|received|performed|possible|feasible)\b"
+    r"|\bawait\w*|\bwaiting\b|\bcandidate\b|\bno (?:suitable |matched |compatible )?donor\b"
+    r"|\b(?:declined|refused)\b|\bsearch(?:ing)? for a (?:suitable )?donor\b|\bplanned\b|\bscheduled\b"
+    r"|\bwill (?:undergo|receive)\b|\bbeing considered\b|\bwas offered\b",
+    re.IGNORECASE,
+)
+_PERFORMED = re.compile(
+    r"\b(?:underwent|undergone|received|was transplanted|were transplanted|was performed|were performed|"
+    r"successful(?:ly)?|engraft\w*|chimerism|(?:after|following|post)[- ](?:the )?(?:\w+ )?(?:HSCT|BMT|HCT|"
+    r"transplant\w*)|post-?(?:HSCT|BMT|HCT|transplant\w*)|day \+?\d+)\b",
+    re.IGNORECASE,
+)
+_DONORS: list[tuple[str, re.Pattern[str]]] = [
+    (donor, re.compile(pattern, re.IGNORECASE))
+    for donor, pattern in [
+        ("mismatched unrelated", r"\b(?:mismatched unrelated|MMUD)\b"),
+        ("matched unrelated", r"\b(?:(?:HLA[- ])?matched unrelated|MUD|unrelated donor)\b"),
+        ("haploidentical", r"\bhaplo-?identical|\bhaplo\b"),
+        (
+            "matched sibling",
+            r"\b(?:(?:HLA[- ])?(?:matched|identical) (?:sibling|sib|related|brother|sister)|MSD|MRD|sibling donor)\b",
+        ),
+        ("cord blood", r"\b(?:cord blood|UCB|UCBT|CBT)\b"),
+    ]
+]
+_CONDITIONING_CUE = re.compile(
+    r"\bconditioning\b|\bmyeloablative\b|\breduced[- ]intensity\b|\b(?:RIC|MAC)\b", re.IGNORECASE
+)
+_OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "deceased",
+        re.compile(
+            r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred|fatal outcome)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "alive",
+        re.compile(
+            r"\b(?:(?:is|was|remains|remained) (?:still )?alive|alive and well|(?:is|was) doing well|"
+            r"(?:remains|remained|is|was) (?:clinically )?(?:well|stable|asymptomatic|symptom[- ]free|in (?:complete )?remission|"
+            r"free of (?:symptoms|disease))|(?:was|were) discharged|fully recovered|is thriving|"
+            r"continues? (?:to do well|on))\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+
+class ClinicalRecognizer:
+    """Finds HSCT and outcome mentions; see the module docstring for the contract."""
+
+    def __init__(self, conditioning_agents: list[str]) -> None:
+        self.agents = re.compile(
+            r"\b(?:" + "|".join(re.escape(a) for a in sorted(conditioning_agents, key=len, reverse=True)) + r")\b",
+            re.IGNORECASE,
+        )
+        self.agent_names = {a.lower(): a for a in conditioning_agents}
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans["hsct"] = list(self._hsct(doc))
+        doc.spans["outcome"] = sorted(self._outcomes(doc), key=lambda s: s.start_char)
+        return doc
+
+    def _hsct(self, doc: Doc) -> Iterator[Span]:
+        for match in _HSCT.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is None:
+                continue
+            sentence = sentence_of(span).text
+            if _NOT_PERFORMED.search(sentence):
+                span._.hsct_performed = False
+            elif _PERFORMED.search(sentence):
+                span._.hsct_performed = True
+            span._.donor_type = next((donor for donor, pattern in _DONORS if pattern.search(sentence)), None)
+            span._.conditioning = self._conditioning(span)
+            yield span
+
+    def _conditioning(self, span: Span) -> list[str]:
+        sentence = sentence_of(span)
+        texts = [sentence.text]
+        doc = span.doc
+        for neighbour in (sentence.start - 1, sentence.end):
+            if 0 <= neighbour < len(doc) and doc.has_annotation("SENT_START"):
+                neighbour_text = doc[neighbour].sent.text
+                if _CONDITIONING_CUE.search(neighbour_text):
+                    texts.append(neighbour_text)
+        agents: list[str] = []
+        for text in texts:
+            for match in self.agents.finditer(text):
+                name = self.agent_names[match.group().lower()]
+                if name not in agents:
+                    agents.append(name)
+        return agents
+
+    @staticmethod
+    def _outcomes(doc: Doc) -> Iterator[Span]:
+        for status, pattern in _OUTCOMES:
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None:
+                    span._.outcome_status = status
+                    yield span
+
+
+@Language.factory("caseminer_clinical", default_config={"conditioning_agents": DEFAULT_CONDITIONING_AGENTS})
+def make_clinical(nlp: Language, name: str, conditioning_agents: list[str]) -> ClinicalRecognizer:
+    return ClinicalRecognizer(conditioning_agents)
+
+
+__all__ = ["DEFAULT_CONDITIONING_AGENTS", "ClinicalRecognizer", "make_clinical"]
