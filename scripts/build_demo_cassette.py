@@ -38,7 +38,9 @@ def build_cassette(out: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=demo_cassette_dir(), help="cassette directory to (re)write")
+    parser.add_argument(
+        "--out", type=Path, default=demo_cassette_dir(), help="cassette directory to (re)write"
+    )
     args = parser.parse_args(argv)
     articles = build_cassette(args.out)
     size = sum(path.stat().st_size for path in args.out.rglob("*") if path.is_file())

@@ -330,7 +330,7 @@ def _report(index: int, rng: random.Random) -> SyntheticReport:
                     "FOXP3 encodes the master transcription factor of regulatory T cells; its loss causes "
                     "IPEX syndrome, a rare X-linked disorder of immune dysregulation.",
                 ),
-                rng.choice(("intro", None)),
+                "intro",
             ),
             case,
             SyntheticSection(
