@@ -9,8 +9,14 @@ Public API (other areas call these):
   the requests of `search_topic(topic, clients)` followed by `fetch_article(hit, clients)` for each hit
   (made by `scripts/build_demo_cassette.py`).
 - `handwritten_reports() -> list[SyntheticReport]` — the six hand-written reports of the cassette.
-- `generate_reports(n, seed=0) -> list[SyntheticReport]` — `n` distinct generated full-text reports
-  (deterministic), for benchmarks (PMIDs from `GENERATED_PMID_BASE`, indexed every 3 days from 2015-01-05).
+- `generate_reports(n, seed=0, *, start=0, indexed_from=FIRST_INDEX_DATE, days_apart=3)` — `n` distinct
+  generated full-text reports (deterministic), for benchmarks. PMIDs `GENERATED_PMID_BASE + start + i`;
+  report i is indexed `days_apart * i` days after `indexed_from` (2015-01-05). For a nightly increment,
+  generate a second batch with `start=<size of the first>` and `indexed_from=<the watermark date>`, then
+  `service.add_reports(batch)`. The demo topic's window ends 2025-12-31: increments dated later need a
+  topic without `end_date` (e.g. `demo_topic().model_copy(update={"end_date": None})`).
+- `record_cassette(service, topic, out) -> int` — record the ingest requests of `topic` answered by
+  `service` into a cassette directory (e.g. a ≥500-document benchmark corpus); deterministic.
 - `SyntheticService(reports, is_live=False)` — a `Transport` (`send(HttpRequest) -> TransportResponse`)
   answering Europe PMC search / fullTextXML, E-utilities esearch / efetch and PubTator3 export from the
   reports. `service.inject(pattern, *faults)` makes the next requests whose `<url>?<sorted query>`
@@ -26,7 +32,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from caseminer.demo.corpus import GENERATED_PMID_BASE, generate_reports
+from caseminer.demo.cassette import record_cassette
+from caseminer.demo.corpus import FIRST_INDEX_DATE, GENERATED_PMID_BASE, generate_reports
 from caseminer.demo.handwritten import handwritten_reports
 from caseminer.demo.model import SyntheticAge, SyntheticPatient, SyntheticReport, SyntheticVariant
 from caseminer.demo.service import Fault, SyntheticService
@@ -45,6 +52,7 @@ def demo_cassette_dir() -> Path:
 
 __all__ = [
     "DEMO_DIR",
+    "FIRST_INDEX_DATE",
     "GENERATED_PMID_BASE",
     "Fault",
     "SyntheticAge",
@@ -56,4 +64,5 @@ __all__ = [
     "demo_topic",
     "generate_reports",
     "handwritten_reports",
+    "record_cassette",
 ]

@@ -27,11 +27,11 @@ from caseminer.demo.model import (
     SyntheticVariant,
 )
 
-__all__ = ["GENERATED_PMID_BASE", "generate_reports", "handwritten_reports"]
+__all__ = ["FIRST_INDEX_DATE", "GENERATED_PMID_BASE", "generate_reports", "handwritten_reports"]
 
 # Generated articles get PMIDs and PMCIDs from here on: a range no real record uses.
 GENERATED_PMID_BASE = 99_200_000
-_FIRST_INDEX_DATE = date(2015, 1, 5)
+FIRST_INDEX_DATE = date(2015, 1, 5)
 _FOXP3_CODONS = 431
 
 _BASES = "ACGT"
@@ -75,10 +75,25 @@ class _Pronouns:
 _PRONOUNS = {"male": _Pronouns("he", "his", "boy"), "female": _Pronouns("she", "her", "girl")}
 
 
-def generate_reports(n: int, seed: int = 0) -> list[SyntheticReport]:
-    """`n` distinct full-text reports (open access in Europe PMC), deterministic in (n, seed)."""
+def generate_reports(
+    n: int,
+    seed: int = 0,
+    *,
+    start: int = 0,
+    indexed_from: date = FIRST_INDEX_DATE,
+    days_apart: int = 3,
+) -> list[SyntheticReport]:
+    """`n` distinct full-text reports (open access in Europe PMC), deterministic in their arguments.
+
+    Report `i` gets PMID `GENERATED_PMID_BASE + start + i` and is indexed `days_apart * i` days after
+    `indexed_from`: a later batch with another `start` and a recent `indexed_from` is what a
+    nightly increment finds.
+    """
     rng = random.Random(seed)
-    return [_report(index, rng) for index in range(n)]
+    return [
+        _report(start + offset, indexed_from + timedelta(days=days_apart * offset), rng)
+        for offset in range(n)
+    ]
 
 
 # --- facts ----------------------------------------------------------------------------------------
@@ -280,7 +295,7 @@ def _table(patients: tuple[SyntheticPatient, ...]) -> SyntheticTable:
     return SyntheticTable("Table 1", "Clinical and genetic features of the patients", header, rows)
 
 
-def _report(index: int, rng: random.Random) -> SyntheticReport:
+def _report(index: int, indexed: date, rng: random.Random) -> SyntheticReport:
     series = rng.random() < 0.2
     variant = _variant(rng)
     sexes = ["male", "male"] if series else [rng.choices(("male", "female"), weights=(9, 1))[0]]
@@ -310,7 +325,6 @@ def _report(index: int, rng: random.Random) -> SyntheticReport:
     else:
         case_title = rng.choice(("Case presentation", "Case report", "Case description"))
         case = SyntheticSection(case_title, "case", _case_paragraphs(facts[0], phrases[0], rng))
-    indexed = _FIRST_INDEX_DATE + timedelta(days=3 * index)
     authors = tuple((rng.choice(_SURNAMES), rng.choice(_GIVEN)) for _ in range(rng.randint(1, 4)))
     return SyntheticReport(
         pmid=pmid,

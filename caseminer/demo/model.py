@@ -147,18 +147,28 @@ class SyntheticReport:
         return tuple(dict.fromkeys(variant for patient in self.patients for variant in patient.variants))
 
 
+def _pattern(forms: list[str]) -> re.Pattern[str]:
+    """Any of `forms` as a whole token, the longest form first where several start at one place."""
+    alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w>])", re.IGNORECASE)
+
+
+_CONCEPT_FORMS = {form.lower(): concept for concept in ALL_CONCEPTS for form in concept.forms}
+_CONCEPT_PATTERN = _pattern(list(_CONCEPT_FORMS))
+
+
 def _find(text: str, offset: int, variants: tuple[SyntheticVariant, ...]) -> list[Mention]:
     """Every occurrence of a known concept form or variant form, longest match first, no overlaps."""
-    candidates: list[tuple[str, Concept | None, SyntheticVariant | None]] = [
-        (form, concept, None) for concept in ALL_CONCEPTS for form in concept.forms
-    ] + [(form, None, variant) for variant in variants for form in variant.forms]
-    taken: list[tuple[int, int]] = []
-    found: list[Mention] = []
-    for form, concept, variant in sorted(candidates, key=lambda item: -len(item[0])):
-        for match in re.finditer(rf"(?<![\w.]){re.escape(form)}(?![\w>])", text, flags=re.IGNORECASE):
-            start, end = match.span()
-            if any(start < taken_end and taken_start < end for taken_start, taken_end in taken):
-                continue
-            taken.append((start, end))
-            found.append(Mention(offset + start, offset + end, match.group(), concept, variant))
+    found = [
+        Mention(
+            offset + match.start(), offset + match.end(), match.group(), _CONCEPT_FORMS[match.group().lower()]
+        )
+        for match in _CONCEPT_PATTERN.finditer(text)
+    ]
+    variant_forms = {form.lower(): variant for variant in variants for form in variant.forms}
+    if variant_forms:
+        for match in _pattern(list(variant_forms)).finditer(text):
+            start, end = offset + match.start(), offset + match.end()
+            if not any(start < mention.end and mention.start < end for mention in found):
+                found.append(Mention(start, end, match.group(), None, variant_forms[match.group().lower()]))
     return sorted(found, key=lambda mention: mention.start)
