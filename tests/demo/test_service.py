@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from caseminer.demo import Fault, SyntheticService, demo_topic, generate_reports, handwritten_reports
+from caseminer.demo import (
+    Fault,
+    SyntheticService,
+    demo_topic,
+    generate_reports,
+    handwritten_reports,
+    record_cassette,
+)
 from caseminer.parsing import ParseError, parse_bytes
 from caseminer.sources.clients import make_clients
 from caseminer.sources.errors import ServiceErrorResponse, SourceError
@@ -15,6 +22,7 @@ from caseminer.sources.europepmc import EuropePmcClient
 from caseminer.sources.eutils import EutilsClient
 from caseminer.sources.fetch import fetch_article
 from caseminer.sources.http import BucketRegistry, HttpClient, HttpRequest
+from caseminer.sources.replay import ReplayTransport
 from caseminer.sources.search import search_topic, topic_window
 
 REPORTS = generate_reports(40, seed=11)
@@ -171,3 +179,24 @@ def test_faults_match_only_their_pattern():
     assert service.send(HttpRequest("GET", f"{EUROPEPMC}/{other.pmcid}/fullTextXML")).body
     assert service.send(HttpRequest("GET", _FULL_TEXT_URL)).body == b""
     assert service.send(HttpRequest("GET", _FULL_TEXT_URL)).body
+
+
+def test_a_dated_second_batch_is_exactly_the_next_increment(archive):
+    first = generate_reports(30, seed=1)
+    second = generate_reports(5, seed=2, start=30, indexed_from=date(2026, 1, 10), days_apart=1)
+    assert not {report.pmid for report in first} & {report.pmid for report in second}
+    service = SyntheticService(first)
+    service.add_reports(second)
+    topic = demo_topic().model_copy(update={"end_date": date(2026, 2, 1)})
+    clients = make_clients(archive=archive, transport=service)
+    hits = list(search_topic(topic, clients, since=date(2026, 1, 10)))
+    assert sorted(hit.ids.pmid for hit in hits) == sorted(report.pmid for report in second)
+
+
+def test_recorded_generated_corpus_replays_without_misses(tmp_path, archive):
+    reports = generate_reports(25, seed=4)
+    assert record_cassette(SyntheticService(reports), demo_topic(), tmp_path / "cassette") == 25
+    clients = make_clients(archive=archive, transport=ReplayTransport(tmp_path / "cassette"))
+    hits = list(search_topic(demo_topic(), clients))
+    sources = {fetch_article(hit, clients)[0].source for hit in hits}
+    assert len(hits) == 25 and sources == {"europepmc"}
