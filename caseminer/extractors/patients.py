@@ -1,0 +1,693 @@
+"""spaCy component `caseminer_patients`: one `Patient` per described individual, with its facts.
+
+It runs last and reads what the other components found: ``doc.ents`` (GENE, DISEASE, CHEMICAL,
+PROCEDURE, VARIANT), the span groups ``ages``, ``durations``, ``sex``, ``consanguinity``,
+``country``, ``hsct`` and ``outcome``, and the context flags of each span. It writes
+``Doc._.patients`` (a list of :class:`caseminer.schemas.extraction.Patient`).
+
+Who is described (the segmentation):
+
+* **Patient tables.** The pipeline copies the parsed ``Document.tables`` onto ``Doc._.tables``
+  (:func:`attach_tables`). A table whose header names a patient column ("Patient", "Case", "No.")
+  with a label in each row ("P1", "2", "Case 3") has one patient per row; a table whose header cells
+  are themselves labels ("Patient 1 | Patient 2") has one patient per column. A fact found in a cell
+  belongs to that cell's patient; the column (or row) name gives its meaning ("Sex" cells "M"/"F",
+  "Age at onset" ages, "+" under a sign).
+* **Case series.** At least two numbered patients ("Patient 1", "Case 2", "P3", "Patients 1 and
+  2") in the case sections. A sentence naming patients makes them current until another sentence
+  names others or the section changes; facts in between belong to the current patients. Family
+  facts (consanguinity, country) stated before the first label belong to every patient.
+* **Affected relatives.** A case-section sentence whose subject is a relative ("His elder brother
+  died at 5 months of sepsis") and that states a clinical fact makes that relative a patient of
+  its own (SCHEMA.md: only when the report describes the relative's course); such sentences, and
+  the following ones of the paragraph that go on with the relative's pronoun, are the relative's.
+* Otherwise the document describes one patient, the ``proband``.
+
+Which facts count: a patient's phenotypes and treatments are the DISEASE and CHEMICAL/PROCEDURE
+mentions in case-describing sections (title, abstract, case, results, tables, figure captions, or
+unstructured text) that are not negated, hypothetical, background or about a relative (except for
+a relative's own patient record). Ages go to the field of their role (the age of presentation
+stands in for the age at diagnosis when none is stated: a case report's diagnosis is made at the
+presentation it describes). Each fact keeps its provenance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from caseminer.extractors.sections import passage_at, section_of
+from caseminer.parsing.builder import TABLE_CELL_SEPARATOR
+from caseminer.schemas.document import Document, SectionKind, Table
+from caseminer.schemas.extraction import (
+    Age,
+    Hsct,
+    Outcome,
+    Patient,
+    PatientPhenotype,
+    PatientTreatment,
+    PatientVariant,
+    Provenance,
+)
+
+COMPONENT = "caseminer_patients"
+PROBAND = "proband"
+# Sections that describe the patient(s) rather than the literature; None = text without structure.
+CASE_SECTIONS: frozenset[SectionKind | None] = frozenset(
+    {"title", "abstract", "case", "results", "table", "figure", "other", None}
+)
+# Which component wrote each span group / entity label (for provenance).
+EXTRACTOR_OF = {
+    "ages": "caseminer_ages",
+    "durations": "caseminer_ages",
+    "sex": "caseminer_demographics",
+    "consanguinity": "caseminer_demographics",
+    "country": "caseminer_demographics",
+    "hsct": "caseminer_clinical",
+    "outcome": "caseminer_clinical",
+    "VARIANT": "caseminer_variants",
+}
+_CONTEXT_FLAGS = ("negated", "hypothetical", "background", "uncertain")
+
+for _name in ("patients", "tables", "doc_id", "extractor_version"):
+    Doc.set_extension(_name, default=None, force=True)
+
+_NUMBER = r"(?:\d{1,2}|[IVX]{1,4}\b)"
+_SERIES_MARKER = re.compile(
+    rf"\b(?:(?:[Pp]atients?|[Cc]ases?|[Ss]ubjects?|[Pp]robands?)\s+(?:[Nn]o\.?\s*)?"
+    rf"(?P<list>{_NUMBER}(?:\s*(?:,|and|&|-|–|to)\s*{_NUMBER})*)"
+    rf"|\bP(?:t\.?\s?)?(?P<short>\d{{1,2}})\b)"
+)
+_LABEL_CELL = re.compile(
+    r"^(?:(?:patient|case|subject|proband|pt\.?|p)\s*(?:no\.?\s*)?)?(?P<n>\d{1,2}|[IVX]{1,4})$", re.IGNORECASE
+)
+_EXPLICIT_LABEL_CELL = re.compile(
+    r"^(?:patient|case|subject|pt\.?|p)\s*(?:no\.?\s*)?(\d{1,2}|[IVX]{1,4})$", re.I
+)
+_PATIENT_COLUMN = re.compile(r"^(?:patients?|cases?|subjects?|pts?\.?|no\.?|#|id|p)$", re.IGNORECASE)
+_RELATIVE_SUBJECT = re.compile(
+    r"^(?:(?:the|his|her|their|our)\s+(?:patient'?s\s+|proband'?s\s+)?)?"
+    r"(?P<rel>(?:(?:older|elder|eldest|younger|youngest|twin|first|second|third|maternal|paternal)\s+)?"
+    r"(?P<kind>brother|sister|sibling|cousin|twin))\b",
+    re.IGNORECASE,
+)
+_PRONOUN_OF = {"brother": ("he", "his"), "sister": ("she", "her")}
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_SEX_CELL = {"m": "male", "male": "male", "boy": "male", "f": "female", "female": "female", "girl": "female"}
+_POSITIVE_CELL = frozenset({"+", "++", "yes", "y", "present", "positive"})
+_DECEASED_CELL = re.compile(r"\b(?:died|dead|deceased|death|expired)\b|^d$|†", re.IGNORECASE)
+_ALIVE_CELL = re.compile(r"\b(?:alive|living|well|survived|a&w)\b|^a$", re.IGNORECASE)
+_NO_CELL = frozenset({"-", "no", "none", "n", "not done", "nd", "—", "–"})
+_AGE_ROLE_OF_COLUMN = (
+    (re.compile(r"onset|first symptom", re.I), "onset"),
+    (re.compile(r"diagnos", re.I), "diagnosis"),
+    (re.compile(r"hsct|transplant|bmt", re.I), "transplant"),
+    (re.compile(r"death|died", re.I), "death"),
+    (re.compile(r"last|follow|current", re.I), "last_report"),
+    (re.compile(r"present|admission|age", re.I), "presentation"),
+)
+
+
+def patient_label(number: str) -> str:
+    """Canonical label of a numbered patient: "Case 2", "P2", "patient II" -> "Patient 2"."""
+    return f"Patient {_ROMAN.get(number.upper(), number) if not number.isdigit() else int(number)}"
+
+
+def attach_tables(doc: Doc, document: Document) -> Doc:
+    """Copy the document's tables onto the spaCy Doc so patient tables can be read cell by cell."""
+    doc._.tables = list(document.tables)
+    return doc
+
+
+def is_flagged(span: Span, flags: Iterable[str] = _CONTEXT_FLAGS) -> bool:
+    """True when the context component set any of `flags` on the span."""
+    return any(Span.has_extension(flag) and span._.get(flag) for flag in flags)
+
+
+def is_family(span: Span) -> bool:
+    return Span.has_extension("family") and bool(span._.family)
+
+
+def gene_of_variant(variant: Span, genes: list[Span], topic_gene: Span | None) -> Span | None:
+    """The GENE mention a variant belongs to: the symbol written right before it ("FOXP3
+    c.1150G>A") when it is a known gene, else the nearest gene in its sentence (preceding first),
+    else the nearest preceding one in its paragraph, else the document's most mentioned gene."""
+    written = variant._.gene_symbol if Span.has_extension("gene_symbol") else None
+    if written:
+        named = [g for g in genes if written in (g.text, g._.concept_label)]
+        if named:
+            return min(named, key=lambda g: abs(g.start_char - variant.start_char))
+    sentence = variant.sent if variant.doc.has_annotation("SENT_START") else variant
+    in_sentence = [g for g in genes if sentence.start_char <= g.start_char < sentence.end_char]
+    if in_sentence:
+        return min(
+            in_sentence,
+            key=lambda g: (g.start_char > variant.start_char, abs(g.start_char - variant.start_char)),
+        )
+    passage = passage_at(variant.doc, variant.start_char)
+    if passage is not None:
+        before = [g for g in genes if passage.start <= g.start_char < variant.start_char]
+        if before:
+            return before[-1]
+    return topic_gene
+
+
+def topic_gene_of(genes: list[Span]) -> Span | None:
+    """The most mentioned gene concept (first mention), the gene a report's variants default to."""
+    counts = Counter(g._.concept_id or g.text for g in genes)
+    if not counts:
+        return None
+    best = counts.most_common(1)[0][0]
+    return next(g for g in genes if (g._.concept_id or g.text) == best)
+
+
+def gene_symbol(gene: Span) -> str:
+    label = gene._.concept_label
+    return label if isinstance(label, str) and " " not in label else gene.text
+
+
+@dataclass
+class _Owner:
+    """Who a character range belongs to: the patients, plus the table column naming the cell."""
+
+    labels: tuple[str, ...]
+    column: str | None = None
+
+
+@dataclass
+class _Segmentation:
+    labels: list[str]
+    # (start, end, owner) ranges, sorted; a position outside every range belongs to no one.
+    ranges: list[tuple[int, int, _Owner]] = field(default_factory=list)
+    relative_sex: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    family_wide: set[str] = field(default_factory=set)  # span groups applying to every patient
+
+    def owner(self, start: int) -> _Owner | None:
+        found: _Owner | None = None
+        for range_start, range_end, owner in self.ranges:
+            if range_start <= start < range_end:
+                found = owner  # later (narrower) ranges refine earlier ones
+        return found
+
+
+@Language.factory(COMPONENT)
+def make_patients(nlp: Language, name: str) -> PatientAssembler:
+    return PatientAssembler()
+
+
+class PatientAssembler:
+    def __call__(self, doc: Doc) -> Doc:
+        segmentation = _segment(doc)
+        builders = {label: _PatientBuilder(doc, label) for label in segmentation.labels}
+        for label, (sex, span) in segmentation.relative_sex.items():
+            builders[label].set_sex(sex, span, COMPONENT)
+        self._assign_facts(doc, segmentation, builders)
+        doc._.patients = [builders[label].build() for label in segmentation.labels]
+        return doc
+
+    def _assign_facts(
+        self, doc: Doc, segmentation: _Segmentation, builders: dict[str, _PatientBuilder]
+    ) -> None:
+        genes = [e for e in doc.ents if e.label_ == "GENE"]
+        topic_gene = topic_gene_of(genes)
+        for group, span in _facts(doc):
+            owner = segmentation.owner(span.start_char)
+            if owner is None:
+                if group in segmentation.family_wide and section_of(span) in CASE_SECTIONS:
+                    targets = segmentation.labels
+                else:
+                    continue
+            else:
+                targets = list(owner.labels)
+            for label in targets:
+                builder = builders[label]
+                relative = label not in (PROBAND,) and not label.startswith("Patient ")
+                if is_family(span) and not relative and group not in ("consanguinity", "country"):
+                    continue
+                builder.add(group, span, owner.column if owner else None, genes, topic_gene)
+
+
+def _facts(doc: Doc) -> Iterator[tuple[str, Span]]:
+    for ent in doc.ents:
+        yield ent.label_, ent
+    for group in ("ages", "durations", "sex", "consanguinity", "country", "hsct", "outcome"):
+        if group in doc.spans:
+            for span in doc.spans[group]:
+                yield group, span
+
+
+# -- segmentation --------------------------------------------------------------------------------
+
+
+def _segment(doc: Doc) -> _Segmentation:
+    table_ranges, table_labels = _table_owners(doc)
+    series = _series_ranges(doc)
+    if series is not None and len(series.labels) >= 2:
+        labels = sorted({*series.labels, *table_labels}, key=_label_order)
+        series.labels = labels
+        series.ranges.extend(table_ranges)
+        return series
+    if len(table_labels) >= 2:
+        return _Segmentation(labels=table_labels, ranges=table_ranges)
+    return _proband_with_relatives(doc)
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    number = label.rsplit(" ", 1)[-1]
+    return (int(number), label) if number.isdigit() else (10_000, label)
+
+
+def _case_sentences(doc: Doc) -> Iterator[Span]:
+    sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    for sentence in sentences:
+        if section_of(sentence) in CASE_SECTIONS and section_of(sentence) != "table":
+            yield sentence
+
+
+def _marker_labels(text: str) -> list[str]:
+    labels: list[str] = []
+    for match in _SERIES_MARKER.finditer(text):
+        if match.group("short"):
+            labels.append(patient_label(match.group("short")))
+            continue
+        numbers = re.findall(_NUMBER, match.group("list"))
+        if (
+            re.search(r"[-–]|to", match.group("list"))
+            and len(numbers) == 2
+            and all(n.isdigit() for n in numbers)
+        ):
+            first, last = int(numbers[0]), int(numbers[1])
+            numbers = [str(n) for n in range(first, last + 1)] if 0 < last - first < 20 else numbers
+        labels.extend(patient_label(n) for n in numbers)
+    return list(dict.fromkeys(labels))
+
+
+def _series_ranges(doc: Doc) -> _Segmentation | None:
+    """Ranges of the current numbered patients; None when the text names fewer than two, or the
+    numbers do not start at one (a citation of "case 3" of another report is not a series)."""
+    markers: list[tuple[Span, list[str]]] = [
+        (s, labels) for s in _case_sentences(doc) if (labels := _marker_labels(s.text))
+    ]
+    seen = list(dict.fromkeys(label for _, labels in markers for label in labels))
+    if len(seen) < 2 or "Patient 1" not in seen:
+        return None
+    segmentation = _Segmentation(labels=seen, family_wide={"consanguinity", "country"})
+    for index, (sentence, labels) in enumerate(markers):
+        section = section_of(sentence)
+        end = len(doc.text)
+        for later, _ in markers[index + 1 :]:
+            end = later.start_char
+            break
+        passage_end = _section_end(doc, sentence.start_char, section)
+        segmentation.ranges.append((sentence.start_char, min(end, passage_end), _Owner(tuple(labels))))
+    return segmentation
+
+
+def _section_end(doc: Doc, offset: int, section: SectionKind | None) -> int:
+    """Where the run of passages of `section` that holds `offset` ends."""
+    passages = doc._.passages or []
+    end = len(doc.text)
+    started = False
+    for passage in passages:
+        if passage.start <= offset < passage.end:
+            started = True
+        if started:
+            if passage.section != section:
+                return passage.start
+            end = passage.end
+    return end if started else len(doc.text)
+
+
+def _proband_with_relatives(doc: Doc) -> _Segmentation:
+    segmentation = _Segmentation(labels=[PROBAND])
+    segmentation.ranges.append((0, len(doc.text), _Owner((PROBAND,))))
+    clinical = _clinical_offsets(doc)
+    current: tuple[str, str, int] | None = None  # (label, kind, passage start)
+    for sentence in _case_sentences(doc):
+        passage = passage_at(doc, sentence.start_char)
+        passage_start = passage.start if passage else -1
+        match = _RELATIVE_SUBJECT.match(sentence.text.lstrip())
+        if match and any(sentence.start_char <= o < sentence.end_char for o in clinical):
+            kind = match.group("kind").lower()
+            label = re.sub(r"\s+", " ", match.group("rel").lower())
+            current = (label, kind, passage_start)
+            if label not in segmentation.labels:
+                segmentation.labels.append(label)
+                if kind in _PRONOUN_OF:
+                    offset = sentence.start_char + sentence.text.index(match.group("rel"))
+                    span = doc.char_span(offset, offset + len(match.group("rel")), alignment_mode="expand")
+                    if span is not None:
+                        segmentation.relative_sex[label] = ("male" if kind == "brother" else "female", span)
+        elif current is None or current[2] != passage_start or not _continues_with(sentence, current[1]):
+            current = None
+            continue
+        segmentation.ranges.append((sentence.start_char, sentence.end_char, _Owner((current[0],))))
+    return segmentation
+
+
+def _continues_with(sentence: Span, kind: str) -> bool:
+    first = sentence.text.lstrip().split(" ", 1)[0].lower()
+    return first in _PRONOUN_OF.get(kind, ())
+
+
+def _clinical_offsets(doc: Doc) -> list[int]:
+    offsets = [
+        e.start_char
+        for e in doc.ents
+        if e.label_ in ("DISEASE", "VARIANT") and not is_flagged(e, ("negated",))
+    ]
+    for group in ("outcome", "hsct"):
+        if group in doc.spans:
+            offsets.extend(s.start_char for s in doc.spans[group])
+    return offsets
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+
+def _table_owners(doc: Doc) -> tuple[list[tuple[int, int, _Owner]], list[str]]:
+    ranges: list[tuple[int, int, _Owner]] = []
+    labels: list[str] = []
+    for table in doc._.tables or []:
+        rows = _row_offsets(doc, table)
+        if rows is None:
+            continue
+        header_cells, body = rows
+        column_labels = [_explicit_label(cell) for cell in table.header]
+        if sum(label is not None for label in column_labels) >= 2:  # one patient per column
+            for row, cells in zip(table.rows, body, strict=True):
+                name = row[0] if row else None
+                for column, (start, end) in enumerate(cells):
+                    if column < len(column_labels) and (label := column_labels[column]):
+                        ranges.append((start, end, _Owner((label,), name)))
+                        labels.append(label)
+            continue
+        label_column = next(
+            (i for i, cell in enumerate(table.header) if _PATIENT_COLUMN.match(cell.strip())), None
+        )
+        if label_column is None:
+            continue
+        row_labels = [_row_label(row, label_column) for row in table.rows]
+        if sum(label is not None for label in row_labels) < 2:
+            continue
+        for row_label, cells in zip(row_labels, body, strict=True):
+            if row_label is None:
+                continue
+            labels.append(row_label)
+            for column, (start, end) in enumerate(cells):
+                name = table.header[column] if column < len(table.header) else None
+                ranges.append((start, end, _Owner((row_label,), name)))
+        if header_cells:
+            # The header's own mentions ("Diarrhea") are read through the "+" cells below them.
+            ranges.append((header_cells[0][0], header_cells[-1][1], _Owner(())))
+    return ranges, list(dict.fromkeys(labels))
+
+
+def _explicit_label(cell: str) -> str | None:
+    match = _EXPLICIT_LABEL_CELL.match(cell.strip())
+    return patient_label(match.group(1)) if match else None
+
+
+def _row_label(row: list[str], column: int) -> str | None:
+    match = _LABEL_CELL.match(row[column].strip()) if column < len(row) else None
+    return patient_label(match.group("n")) if match else None
+
+
+def _row_offsets(doc: Doc, table: Table) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]] | None:
+    """Character ranges of the header cells and of each body row's cells, found by the row lines the
+    parser rendered into the text (None when the text does not hold them as expected)."""
+    lines = [table.header] if table.header else []
+    lines += table.rows
+    search_from = table.start
+    found: list[list[tuple[int, int]]] = []
+    for cells in lines:
+        line = TABLE_CELL_SEPARATOR.join(cells)
+        at = doc.text.find(line, search_from, table.end + 1) if line else -1
+        if at < 0:
+            return None
+        offsets = []
+        position = at
+        for cell in cells:
+            offsets.append((position, position + len(cell)))
+            position += len(cell) + len(TABLE_CELL_SEPARATOR)
+        found.append(offsets)
+        search_from = at + len(line)
+    return (found[0], found[1:]) if table.header else ([], found)
+
+
+# -- one patient's record ------------------------------------------------------------------------
+
+
+class _PatientBuilder:
+    def __init__(self, doc: Doc, label: str) -> None:
+        self.doc = doc
+        self.patient = Patient(label=label)
+        self.ages: dict[str, list[Age]] = {}
+        self.phenotype_keys: set[str] = set()
+        self.treatment_keys: set[str] = set()
+        self.variants: list[tuple[Span, PatientVariant]] = []
+        self.outcomes: list[tuple[Span, str]] = []
+        self.hsct_spans: list[Span] = []
+        self.follow_up: list[Age] = []
+        self.sex_spans: list[Span] = []
+
+    def provenance(self, span: Span, extractor: str) -> Provenance:
+        sentence = span.sent.text if self.doc.has_annotation("SENT_START") else None
+        return Provenance(
+            doc_id=self.doc._.doc_id or "",
+            start=span.start_char,
+            end=span.end_char,
+            section=section_of(span),
+            sentence=sentence,
+            extractor=extractor,
+            extractor_version=self.doc._.extractor_version or "",
+        )
+
+    def set_sex(self, sex: str, span: Span, extractor: str) -> None:
+        if self.patient.sex is None and sex in ("male", "female"):
+            self.patient.sex = sex  # type: ignore[assignment]
+            self.patient.sex_provenance = self.provenance(span, extractor)
+
+    def add(
+        self, group: str, span: Span, column: str | None, genes: list[Span], topic_gene: Span | None
+    ) -> None:
+        section = section_of(span)
+        if section not in CASE_SECTIONS:
+            return
+        if column is not None and self._add_table_cell(group, span, column):
+            return
+        if group == "sex" and not is_flagged(span, ("negated", "hypothetical")):
+            self.sex_spans.append(span)
+        elif group == "ages" and not is_flagged(span, ("hypothetical", "background")):
+            self._add_age(span, span._.age_role)
+        elif group == "durations" and span._.duration_role == "follow_up" and not is_flagged(span):
+            self.follow_up.append(self._age(span, span._.duration_days, "last_report"))
+        elif (
+            group == "consanguinity"
+            and self.patient.consanguinity is None
+            and not is_flagged(span, ("hypothetical",))
+        ):
+            self.patient.consanguinity = bool(span._.consanguineous)
+        elif group == "country" and self.patient.country is None and span._.country:
+            self.patient.country = span._.country
+        elif group == "hsct" and not is_flagged(span, ("hypothetical", "background")):
+            self.hsct_spans.append(span)
+        elif (
+            group == "outcome"
+            and span._.outcome_status
+            and not is_flagged(span, ("hypothetical", "background"))
+        ):
+            self.outcomes.append((span, span._.outcome_status))
+        elif group == "VARIANT" and not is_flagged(span, ("negated", "hypothetical", "background")):
+            self._add_variant(span, genes, topic_gene)
+        elif group == "DISEASE" and not is_flagged(span):
+            self._add_phenotype(span)
+        elif group in ("CHEMICAL", "PROCEDURE") and not is_flagged(span):
+            self._add_treatment(span, "drug" if group == "CHEMICAL" else "procedure")
+
+    def _add_table_cell(self, group: str, span: Span, column: str) -> bool:
+        """Facts whose meaning the table column gives; False lets the span be read as in text."""
+        cell = span.text.strip().lower()
+        if group == "ages":
+            role = next((role for pattern, role in _AGE_ROLE_OF_COLUMN if pattern.search(column)), None)
+            self._add_age(span, role or span._.age_role)
+            return True
+        if group == "sex" or re.search(r"\b(?:sex|gender)\b", column, re.I):
+            if cell in _SEX_CELL:
+                self.set_sex(_SEX_CELL[cell], span, COMPONENT)
+            return group == "sex"
+        return False
+
+    def _age(self, span: Span, days: int | None, role: str) -> Age:
+        return Age(
+            text=span.text, days=days, role=role, provenance=self.provenance(span, EXTRACTOR_OF["ages"])
+        )  # type: ignore[arg-type]
+
+    def _add_age(self, span: Span, role: str | None) -> None:
+        role = role or "unknown"
+        self.ages.setdefault(role, []).append(self._age(span, span._.age_days, role))
+
+    def _add_variant(self, span: Span, genes: list[Span], topic_gene: Span | None) -> None:
+        gene = gene_of_variant(span, genes, topic_gene)
+        variant = PatientVariant(
+            gene=gene_symbol(gene) if gene is not None else None,
+            gene_id=gene._.concept_id if gene is not None else None,
+            hgvs_c=span._.hgvs_c,
+            hgvs_p=span._.hgvs_p,
+            hgvs_g=span._.hgvs_g,
+            text=span.text,
+            zygosity=span._.zygosity,
+            origin=span._.origin,
+            provenance=self.provenance(span, EXTRACTOR_OF["VARIANT"]),
+        )
+        for previous_span, previous in self.variants:
+            if _same_variant(previous_span, previous, span, variant):
+                _merge_variant(previous, variant)
+                return
+        self.variants.append((span, variant))
+
+    def _add_phenotype(self, span: Span) -> None:
+        key = span._.concept_id or span.text.lower()
+        if key in self.phenotype_keys:
+            return
+        self.phenotype_keys.add(key)
+        self.patient.phenotypes.append(
+            PatientPhenotype(
+                text=span.text,
+                ids=_phenotype_ids(span),
+                label=span._.concept_label,
+                provenance=self.provenance(span, "caseminer_terminology_ner"),
+            )
+        )
+
+    def _add_treatment(self, span: Span, kind: Literal["drug", "procedure"]) -> None:
+        key = span._.concept_id or span.text.lower()
+        if key in self.treatment_keys:
+            return
+        self.treatment_keys.add(key)
+        ids = [i for i in [span._.concept_id, *(span._.alt_ids or [])] if i]
+        self.patient.treatments.append(
+            PatientTreatment(
+                text=span.text,
+                ids=ids,
+                label=span._.concept_label,
+                kind=kind,
+                provenance=self.provenance(span, "caseminer_terminology_ner"),
+            )
+        )
+
+    def _decide_sex(self) -> None:
+        """A person noun ("a 3-month-old boy") decides; pronouns only by majority when no noun does."""
+        nouns = [s for s in self.sex_spans if s._.sex_evidence != "pronoun"]
+        if nouns:
+            self.set_sex(nouns[0]._.sex, nouns[0], EXTRACTOR_OF["sex"])
+            return
+        votes = Counter(s._.sex for s in self.sex_spans)
+        if votes and (len(votes) == 1 or votes.most_common(2)[0][1] > votes.most_common(2)[1][1]):
+            sex = votes.most_common(1)[0][0]
+            self.set_sex(sex, next(s for s in self.sex_spans if s._.sex == sex), EXTRACTOR_OF["sex"])
+
+    def build(self) -> Patient:
+        self._decide_sex()
+        patient = self.patient
+        ages = self.ages
+        if ages.get("onset"):
+            patient.age_at_onset = min(ages["onset"], key=lambda a: a.days if a.days is not None else 1 << 30)
+        patient.age_at_presentation = _first(ages.get("presentation"))
+        patient.age_at_diagnosis = _diagnosis_age(ages.get("diagnosis", []), patient.age_at_presentation)
+        if ages.get("last_report"):
+            patient.age_at_last_report = max(ages["last_report"], key=lambda a: a.days or 0)
+        patient.variants = [variant for _, variant in self.variants]
+        patient.hsct = self._hsct(_first(ages.get("transplant")))
+        patient.outcome = self._outcome(_first(ages.get("death")))
+        return patient
+
+    def _hsct(self, age: Age | None) -> Hsct:
+        hsct = Hsct(age=age)
+        for span in self.hsct_spans:
+            performed = span._.hsct_performed
+            if performed is None:
+                continue
+            if hsct.performed is None or (performed and not hsct.performed):
+                hsct.performed = performed
+                hsct.provenance = self.provenance(span, EXTRACTOR_OF["hsct"])
+            if performed:
+                hsct.donor = hsct.donor or span._.donor_type
+                hsct.conditioning.extend(c for c in span._.conditioning or [] if c not in hsct.conditioning)
+        if age is not None and hsct.performed is None:
+            hsct.performed = True  # an age at transplant says the transplant was done
+        return hsct
+
+    def _outcome(self, age_at_death: Age | None) -> Outcome:
+        outcome = Outcome(age_at_death=age_at_death, follow_up=_first(self.follow_up))
+        deceased = [(s, st) for s, st in self.outcomes if st == "deceased"]
+        chosen = deceased[0] if deceased else (self.outcomes[-1] if self.outcomes else None)
+        if chosen is not None:
+            span, status = chosen
+            outcome.status = status  # type: ignore[assignment]
+            outcome.text = span.sent.text if self.doc.has_annotation("SENT_START") else span.text
+            outcome.provenance = self.provenance(span, EXTRACTOR_OF["outcome"])
+        elif age_at_death is not None:
+            outcome.status = "deceased"
+            outcome.provenance = age_at_death.provenance
+        return outcome
+
+
+def _diagnosis_age(diagnoses: list[Age], presentation: Age | None) -> Age | None:
+    """The diagnosis the report is about is made last (an early sign is often diagnosed on its own
+    first: "diabetes diagnosed at 3 weeks", the syndrome "at 11 months"), and not after the
+    presentation the report describes; without a stated diagnosis age, the age of presentation."""
+    limit = presentation.days if presentation is not None and presentation.days is not None else None
+    known = [a for a in diagnoses if a.days is not None and (limit is None or a.days <= limit)]
+    if known:
+        return max(known, key=lambda a: a.days or 0)
+    return diagnoses[0] if diagnoses and presentation is None else presentation
+
+
+def _first(ages: list[Age] | None) -> Age | None:
+    return ages[0] if ages else None
+
+
+def _phenotype_ids(span: Span) -> list[str]:
+    """HP first, then MONDO, then MeSH and the rest (SCHEMA.md's order for patient phenotypes)."""
+    ids = [i for i in dict.fromkeys([span._.concept_id, *(span._.alt_ids or [])]) if i]
+    order = {"HP": 0, "MONDO": 1, "MESH": 2}
+    return sorted(ids, key=lambda i: order.get(i.split(":", 1)[0], 3))
+
+
+def _same_variant(span_a: Span, a: PatientVariant, span_b: Span, b: PatientVariant) -> bool:
+    """One variant: the same change written twice, or its c. and p. forms written together
+    (the variant component gives those one ``variant_group``)."""
+    group_a, group_b = span_a._.get("variant_group"), span_b._.get("variant_group")
+    if group_a is not None and group_a == group_b:
+        return True
+    for field_name in ("hgvs_c", "hgvs_p", "hgvs_g"):
+        value_a, value_b = getattr(a, field_name), getattr(b, field_name)
+        if value_a and value_b:
+            return value_a == value_b
+    return a.text == b.text
+
+
+def _merge_variant(into: PatientVariant, other: PatientVariant) -> None:
+    for field_name in ("hgvs_c", "hgvs_p", "hgvs_g", "zygosity", "origin", "gene", "gene_id"):
+        if getattr(into, field_name) is None:
+            setattr(into, field_name, getattr(other, field_name))
+
+
+__all__ = [
+    "CASE_SECTIONS",
+    "PatientAssembler",
+    "attach_tables",
+    "gene_of_variant",
+    "gene_symbol",
+    "is_flagged",
+    "make_patients",
+    "patient_label",
+    "topic_gene_of",
+]

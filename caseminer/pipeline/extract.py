@@ -1,0 +1,205 @@
+"""Stage 4: run the spaCy/scispaCy pipeline over parsed Documents and collect an ExtractionResult.
+
+The pipeline (:func:`build_nlp`), in order:
+
+1. scispaCy's ``combined_rule_tokenizer`` on ``spacy.blank("en")`` (or a scispaCy model's own
+   tokenizer when a model is loaded);
+2. spaCy's rule ``sentencizer``. Measured on the gold dev documents (10 real reports, 2 cores
+   shared; ``benchmarks/bench_extract.py --sentencizers``): spaCy ``sentencizer`` 0.7 ms/doc,
+   scispaCy ``pysbd_sentencizer`` 2,450 ms/doc (about 3,500x slower: the whole pipeline would run
+   at < 1 doc/s), with 96.5% vs 97.7% of pysbd's sentence ends found by the sentencizer on the same
+   texts. The extractors only need sentences as windows for context and gene attribution, so a
+   1% boundary difference does not pay for a 3,500x slowdown;
+3. scispaCy ``abbreviation_detector`` (short forms take their long form's concept);
+4. ``caseminer_variants`` -> ``caseminer_terminology_ner`` -> ``caseminer_ages`` ->
+   ``caseminer_demographics`` -> ``caseminer_clinical`` -> ``caseminer_context`` ->
+   ``caseminer_patients``.
+
+With a spaCy/scispaCy NER model (``model=`` or ``CASEMINER_SPACY_MODEL``), the model's NER runs
+first; ``caseminer_model_entities`` links its entities through the terminology store, and the
+dictionary NER adds what the model missed.
+
+The Document's passages and tables are put on the Doc before any component runs, so every
+component knows the section of a span.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import scispacy.abbreviation  # noqa: F401
+import spacy
+from scispacy.custom_tokenizer import combined_rule_tokenizer
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+import caseminer.extractors.ages
+import caseminer.extractors.clinical
+import caseminer.extractors.context
+import caseminer.extractors.demographics
+import caseminer.extractors.model_entities
+import caseminer.extractors.patients
+import caseminer.extractors.terminology
+import caseminer.extractors.variants  # noqa: F401  (the imports register the spaCy factories)
+from caseminer.extractors.patients import attach_tables, gene_of_variant, gene_symbol, topic_gene_of
+from caseminer.extractors.sections import attach_passages, section_of
+from caseminer.parsing import parse_file
+from caseminer.schemas.document import Document
+from caseminer.schemas.extraction import EntityRef, EntitySet, EntityType, ExtractionResult, Mention
+from caseminer.vocab.store import TerminologyStore
+
+EXTRACTOR_VERSION = "0.1.0"
+MODEL_ENV = "CASEMINER_SPACY_MODEL"
+_MAX_LENGTH = 5_000_000
+_ENTITY_TYPES: dict[str, EntityType] = {
+    "GENE": "gene",
+    "DISEASE": "disease",
+    "CHEMICAL": "chemical",
+    "VARIANT": "variant",
+    "PROCEDURE": "procedure",
+    "SPECIES": "species",
+}
+_COMPONENTS = (
+    "caseminer_variants",
+    "caseminer_terminology_ner",
+    "caseminer_ages",
+    "caseminer_demographics",
+    "caseminer_clinical",
+    "caseminer_context",
+    "caseminer_patients",
+)
+# Components of a loaded model that extraction does not use (they cost time, not accuracy).
+_UNUSED_MODEL_PIPES = ("parser", "lemmatizer", "attribute_ruler", "tagger")
+
+
+def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None) -> Language:
+    """The extraction pipeline over the terminology store (default: the configured store, built
+    when missing); `model` (or CASEMINER_SPACY_MODEL) names an installed spaCy model or a path."""
+    store = store or TerminologyStore.open(build_if_missing=True)
+    model = model or os.environ.get(MODEL_ENV) or None
+    if model:
+        nlp = spacy.load(model, exclude=[p for p in _UNUSED_MODEL_PIPES if p != "ner"])
+        if "ner" in nlp.pipe_names:
+            nlp.add_pipe("caseminer_model_entities", after="ner", config={"store_path": str(store.path)})
+        first = nlp.pipe_names[0] if nlp.pipe_names else None
+        nlp.add_pipe("sentencizer", before=first) if first else nlp.add_pipe("sentencizer")
+    else:
+        nlp = spacy.blank("en")
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
+        nlp.add_pipe("sentencizer")
+    nlp.max_length = _MAX_LENGTH
+    nlp.add_pipe("abbreviation_detector")
+    for name in _COMPONENTS:
+        config = {"store_path": str(store.path)} if name == "caseminer_terminology_ner" else {}
+        nlp.add_pipe(name, config=config)
+    return nlp
+
+
+def prepare_doc(document: Document, nlp: Language) -> Doc:
+    """The tokenized Doc with the document's structure attached, ready for the components."""
+    doc = nlp.make_doc(document.text)
+    attach_passages(doc, document)
+    attach_tables(doc, document)
+    doc._.doc_id = document.doc_id
+    doc._.extractor_version = EXTRACTOR_VERSION
+    return doc
+
+
+def extract_document(document: Document, nlp: Language) -> ExtractionResult:
+    return result_from_doc(nlp(prepare_doc(document, nlp)), document)
+
+
+def extract_documents(
+    documents: Iterable[Document], nlp: Language, batch_size: int = 8
+) -> Iterator[ExtractionResult]:
+    """Results in input order; nlp.pipe batches the components' work."""
+    pairs = ((prepare_doc(document, nlp), document) for document in documents)
+    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield result_from_doc(doc, document)
+
+
+def extract_file(path: Path | str, nlp: Language) -> list[ExtractionResult]:
+    """Every document of an article file (raises caseminer.parsing.ParseError on bad input)."""
+    return list(extract_documents(parse_file(Path(path)), nlp))
+
+
+def result_from_doc(doc: Doc, document: Document) -> ExtractionResult:
+    ids = document.ids
+    return ExtractionResult(
+        doc_id=document.doc_id,
+        title=document.title,
+        journal=document.journal,
+        year=document.year,
+        pmid=ids.pmid,
+        pmcid=ids.pmcid,
+        doi=ids.doi,
+        is_case_report=document.is_case_report or None,
+        text_scope=document.text_scope,
+        extractor_version=EXTRACTOR_VERSION,
+        mentions=[_mention(ent) for ent in doc.ents if ent.label_ in _ENTITY_TYPES],
+        patients=list(doc._.patients or []),
+        entities=_entity_set(doc),
+    )
+
+
+def _flag(span: Span, name: str) -> bool:
+    return bool(span._.get(name)) if Span.has_extension(name) else False
+
+
+def _mention(ent: Span) -> Mention:
+    return Mention(
+        start=ent.start_char,
+        end=ent.end_char,
+        text=ent.text,
+        type=_ENTITY_TYPES[ent.label_],
+        concept_id=ent._.concept_id,
+        alt_ids=list(ent._.alt_ids or []),
+        label=ent._.concept_label,
+        negated=_flag(ent, "negated"),
+        uncertain=_flag(ent, "uncertain"),
+        family=_flag(ent, "family"),
+        hypothetical=_flag(ent, "hypothetical"),
+        section=section_of(ent),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _entity_set(doc: Doc) -> EntitySet:
+    """Document-level sets in PubTator's style: each concept once (by id, else by text), whatever
+    its context; variants as written, with the gene they were attributed to."""
+    entities = EntitySet()
+    targets = {"GENE": entities.genes, "DISEASE": entities.diseases, "CHEMICAL": entities.chemicals}
+    seen: set[tuple[str, str]] = set()
+    genes = [e for e in doc.ents if e.label_ == "GENE"]
+    topic_gene = topic_gene_of(genes)
+    for ent in doc.ents:
+        if ent.label_ == "VARIANT":
+            key = (ent.label_, ent.text)
+            if key not in seen:
+                seen.add(key)
+                gene = gene_of_variant(ent, genes, topic_gene)
+                entities.variants.append(EntityRef(text=ent.text, gene=gene_symbol(gene) if gene else None))
+            continue
+        if ent.label_ not in targets:
+            continue
+        key = (ent.label_, ent._.concept_id or ent.text.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        targets[ent.label_].append(
+            EntityRef(text=ent.text, id=ent._.concept_id, alt_ids=list(ent._.alt_ids or []))
+        )
+    return entities
+
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "build_nlp",
+    "extract_document",
+    "extract_documents",
+    "extract_file",
+    "prepare_doc",
+    "result_from_doc",
+]
