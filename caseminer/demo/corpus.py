@@ -10,6 +10,7 @@ gives the same reports.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -19,6 +20,8 @@ from caseminer.demo.model import (
     AMINO_ACIDS,
     Donor,
     Journal,
+    Outcome,
+    Sex,
     SyntheticAge,
     SyntheticPatient,
     SyntheticReport,
@@ -57,12 +60,20 @@ _DRUGS = (
     "steroids",
     "rituximab",
 )
+_OVERLAPPING = (
+    frozenset({"diarrhea", "enteropathy"}),
+    frozenset({"eczema", "atopic dermatitis", "food allergy"}),
+    frozenset({"thyroiditis", "hypothyroidism"}),
+)
+_OUTCOMES: tuple[Outcome, ...] = ("alive", "deceased")
+_SEXES: tuple[Sex, ...] = ("male", "female")
 _DONOR_PHRASES: dict[Donor, str] = {
     "matched unrelated": "an HLA-matched unrelated donor",
     "matched sibling": "an HLA-matched sibling donor",
     "haploidentical": "a haploidentical donor",
     "cord blood": "an unrelated cord blood donor",
 }
+_DONORS_OR_NONE: tuple[Donor | None, ...] = (*_DONOR_PHRASES, None)
 
 
 @dataclass(frozen=True)
@@ -142,8 +153,17 @@ def _variant(rng: random.Random) -> SyntheticVariant:
     )
 
 
+def _related(phenotypes: Iterable[str]) -> set[str]:
+    """The phenotypes and those that overlap them (a negated "eczema" beside atopic dermatitis would lie)."""
+    related = set(phenotypes)
+    for group in _OVERLAPPING:
+        if related & group:
+            related |= group
+    return related
+
+
 def _patient(
-    rng: random.Random, label: str, variant: SyntheticVariant, sex: str
+    rng: random.Random, label: str, variant: SyntheticVariant, sex: Sex
 ) -> tuple[SyntheticPatient, str]:
     """A patient and the phrase its report uses for the onset age."""
     infant = rng.random() < 0.85
@@ -153,24 +173,24 @@ def _patient(
     core = rng.sample(_CORE_PHENOTYPES, rng.randint(1, 3) if infant else rng.randint(0, 1))
     others = rng.sample(_OTHER_PHENOTYPES, rng.randint(1 if not core else 0, 2))
     phenotypes = tuple(core + others)
-    absent_pool = [key for key in PHENOTYPES if key not in phenotypes]
+    absent_pool = [key for key in PHENOTYPES if key not in _related(phenotypes)]
     absent = tuple(rng.sample(absent_pool, rng.randint(0, 2)))
     treatments = rng.sample(_DRUGS, rng.randint(1, 3))
     if "type 1 diabetes" in phenotypes:
         treatments.append("insulin")
     if "enteropathy" in phenotypes or "diarrhea" in phenotypes:
         treatments += ["parenteral nutrition"] if rng.random() < 0.6 else []
-    donor: Donor | None = rng.choice((*_DONOR_PHRASES, None))  # type: ignore[assignment]
+    donor = rng.choice(_DONORS_OR_NONE)
     patient = SyntheticPatient(
         label=label,
-        sex=sex,  # type: ignore[arg-type]
+        sex=sex,
         age_at_onset=age,
         variants=(variant,),
         phenotypes=phenotypes,
         treatments=tuple(treatments),
         hsct_donor=donor,
         conditioning=tuple(rng.sample(sorted(CONDITIONING), 2)) if donor else (),
-        outcome=rng.choices(("alive", "deceased"), weights=(4, 1))[0],  # type: ignore[arg-type]
+        outcome=rng.choices(_OUTCOMES, weights=(4, 1))[0],
         absent_phenotypes=absent,
     )
     return patient, phrase
@@ -255,7 +275,7 @@ def _discussion(patients: tuple[SyntheticPatient, ...], rng: random.Random) -> t
                 ).format(s=subject, f=PHENOTYPES[key].text)
             )
     every_phenotype = {key for patient in patients for key in patient.phenotypes}
-    relative_pool = sorted(set(PHENOTYPES) - every_phenotype)
+    relative_pool = sorted(set(PHENOTYPES) - _related(every_phenotype))
     if relative_pool and rng.random() < 0.6:
         sentences.append(
             f"A maternal uncle had died in infancy with {PHENOTYPES[rng.choice(relative_pool)].text}, "
@@ -298,7 +318,7 @@ def _table(patients: tuple[SyntheticPatient, ...]) -> SyntheticTable:
 def _report(index: int, indexed: date, rng: random.Random) -> SyntheticReport:
     series = rng.random() < 0.2
     variant = _variant(rng)
-    sexes = ["male", "male"] if series else [rng.choices(("male", "female"), weights=(9, 1))[0]]
+    sexes: list[Sex] = ["male", "male"] if series else [rng.choices(_SEXES, weights=(9, 1))[0]]
     labels = ["Patient 1", "Patient 2"] if series else ["proband"]
     drawn = [_patient(rng, label, variant, sex) for label, sex in zip(labels, sexes, strict=True)]
     facts = tuple(patient for patient, _phrase in drawn)
