@@ -52,7 +52,7 @@ def _single_boy() -> SyntheticReport:
         hsct_donor="matched unrelated",
         conditioning=("treosulfan", "fludarabine"),
         outcome="alive",
-        absent_phenotypes=("thrombocytopenia",),
+        absent_phenotypes=("thrombocytopenia", "autoimmune hemolytic anemia"),
     )
     return SyntheticReport(
         pmid="99100001",
