@@ -24,8 +24,8 @@ Public API (other areas call these):
   `Fault.truncated_json()`, `Fault.xxe()` or `Fault.empty()`, in order. Patterns such as
   `"/PMC99100001/fullTextXML"`, `"db=pubmed&id=99100004"` or `"search?"` pick one endpoint or record.
   `record_cassette` around a service with faults records them too (a 429 then the 200 replay in order).
-  `service.add_reports(more)` publishes new reports; `service.new_since(day)` lists those an incremental run from `day` finds;
-  `service.requests` logs every request served.
+  `service.add_reports(more)` publishes new reports; `service.new_since(day)` lists those an
+  incremental run from `day` finds; `service.requests` logs every request served.
 - `SyntheticReport` carries its intended facts (`patients`: sex, onset age, variants, phenotypes,
   treatments, HSCT donor, outcome, negated phenotypes) and `text_scope` ("full" or "abstract").
 """
