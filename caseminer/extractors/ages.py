@@ -9,7 +9,8 @@ Every "number + time unit" of ``doc.text`` ("11 months", "15-day-old", "2 y 3 mo
   Ages without a number: "neonatal period", "neonatally", "at / since / from birth", "first
   days / weeks of life" are 0 days; "(early) infancy" / "childhood" are ages with unknown days.
 * otherwise a duration ("for 3 weeks", "2 months later", "320 days post-transplant",
-  "at 2 years of follow-up"). Doses ("2 mg/kg/day") have no number before the unit and never match.
+  "at 2 years of follow-up"). Doses ("2 mg/kg/day") have no number before the unit and never match;
+  gestational ages ("27 weeks' gestation", "born at 36 weeks") are skipped.
 
 Days (shared/gold/SCHEMA.md): week 7, month 30.4, year 365, hour 1/24, rounded half up per
 expression; compound expressions add up ("2 y 3 mo" = 821).
@@ -35,7 +36,7 @@ from typing import get_args
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import sentence_of
+from caseminer.extractors.context import SentenceIndex
 from caseminer.schemas.extraction import AgeRole
 
 AGE_ROLES: tuple[str, ...] = get_args(AgeRole)
@@ -77,6 +78,9 @@ _REFERENCE_POINT = re.compile(
     r"(?:of )?follow[- ]?up|in\b)",
     re.IGNORECASE,
 )
+# Gestational ages ("27 weeks' gestation", "born at 36 weeks") are neither ages after birth nor durations.
+_GESTATION_AFTER = re.compile(r"^['’]?\s?(?:of )?(?:gestation|GA\b|pregnancy)", re.IGNORECASE)
+_GESTATION_BEFORE = re.compile(r"\b(?:born at|delivered at|gestational age (?:of )?|GA:? )$", re.IGNORECASE)
 _WEAK_AGE_BEFORE = re.compile(
     r"\b(?:at|by|since|until|till)\s(?:about |around |approximately |nearly |almost )?$", re.IGNORECASE
 )
@@ -155,17 +159,18 @@ class AgeRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         ages: list[Span] = []
         durations: list[Span] = []
-        for start, end, days, is_age in self._expressions(doc.text):
+        sentences = SentenceIndex(doc)
+        for start, end, days, is_age in self._expressions(sentences.text):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
             if is_age:
                 span._.age_days = days
-                span._.age_role = self._role(span)
+                span._.age_role = self._role(sentences, span)
                 ages.append(span)
             else:
                 span._.duration_days = days
-                span._.duration_role = "follow_up" if self._is_follow_up(span) else None
+                span._.duration_role = "follow_up" if self._is_follow_up(sentences, span) else None
                 durations.append(span)
         doc.spans["ages"] = sorted(ages, key=lambda s: s.start_char)
         doc.spans["durations"] = sorted(durations, key=lambda s: s.start_char)
@@ -187,9 +192,9 @@ class AgeRecognizer:
             if any(start < e and s < end for s, e in taken):
                 continue
             days = days_of(match.group())
-            if days is None:
-                continue
             before, after = text[max(0, start - 30) : start], text[end : end + 40]
+            if days is None or _GESTATION_AFTER.match(after) or _GESTATION_BEFORE.search(before):
+                continue
             old = re.match(r"^[- ]?old\b", after, re.IGNORECASE)
             if old:
                 end += old.end()
@@ -203,9 +208,9 @@ class AgeRecognizer:
             return False
         return not (_WEAK_AGE_BEFORE.search(before) and _REFERENCE_POINT.match(after))
 
-    def _role(self, span: Span) -> str:
-        sentence = sentence_of(span)
-        text, offset = sentence.text, sentence.start_char
+    def _role(self, sentences: SentenceIndex, span: Span) -> str:
+        sentence = sentences.sentence_at(span.start_char)
+        text, offset = sentences.text[sentence.start_char : sentence.end_char], sentence.start_char
         best: tuple[int, int, str] | None = None
         for priority, (role, pattern) in enumerate(_ROLE_CUES):
             for match in pattern.finditer(text):
@@ -216,9 +221,9 @@ class AgeRecognizer:
         return best[2] if best else "unknown"
 
     @staticmethod
-    def _is_follow_up(span: Span) -> bool:
-        sentence = sentence_of(span)
-        text = span.doc.text
+    def _is_follow_up(sentences: SentenceIndex, span: Span) -> bool:
+        sentence = sentences.sentence_at(span.start_char)
+        text = sentences.text
         window_start = max(sentence.start_char, span.start_char - 40)
         return bool(_FOLLOW_UP.search(text, window_start, min(sentence.end_char, span.end_char + 40)))
 

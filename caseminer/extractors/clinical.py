@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import sentence_of
+from caseminer.extractors.context import SentenceIndex
 
 for _name in ("hsct_performed", "donor_type", "conditioning", "outcome_status"):
     Span.set_extension(_name, default=None, force=True)
@@ -70,7 +70,7 @@ _NOT_PERFORMED = re.compile(
     re.IGNORECASE,
 )
 _PERFORMED = re.compile(
-    r"\b(?:underwent|undergone|received|was transplanted|were transplanted|was performed|were performed|"
+    r"\b(?:underwent|undergone|received|was transplanted|were transplanted|(?:we|was|were) performed|"
     r"successful(?:ly)?|engraft\w*|chimerism|(?:after|following|post)[- ](?:the )?(?:\w+ )?(?:HSCT|BMT|HCT|"
     r"transplant\w*)|post-?(?:HSCT|BMT|HCT|transplant\w*)|day \+?\d+)\b",
     re.IGNORECASE,
@@ -117,37 +117,40 @@ class ClinicalRecognizer:
 
     def __init__(self, conditioning_agents: list[str]) -> None:
         self.agents = re.compile(
-            r"\b(?:" + "|".join(re.escape(a) for a in sorted(conditioning_agents, key=len, reverse=True)) + r")\b",
+            r"\b(?:"
+            + "|".join(re.escape(a) for a in sorted(conditioning_agents, key=len, reverse=True))
+            + r")\b",
             re.IGNORECASE,
         )
         self.agent_names = {a.lower(): a for a in conditioning_agents}
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["hsct"] = list(self._hsct(doc))
-        doc.spans["outcome"] = sorted(self._outcomes(doc), key=lambda s: s.start_char)
+        sentences = SentenceIndex(doc)
+        doc.spans["hsct"] = list(self._hsct(doc, sentences))
+        doc.spans["outcome"] = sorted(self._outcomes(doc, sentences.text), key=lambda s: s.start_char)
         return doc
 
-    def _hsct(self, doc: Doc) -> Iterator[Span]:
-        for match in _HSCT.finditer(doc.text):
+    def _hsct(self, doc: Doc, sentences: SentenceIndex) -> Iterator[Span]:
+        for match in _HSCT.finditer(sentences.text):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is None:
                 continue
-            sentence = sentence_of(span).text
+            sentence = sentences.sentence_text(span)
             if _NOT_PERFORMED.search(sentence):
                 span._.hsct_performed = False
             elif _PERFORMED.search(sentence):
                 span._.hsct_performed = True
             span._.donor_type = next((donor for donor, pattern in _DONORS if pattern.search(sentence)), None)
-            span._.conditioning = self._conditioning(span)
+            span._.conditioning = self._conditioning(sentences, span)
             yield span
 
-    def _conditioning(self, span: Span) -> list[str]:
-        sentence = sentence_of(span)
-        texts = [sentence.text]
-        doc = span.doc
-        for neighbour in (sentence.start - 1, sentence.end):
-            if 0 <= neighbour < len(doc) and doc.has_annotation("SENT_START"):
-                neighbour_text = doc[neighbour].sent.text
+    def _conditioning(self, sentences: SentenceIndex, span: Span) -> list[str]:
+        index = sentences.index_at(span.start_char)
+        texts = [sentences.sentence_text(span)]
+        for neighbour in (index - 1, index + 1):
+            if 0 <= neighbour < len(sentences.sentences):
+                sentence = sentences.sentences[neighbour]
+                neighbour_text = sentences.text[sentence.start_char : sentence.end_char]
                 if _CONDITIONING_CUE.search(neighbour_text):
                     texts.append(neighbour_text)
         agents: list[str] = []
@@ -159,9 +162,9 @@ class ClinicalRecognizer:
         return agents
 
     @staticmethod
-    def _outcomes(doc: Doc) -> Iterator[Span]:
+    def _outcomes(doc: Doc, text: str) -> Iterator[Span]:
         for status, pattern in _OUTCOMES:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is not None:
                     span._.outcome_status = status

@@ -26,13 +26,13 @@ Contract (set on every span of ``doc.ents`` and of the span groups in ``span_gro
   to the patient ("our patient", "the patient", "the proband", "he", "she", "his", "her", "this case").
 
 All five are plain booleans (default False). Helpers used by the other span extractors:
-:func:`sentence_of`.
+:class:`SentenceIndex`, :func:`doc_text`.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -64,6 +64,7 @@ def _words(*phrases: str) -> str:
     return r"\b(?:" + "|".join(phrases) + r")\b"
 
 
+_RELATIVES = r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|grand(?:mother|father)s?|parents?)"
 # (flag, direction, pattern). "sentence" triggers mark a generic statement: with no reference to the
 # patient, every target of their sentence is background.
 _TRIGGERS: list[tuple[str, Direction, str]] = [
@@ -94,7 +95,8 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
         "negated",
         "backward",
         _words(
-            r"(?:was|were|is|are|been) (?:ruled out|excluded|absent|negative|not (?:found|detected|seen|observed|present|identified))",
+            r"(?:was|were|is|are|been) (?:ruled out|excluded|absent|negative|"
+            r"not (?:found|detected|seen|observed|present|identified))",
             "ruled out",
         ),
     ),
@@ -126,11 +128,11 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
         "forward",
         _words(
             "famil(?:y|ial) history of",
-            r"(?:his|her|their|the patient's|the proband's) (?:older |younger |elder |twin |maternal |paternal )?"
-            r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|grand(?:mother|father)s?|parents?)"
+            r"(?:his|her|their|the patient's|the proband's) "
+            rf"(?:older |younger |elder |twin |maternal |paternal )?{_RELATIVES}"
             r" (?:had|has|have|was|were|is|are|died|suffered|presented|developed|showed|also)",
-            r"(?:a|an|one|two|three) (?:older |younger |elder |twin |male |female )?(?:brothers?|sisters?|siblings?|cousins?)"
-            r" (?:who|with|had|died)",
+            r"(?:a|an|one|two|three) (?:older |younger |elder |twin |male |female )?"
+            r"(?:brothers?|sisters?|siblings?|cousins?) (?:who|with|had|died)",
             r"(?:maternal|paternal) (?:uncles?|aunts?|grand(?:mother|father)s?|cousins?|relatives?)",
         ),
     ),
@@ -223,18 +225,70 @@ class _Trigger:
     direction: Direction
 
 
-def sentence_of(span: Span) -> Span:
-    """The sentence holding `span`; the whole doc when no sentence boundaries were set."""
-    if span.doc.has_annotation("SENT_START"):
-        return span.sent
-    return span.doc[:]
+_TEXT_KEY = "caseminer.text"
+_SENTENCE_BOUNDS_KEY = "caseminer.sentence_bounds"
 
 
-def _compile() -> list[tuple[str, Direction, re.Pattern[str]]]:
-    return [(flag, direction, re.compile(pattern, re.IGNORECASE)) for flag, direction, pattern in _TRIGGERS]
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per doc: spaCy joins the tokens anew on every access, which costs
+    milliseconds on a full-text article. A doc's text never changes, so the cache cannot go stale."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
-_COMPILED = _compile()
+class SentenceIndex:
+    """A doc's text and sentences, looked up by character offset.
+
+    ``Doc.text``, ``Doc.has_annotation`` and ``Span.sent`` each walk the tokens, so components
+    that look at the sentence of many spans build this once per call instead. Without sentence
+    boundaries the whole doc is one sentence.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc_text(doc)
+        bounds = doc.user_data.get(_SENTENCE_BOUNDS_KEY)
+        if bounds is None or bounds[0] != len(doc):  # absent, or tokens split since
+            sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+            bounds = (len(doc), [(sentence.start, sentence.end) for sentence in sentences])
+            doc.user_data[_SENTENCE_BOUNDS_KEY] = bounds
+        self.sentences = [doc[start:end] for start, end in bounds[1]]
+        self._starts = [sentence.start_char for sentence in self.sentences]
+
+    def index_at(self, offset: int) -> int:
+        return max(bisect_right(self._starts, offset) - 1, 0)
+
+    def sentence_at(self, offset: int) -> Span:
+        return self.sentences[self.index_at(offset)]
+
+    def sentence_text(self, span: Span) -> str:
+        sentence = self.sentence_at(span.start_char)
+        return self.text[sentence.start_char : sentence.end_char]
+
+
+class _Intervals:
+    """Disjoint, sorted character intervals (regex matches of one pattern) with an overlap test."""
+
+    def __init__(self, intervals: Iterable[tuple[int, int]]) -> None:
+        self._intervals = list(intervals)
+        self._starts = [start for start, _ in self._intervals]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_left(self._starts, end) - 1
+        return index >= 0 and self._intervals[index][1] > start
+
+
+# All triggers in one pattern: one scan of the text instead of one per trigger list, alternatives
+# tried at word starts only. At one position the first alternative wins, so backward triggers
+# ("was not found") are listed before forward ones ("not").
+_TRIGGERS.sort(key=lambda trigger: trigger[1] != "backward")
+_TRIGGER_PATTERN = re.compile(
+    r"(?<!\w)(?=\w)(?:"
+    + "|".join(f"(?P<t{i}>{pattern})" for i, (_, _, pattern) in enumerate(_TRIGGERS))
+    + ")",
+    re.IGNORECASE,
+)
 
 
 class ContextAnnotator:
@@ -245,22 +299,19 @@ class ContextAnnotator:
         self.max_scope_words = max_scope_words
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        pseudo = [(m.start(), m.end()) for m in _PSEUDO.finditer(text)]
-        triggers = sorted(
-            (
-                _Trigger(m.start(), m.end(), flag, direction)
-                for flag, direction, pattern in _COMPILED
-                for m in pattern.finditer(text)
-                if not any(start < m.end() and m.start() < end for start, end in pseudo)
-            ),
-            key=lambda t: t.start,
-        )
+        sentences = SentenceIndex(doc)
+        text = sentences.text
+        pseudo = _Intervals((m.start(), m.end()) for m in _PSEUDO.finditer(text))
+        triggers = [
+            _Trigger(m.start(), m.end(), *_TRIGGERS[int(m.lastgroup[1:])][:2])
+            for m in _TRIGGER_PATTERN.finditer(text)
+            if m.lastgroup is not None and not pseudo.overlaps(m.start(), m.end())
+        ]
         trigger_starts = [t.start for t in triggers]
         terminations = [m.start() for m in _TERMINATION.finditer(text)]
         background_by_sentence: dict[int, bool] = {}
         for span in self._targets(doc):
-            sentence = sentence_of(span)
+            sentence = sentences.sentence_at(span.start_char)
             low = bisect_left(trigger_starts, sentence.start_char)
             high = bisect_left(trigger_starts, sentence.end_char)
             sentence_triggers = [
@@ -270,7 +321,9 @@ class ContextAnnotator:
                 if trigger.direction != "sentence" and self._in_scope(trigger, span, text, terminations):
                     setattr(span._, trigger.flag, True)
             if sentence.start_char not in background_by_sentence:
-                background_by_sentence[sentence.start_char] = self._is_background(sentence, sentence_triggers)
+                background_by_sentence[sentence.start_char] = self._is_background(
+                    sentence, text[sentence.start_char : sentence.end_char], sentence_triggers
+                )
             span._.background = background_by_sentence[sentence.start_char]
         return doc
 
@@ -293,8 +346,8 @@ class ContextAnnotator:
         return len(_WORD.findall(text, gap_start, gap_end)) <= self.max_scope_words
 
     @staticmethod
-    def _is_background(sentence: Span, triggers: list[_Trigger]) -> bool:
-        if _PATIENT_REFERENCE.search(sentence.text):
+    def _is_background(sentence: Span, sentence_text: str, triggers: list[_Trigger]) -> bool:
+        if _PATIENT_REFERENCE.search(sentence_text):
             return False
         generic = any(t.direction == "sentence" for t in triggers)
         return generic or section_of(sentence) in BACKGROUND_SECTIONS
@@ -308,4 +361,4 @@ def make_context(nlp: Language, name: str, span_groups: list[str], max_scope_wor
     return ContextAnnotator(span_groups, max_scope_words)
 
 
-__all__ = ["CONTEXT_FLAGS", "ContextAnnotator", "make_context", "sentence_of"]
+__all__ = ["CONTEXT_FLAGS", "ContextAnnotator", "SentenceIndex", "doc_text", "make_context"]

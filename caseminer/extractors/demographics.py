@@ -35,7 +35,7 @@ import pycountry
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import sentence_of
+from caseminer.extractors.context import SentenceIndex
 from caseminer.extractors.sections import section_of
 
 for _name in ("sex", "sex_evidence", "consanguineous", "country", "country_code"):
@@ -58,9 +58,7 @@ _SEX_OF_NOUN = {
 }
 _GENERIC_AFTER = re.compile(  # used with match(text, pos): anchored at pos
     r"(?:[- ]to[- ]|[- ](?:carriers?|relatives?|patients|predominance|ratio|gender|sex|hormones?|pattern|"
-    r"infertility|members?|subjects|individuals|controls|offspring|"
-    + _RELATIVE
-    + r")\b)",
+    r"infertility|members?|subjects|individuals|controls|offspring|" + _RELATIVE + r")\b)",
     re.IGNORECASE,
 )
 _RELATIVE_BEFORE = re.compile(rf"\b{_RELATIVE}\b[^.;()]{{0,30}}$", re.IGNORECASE)
@@ -253,13 +251,13 @@ class DemographicsRecognizer:
         _country_patterns()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["sex"] = sorted(self._sex(doc), key=lambda s: s.start_char)
-        doc.spans["consanguinity"] = list(self._consanguinity(doc))
-        doc.spans["country"] = sorted(self._countries(doc), key=lambda s: s.start_char)
+        sentences = SentenceIndex(doc)
+        doc.spans["sex"] = sorted(self._sex(doc, sentences.text), key=lambda s: s.start_char)
+        doc.spans["consanguinity"] = list(self._consanguinity(doc, sentences))
+        doc.spans["country"] = sorted(self._countries(doc, sentences.text), key=lambda s: s.start_char)
         return doc
 
-    def _sex(self, doc: Doc) -> Iterator[Span]:
-        text = doc.text
+    def _sex(self, doc: Doc, text: str) -> Iterator[Span]:
         for match in _SEX_NOUN.finditer(text):
             if _GENERIC_AFTER.match(text, match.end()) or _RELATIVE_BEFORE.search(
                 text, max(0, match.start() - 40), match.start()
@@ -279,13 +277,13 @@ class DemographicsRecognizer:
                 yield span
 
     @staticmethod
-    def _consanguinity(doc: Doc) -> Iterator[Span]:
-        text = doc.text
+    def _consanguinity(doc: Doc, sentences: SentenceIndex) -> Iterator[Span]:
+        text = sentences.text
         for match in _CONSANGUINITY.finditer(text):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is None:
                 continue
-            if "cousin" in match.group().lower() and not _PARENTS_CUE.search(sentence_of(span).text):
+            if "cousin" in match.group().lower() and not _PARENTS_CUE.search(sentences.sentence_text(span)):
                 continue
             negated = bool(
                 _NEGATED_CONSANGUINITY.search(match.group())
@@ -295,8 +293,7 @@ class DemographicsRecognizer:
             yield span
 
     @staticmethod
-    def _countries(doc: Doc) -> Iterator[Span]:
-        text = doc.text
+    def _countries(doc: Doc, text: str) -> Iterator[Span]:
         names, demonyms = _country_table()
         for pattern in _country_patterns():
             for match in pattern.finditer(text):

@@ -38,17 +38,16 @@ Contract (keep it; the patient builder relies on it):
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import count
+from itertools import count, pairwise
 
 from hgvs.exceptions import HGVSError
 from hgvs.parser import Parser
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import sentence_of
+from caseminer.extractors.context import SentenceIndex, doc_text
 
 VARIANT_LABEL = "VARIANT"
 VARIANT_EXTENSIONS = ("hgvs_c", "hgvs_p", "hgvs_g", "variant_group", "gene_symbol", "zygosity", "origin")
@@ -111,7 +110,8 @@ _ORIGINS: list[tuple[str, re.Pattern[str]]] = [
     (
         "de novo",
         re.compile(
-            r"\bde novo\b|\b(?:absent|not (?:found|detected|present|identified)) in (?:both|either|the) parents\b"
+            r"\bde novo\b"
+            r"|\b(?:absent|not (?:found|detected|present|identified)) in (?:both|either|the) parents\b"
             r"|\bneither (?:parent|of the parents)\b|\bparents were (?:not carriers|negative|wild[- ]type)\b",
             re.IGNORECASE,
         ),
@@ -123,7 +123,8 @@ _ORIGINS: list[tuple[str, re.Pattern[str]]] = [
                 rf"\b{adjective}ly (?:inherited|derived|transmitted)\b|\bof {adjective} origin\b"
                 rf"|\b{adjective} (?:allele|inheritance|transmission)\b"
                 rf"|\binherited from (?:his|her|the|their) {parent}\b|\bcarrier {parent}\b"
-                rf"|\b{parent} (?:was|is) {_NOT}(?:also )?(?:an? )?(?:{_NOT}\w+ ){{0,2}}(?:carrier|heterozygous)\b"
+                rf"|\b{parent} (?:was|is) {_NOT}(?:also )?(?:an? )?"
+                rf"(?:{_NOT}\w+ ){{0,2}}(?:carrier|heterozygous)\b"
                 rf"|\b{parent} carried\b",
                 re.IGNORECASE,
             ),
@@ -168,6 +169,7 @@ def _compact_nucleotide(body: str) -> str:
     return re.sub(_ARROW, ">", body).replace(" ", "")
 
 
+@lru_cache(maxsize=4096)
 def normalize_nucleotide(body: str, level: str) -> str:
     """'1150 G→A' at level 'c' -> 'c.1150G>A'; HGVS-normalised where the parser accepts it."""
     compact = _compact_nucleotide(body)
@@ -178,6 +180,7 @@ def normalize_nucleotide(body: str, level: str) -> str:
         return f"{level}.{compact}"
 
 
+@lru_cache(maxsize=4096)
 def normalize_protein(body: str) -> str | None:
     """'A384T' / 'Y151X' / '(Pro75Leu)' / 'L76QfsX53' -> three-letter HGVS ('p.Ala384Thr'), or None."""
     bare = body.strip("()")
@@ -196,22 +199,25 @@ class VariantRecognizer:
         hgvs_parser()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        candidates = sorted(self._candidates(text), key=lambda c: (-(c.end - c.start), c.start))
-        _split_tokens_at(doc, [offset for c in candidates for offset in (c.start, c.end)])
+        candidates = sorted(self._candidates(doc_text(doc)), key=lambda c: (-(c.end - c.start), c.start))
+        _split_tokens_at(doc, [(c.start, c.end) for c in candidates])
+        sentences = SentenceIndex(doc)
         taken = [(e.start, e.end) for e in doc.ents]
         accepted: list[tuple[Span, _Candidate]] = []
         for candidate in candidates:
             span = doc.char_span(candidate.start, candidate.end, label=VARIANT_LABEL)
             if span is None or any(span.start < end and start < span.end for start, end in taken):
                 continue
-            if candidate.form == "one_letter_p" and self.one_letter_needs_cue:
-                if not _VARIANT_CUE.search(sentence_of(span).text):
-                    continue
+            if (
+                candidate.form == "one_letter_p"
+                and self.one_letter_needs_cue
+                and not _VARIANT_CUE.search(sentences.sentence_text(span))
+            ):
+                continue
             taken.append((span.start, span.end))
             accepted.append((span, candidate))
         accepted.sort(key=lambda pair: pair[0].start)
-        self._annotate(text, accepted)
+        self._annotate(sentences, accepted)
         doc.ents = sorted([*doc.ents, *(span for span, _ in accepted)], key=lambda s: s.start)
         return doc
 
@@ -228,12 +234,13 @@ class VariantRecognizer:
                 found.append(candidate)
         return found
 
-    def _annotate(self, text: str, accepted: list[tuple[Span, _Candidate]]) -> None:
+    def _annotate(self, sentences: SentenceIndex, accepted: list[tuple[Span, _Candidate]]) -> None:
+        text = sentences.text
         groups = count()
         group = next(groups)
         previous: tuple[Span, _Candidate] | None = None
         for span, candidate in accepted:
-            paired = previous is not None and self._pairs(text, previous, (span, candidate))
+            paired = previous is not None and self._pairs(sentences, previous, (span, candidate))
             if paired and previous is not None:
                 merged = {k: previous[1].hgvs.get(k) or candidate.hgvs.get(k) for k in candidate.hgvs}
                 for _, member in (previous, (span, candidate)):
@@ -244,40 +251,53 @@ class VariantRecognizer:
             _set_hgvs(span, candidate.hgvs)
             span._.variant_group = group
             span._.gene_symbol = candidate.transcript_gene or _gene_prefix(text, candidate.start)
-            sentence = sentence_of(span)
-            span._.zygosity = _zygosity(sentence, span)
-            span._.origin = _origin(sentence.text)
+            sentence = sentences.sentence_at(span.start_char)
+            span._.zygosity = _zygosity(text, sentence, span)
+            span._.origin = _origin(sentences, sentence, accepted)
             previous = None if paired else (span, candidate)
 
     @staticmethod
-    def _pairs(text: str, first: tuple[Span, _Candidate], second: tuple[Span, _Candidate]) -> bool:
+    def _pairs(
+        sentences: SentenceIndex, first: tuple[Span, _Candidate], second: tuple[Span, _Candidate]
+    ) -> bool:
         levels = {first[1].level, second[1].level}
-        if levels != {"p", "nt"} or sentence_of(first[0]).start != sentence_of(second[0]).start:
+        if levels != {"p", "nt"} or sentences.index_at(first[1].start) != sentences.index_at(second[1].start):
             return False
-        return bool(_PAIR_GAP.match(text[first[1].end : second[1].start]))
+        return bool(_PAIR_GAP.match(sentences.text[first[1].end : second[1].start]))
 
 
-def _split_tokens_at(doc: Doc, offsets: list[int]) -> None:
+def _split_tokens_at(doc: Doc, boundaries: list[tuple[int, int]]) -> None:
     """Split tokens that a mention boundary cuts: tokenizers glue "c.1150G>A." into "A." (an initial).
 
     Span objects held by earlier components go stale when tokens move; scispaCy's abbreviation
     spans are rebuilt from their character offsets (their extension values are keyed by offsets).
     """
-    token_starts = [token.idx for token in doc]
     cuts: dict[int, set[int]] = {}
-    for offset in offsets:
-        token = doc[max(bisect_right(token_starts, offset) - 1, 0)]
-        if token.idx < offset < token.idx + len(token.text):
-            cuts.setdefault(token.i, set()).add(offset - token.idx)
+    for start, end in boundaries:
+        covering = doc.char_span(start, end, alignment_mode="expand")
+        if covering is None:
+            continue
+        if covering.start_char < start:
+            cuts.setdefault(covering.start, set()).add(start - covering.start_char)
+        last = covering[-1]
+        if covering.end_char > end:
+            cuts.setdefault(last.i, set()).add(end - last.idx)
     if not cuts:
         return
     abbreviations = _abbreviation_offsets(doc)
+    has_sentences = doc.has_annotation("SENT_START")
     with doc.retokenize() as retokenizer:
         for index, inner in cuts.items():
             token = doc[index]
             bounds = [0, *sorted(inner), len(token.text)]
-            pieces = [token.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+            pieces = [token.text[a:b] for a, b in pairwise(bounds)]
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    if has_sentences:  # a split copies the token's sentence start to every piece
+        shift = 0
+        for index in sorted(cuts):
+            for piece in range(1, len(cuts[index]) + 1):
+                doc[index + shift + piece].is_sent_start = False
+            shift += len(cuts[index])
     if abbreviations is not None:
         _restore_abbreviations(doc, abbreviations)
 
@@ -331,8 +351,8 @@ def _gene_prefix(text: str, start: int) -> str | None:
     return match.group("gene") if match else None
 
 
-def _zygosity(sentence: Span, span: Span) -> str | None:
-    text, offset = sentence.text, sentence.start_char
+def _zygosity(doc_text: str, sentence: Span, span: Span) -> str | None:
+    text, offset = doc_text[sentence.start_char : sentence.end_char], sentence.start_char
     best: tuple[int, str] | None = None
     for match in _ZYGOSITY.finditer(text):
         if _ABOUT_RELATIVE_BEFORE.search(text, 0, match.start()) or _ABOUT_RELATIVE_AFTER.match(
@@ -350,8 +370,20 @@ def _zygosity(sentence: Span, span: Span) -> str | None:
 _ZYGOSITY_NAMES = ("compound heterozygous", "hemizygous", "homozygous", "heterozygous")
 
 
-def _origin(sentence_text: str) -> str | None:
-    return next((origin for origin, pattern in _ORIGINS if pattern.search(sentence_text)), None)
+def _origin(sentences: SentenceIndex, sentence: Span, accepted: list[tuple[Span, _Candidate]]) -> str | None:
+    """Origin stated in the variant's sentence, or in the next one when that names no variant of its
+    own ("... identified c.1150G>A. This variant was not detected in the mother: de novo")."""
+    texts = [sentences.text[sentence.start_char : sentence.end_char]]
+    following = sentences.index_at(sentence.start_char) + 1
+    if following < len(sentences.sentences):
+        next_sentence = sentences.sentences[following]
+        if not any(next_sentence.start_char <= c.start < next_sentence.end_char for _, c in accepted):
+            texts.append(sentences.text[next_sentence.start_char : next_sentence.end_char])
+    for text in texts:
+        origin = next((origin for origin, pattern in _ORIGINS if pattern.search(text)), None)
+        if origin:
+            return origin
+    return None
 
 
 @Language.factory("caseminer_variants", default_config={"one_letter_needs_cue": True})

@@ -1,0 +1,161 @@
+"""caseminer_variants on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+import scispacy.abbreviation  # noqa: F401  (registers abbreviation_detector)
+import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
+import spacy
+from scispacy.custom_tokenizer import combined_rule_tokenizer
+from spacy.language import Language
+from spacy.tokens import Span
+
+import caseminer.extractors.variants  # noqa: F401  (registers the factory)
+from caseminer.extractors.variants import normalize_protein
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.add_pipe("pysbd_sentencizer")
+    nlp.add_pipe("caseminer_variants")
+    return nlp
+
+
+def variants(nlp: Language, text: str) -> list[Span]:
+    return [e for e in nlp(text).ents if e.label_ == "VARIANT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "hgvs_c", "hgvs_p"),
+    [
+        ("Sequencing showed the missense change c.2210C>T in exon 9.", "c.2210C>T", "c.2210C>T", None),
+        ("A splice-site change c.543+1G>C was found.", "c.543+1G>C", "c.543+1G>C", None),
+        ("He carried c.-44A>G in the promoter region.", "c.-44A>G", "c.-44A>G", None),
+        ("An indel c.702_706delinsTA was detected.", "c.702_706delinsTA", "c.702_706delinsTA", None),
+        ("An insertion c.318_319insT was detected.", "c.318_319insT", "c.318_319insT", None),
+        ("The deletion c.87_88delCT shifts the frame.", "c.87_88delCT", "c.87_88del", None),
+        ("A duplication c.1021dup was present.", "c.1021dup", "c.1021dup", None),
+        ("The predicted change p.(Gly212Ser) was absent in controls.", "p.(Gly212Ser)", None, "p.Gly212Ser"),
+        ("The substitution p.R511W alters the domain.", "p.R511W", None, "p.Arg511Trp"),
+        ("A nonsense variant p.W92X truncates the protein.", "p.W92X", None, "p.Trp92Ter"),
+        ("A frameshift p.S120Rfs*14 was found.", "p.S120Rfs*14", None, "p.Ser120ArgfsTer14"),
+        ("The legacy frameshift K33EfsX9 was reported.", "K33EfsX9", None, "p.Lys33GlufsTer9"),
+        ("The mutation R511W was found in the proband.", "R511W", None, "p.Arg511Trp"),
+        ("The written change 2210C>T was confirmed.", "2210C>T", "c.2210C>T", None),
+        ("The change 2210C→T was confirmed.", "2210C→T", "c.2210C>T", None),
+        ("An intronic mutation IVS4-2A>G was identified.", "IVS4-2A>G", None, None),
+        ("RNA studies showed exon 5 skipping in the patient.", "exon 5 skipping", None, None),
+    ],
+)
+def test_variant_forms_are_found_and_normalised(
+    nlp: Language, text: str, mention: str, hgvs_c: str | None, hgvs_p: str | None
+) -> None:
+    found = variants(nlp, text)
+    assert [v.text for v in found] == [mention]
+    assert (found[0]._.hgvs_c, found[0]._.hgvs_p) == (hgvs_c, hgvs_p)
+
+
+def test_genomic_level_is_kept_apart(nlp: Language) -> None:
+    [variant] = variants(nlp, "The genomic change g.3345T>A was confirmed.")
+    assert (variant._.hgvs_g, variant._.hgvs_c) == ("g.3345T>A", None)
+
+
+def test_coding_and_protein_change_written_together_form_one_variant(nlp: Language) -> None:
+    found = variants(nlp, "Sanger sequencing found IL2RA c.530A>G (p.Tyr177Cys) in the boy.")
+    assert [v.text for v in found] == ["c.530A>G", "p.Tyr177Cys"]
+    assert found[0]._.variant_group == found[1]._.variant_group
+    assert all((v._.hgvs_c, v._.hgvs_p) == ("c.530A>G", "p.Tyr177Cys") for v in found)
+    assert found[0]._.gene_symbol == "IL2RA"
+
+
+def test_separate_variants_get_separate_groups(nlp: Language) -> None:
+    found = variants(nlp, "She carried c.530A>G and, on the other allele, c.87_88delCT.")
+    assert len({v._.variant_group for v in found}) == 2
+    assert all(v._.hgvs_p is None for v in found)
+
+
+def test_transcript_prefix_names_the_gene(nlp: Language) -> None:
+    [variant] = variants(nlp, "The report lists NM_000417.3(IL2RA):c.530A>G as pathogenic.")
+    assert (variant._.gene_symbol, variant._.hgvs_c) == ("IL2RA", "c.530A>G")
+
+
+def test_mention_at_sentence_end_excludes_the_full_stop(nlp: Language) -> None:
+    # the tokenizer reads "G." as an initial; the component splits it and keeps the sentences
+    doc = nlp("The boy carried c.530A>G. His sister was healthy.")
+    [variant] = [e for e in doc.ents if e.label_ == "VARIANT"]
+    assert variant.text == "c.530A>G"
+    assert [s.text for s in doc.sents] == ["The boy carried c.530A>G.", "His sister was healthy."]
+
+
+@pytest.mark.parametrize(
+    ("text", "zygosity"),
+    [
+        ("A hemizygous variant c.530A>G was found in the boy.", "hemizygous"),
+        ("She was homozygous for c.530A>G.", "homozygous"),
+        ("He was compound heterozygous for c.530A>G and c.87_88delCT.", "compound heterozygous"),
+        ("The boy carried c.530A>G and his mother was heterozygous.", None),
+        ("The boy carried c.530A>G.", None),
+    ],
+)
+def test_zygosity_from_the_sentence_not_from_relatives(nlp: Language, text: str, zygosity: str | None) -> None:
+    assert variants(nlp, text)[0]._.zygosity == zygosity
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("The c.530A>G variant was inherited from his mother.", "maternal"),
+        ("Segregation showed a carrier mother for c.530A>G.", "maternal"),
+        ("The boy carried c.530A>G, which his father carried too; the father was a carrier.", "paternal"),
+        ("The change c.530A>G arose de novo.", "de novo"),
+        ("We found c.530A>G. It was absent in both parents.", "de novo"),
+        ("We found c.530A>G. The mother was not a carrier.", None),
+        ("We found c.530A>G. Later, c.87_88delCT was reported de novo in a cousin.", None),
+    ],
+)
+def test_origin_from_the_sentence_or_the_next(nlp: Language, text: str, origin: str | None) -> None:
+    assert variants(nlp, text)[0]._.origin == origin
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HbA1c was 7.5% at 10:30 and the lesion measured 3x4 cm.",
+        "She has T1D and the score was A12 on the scale.",
+        "The clone A384T grew on the plate.",  # one-letter form without a variant cue
+        "See p. 123 of the manual and c. 5 mm of tissue.",
+    ],
+)
+def test_no_variants_in_ordinary_text(nlp: Language, text: str) -> None:
+    assert variants(nlp, text) == []
+
+
+def test_existing_entities_are_kept() -> None:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GENE", "pattern": "IL2RA"}])
+    nlp.add_pipe("caseminer_variants")
+    doc = nlp("IL2RA c.530A>G was found.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("IL2RA", "GENE"), ("c.530A>G", "VARIANT")]
+
+
+def test_abbreviations_survive_token_splits() -> None:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("caseminer_variants")
+    doc = nlp("He carried c.530A>G. Autoimmune enteropathy (AIE) followed. AIE was severe.")
+    assert [e.text for e in doc.ents] == ["c.530A>G"]
+    assert [(a.text, a._.long_form.text) for a in doc._.abbreviations] == [
+        ("AIE", "Autoimmune enteropathy"),
+        ("AIE", "Autoimmune enteropathy"),
+    ]
+
+
+def test_unparseable_protein_text_gives_none() -> None:
+    assert normalize_protein("Xyz12Abc") is None
