@@ -57,6 +57,9 @@ _TITLE_PATTERNS: tuple[tuple[SectionKind, re.Pattern[str]], ...] = tuple(
 )
 
 
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXivx]+[.)])\s*(?=[A-Za-z])")
+
+
 def section_kind(title: str | None, sec_type: str | None = None) -> SectionKind | None:
     """The kind a section title (or JATS sec-type) names, or None when it names none we know."""
     if sec_type:
@@ -65,7 +68,8 @@ def section_kind(title: str | None, sec_type: str | None = None) -> SectionKind 
             return kind
     if not title:
         return None
-    cleaned = re.sub(r"^[\dIVXivx.\s]+(?=[A-Za-z])", "", title).strip(" :.\t")
+    # Numbering ("2.", "3.1 ", "IV.") is dropped; a Roman numeral needs its dot so "Introduction" keeps its I.
+    cleaned = _NUMBERING.sub("", title).strip(" :.\t")
     for kind, pattern in _TITLE_PATTERNS:
         if pattern.search(cleaned):
             return kind
