@@ -1,0 +1,151 @@
+"""The main job end to end, as a user runs it: `caseminer ingest --demo` into a fresh SQLite file,
+then the registry is queried, exported and explored in the shipped notebook."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import phenopackets as pps
+import pytest
+from google.protobuf.json_format import Parse
+from nbclient import NotebookClient
+from sqlalchemy import Engine, text
+
+from caseminer.db import make_engine
+from caseminer.vocab import TerminologyStore
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CASEMINER = Path(sys.executable).parent / "caseminer"
+FACT_TABLES = ("patient_ages", "patient_variants", "patient_phenotypes", "patient_treatments")
+
+
+@dataclass
+class DemoRegistry:
+    env: dict[str, str]
+    url: str
+    engine: Engine
+    first_run_output: str
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(CASEMINER), *args], env=self.env, capture_output=True, text=True, timeout=900, check=False
+        )
+
+    def scalar(self, sql: str) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(text(sql)).scalar_one())
+
+    def column(self, sql: str) -> list[object]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(text(sql)).scalars())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, vocab_store: TerminologyStore) -> Iterator[DemoRegistry]:
+    root = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{root / 'caseminer.db'}"
+    env = {
+        **os.environ,
+        "CASEMINER_DATABASE_URL": url,
+        "CASEMINER_DATA_DIR": str(root / "data"),
+        "CASEMINER_VOCAB_PATH": str(vocab_store.path),
+    }
+    registry = DemoRegistry(env, url, make_engine(url), "")
+    result = registry.run("ingest", "--demo")
+    assert result.returncode == 0, result.stdout + result.stderr
+    registry.first_run_output = result.stdout
+    yield registry
+    registry.engine.dispose()
+
+
+def test_demo_fills_a_registry_with_provenance(demo: DemoRegistry) -> None:
+    assert demo.scalar("SELECT count(*) FROM documents") >= 1
+    complete = demo.scalar(
+        """
+        SELECT count(*) FROM patients p
+        WHERE p.sex IS NOT NULL
+          AND EXISTS (SELECT 1 FROM patient_ages a WHERE a.patient_id = p.id AND a.days IS NOT NULL)
+          AND EXISTS (SELECT 1 FROM patient_variants v WHERE v.patient_id = p.id)
+          AND EXISTS (SELECT 1 FROM patient_phenotypes f WHERE f.patient_id = p.id)
+        """
+    )
+    assert complete >= 1
+    for table in FACT_TABLES:
+        assert demo.scalar(f"SELECT count(*) FROM {table}") >= 1, table
+        missing = demo.scalar(
+            f"SELECT count(*) FROM {table} "
+            "WHERE doc_id IS NULL OR char_start IS NULL OR char_end <= char_start"
+        )
+        assert missing == 0, f"{table}: facts without document id or offsets"
+
+
+def test_offsets_point_at_the_stated_text(demo: DemoRegistry) -> None:
+    with demo.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                """
+                SELECT v.char_start, v.char_end, v.hgvs_c, v.hgvs_p, d.text
+                FROM patient_variants v
+                JOIN patients p ON p.id = v.patient_id
+                JOIN documents d ON d.article_id = p.article_id
+                """
+            )
+        ).all()
+    assert rows
+    for start, end, hgvs_c, hgvs_p, document_text in rows:
+        stated = document_text[start:end]
+        written = [(hgvs_c or "").removeprefix("c."), (hgvs_p or "").removeprefix("p.")]
+        assert any(part and part[:3] in stated for part in written), (stated, hgvs_c, hgvs_p)
+
+
+def test_summary_table_and_rerun_adds_nothing(demo: DemoRegistry) -> None:
+    assert "patient" in demo.first_run_output.lower()
+    counts = {t: demo.scalar(f"SELECT count(*) FROM {t}") for t in ("articles", "mentions", "patients")}
+    rerun = demo.run("ingest", "--demo")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert {t: demo.scalar(f"SELECT count(*) FROM {t}") for t in counts} == counts
+
+
+def test_sql_refuses_writes(demo: DemoRegistry) -> None:
+    articles = demo.scalar("SELECT count(*) FROM articles")
+    refused = demo.run("sql", "DELETE FROM articles")
+    assert refused.returncode != 0
+    assert "read-only" in (refused.stdout + refused.stderr)
+    assert demo.scalar("SELECT count(*) FROM articles") == articles
+
+
+def test_phenopackets_round_trip_sex_hpo_and_hgvs(demo: DemoRegistry, tmp_path: Path) -> None:
+    result = demo.run("export", "--format", "phenopackets", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    packets = [Parse(path.read_text(), pps.Phenopacket()) for path in sorted(tmp_path.glob("*.json"))]
+    assert len(packets) == demo.scalar("SELECT count(*) FROM patients")
+    exported_hpo = {f.type.id for p in packets for f in p.phenotypic_features}
+    exported_hgvs = {
+        e.value
+        for p in packets
+        for i in p.interpretations
+        for g in i.diagnosis.genomic_interpretations
+        for e in g.variant_interpretation.variation_descriptor.expressions
+    }
+    exported_sexes = sorted(pps.Sex.Name(p.subject.sex) for p in packets)
+    stored_hpo = set(demo.column("SELECT hpo_id FROM patient_phenotypes_v WHERE hpo_id IS NOT NULL"))
+    stored_hgvs = set(demo.column("SELECT hgvs_c FROM variants_v WHERE hgvs_c IS NOT NULL"))
+    stored_sexes = sorted(str(s or "unknown_sex").upper() for s in demo.column("SELECT sex FROM patients"))
+    assert exported_hpo == stored_hpo and stored_hpo
+    assert stored_hgvs <= exported_hgvs and stored_hgvs
+    assert exported_sexes == stored_sexes
+
+
+def test_notebook_runs_on_the_demo_registry(demo: DemoRegistry, monkeypatch: pytest.MonkeyPatch) -> None:
+    notebook = nbformat.read(REPO_ROOT / "notebooks" / "registry_overview.ipynb", as_version=4)
+    monkeypatch.setenv("CASEMINER_DATABASE_URL", demo.url)
+    NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    summary = notebook.cells[2].outputs
+    assert summary, "the summary cell printed nothing"
+    assert "no patients stored yet" not in str(notebook.cells[-1].outputs)
