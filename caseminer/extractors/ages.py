@@ -80,7 +80,7 @@ _REFERENCE_POINT = re.compile(
 )
 # Gestational ages ("27 weeks' gestation", "born at 36 weeks") are neither ages after birth nor durations.
 _GESTATION_AFTER = re.compile(r"^['’]?\s?(?:of )?(?:gestation|GA\b|pregnancy)", re.IGNORECASE)
-_GESTATION_BEFORE = re.compile(r"\b(?:born at|delivered at|gestational age (?:of )?|GA:? )$", re.IGNORECASE)
+_GESTATION_BEFORE = re.compile(r"\b(?:born at |delivered at |gestational age (?:of )?|GA:? )$", re.IGNORECASE)
 _WEAK_AGE_BEFORE = re.compile(
     r"\b(?:at|by|since|until|till)\s(?:about |around |approximately |nearly |almost )?$", re.IGNORECASE
 )

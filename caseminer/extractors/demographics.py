@@ -17,8 +17,8 @@ Contract:
   "unrelated parents", "no consanguinity". The value already accounts for the negation; ignore the
   context component's ``_.negated`` on these spans. Cousin words count only in a sentence about
   the parents or a marriage ("his first cousin died" is family history, not consanguinity).
-* ``doc.spans["country"]``: ``Span._.country`` (ISO 3166 short name from ``pycountry``, e.g.
-  "Jordan", "Türkiye") and ``Span._.country_code`` (alpha-2). Only stated origins count: "from
+* ``doc.spans["country"]``: ``Span._.country`` (``pycountry``'s common name, else its ISO 3166
+  short name: "Jordan", "Syria", "Türkiye") and ``Span._.country_code`` (alpha-2). Only stated origins count: "from
   Jordan", "born in", "native of", "of Turkish origin/descent", "Turkish-born", or a demonym before
   a person noun ("a Turkish boy", "Moroccan parents"). Bare country names (hospital or author
   addresses) are not flagged, nor institutions ("from Jordan University Hospital"), nor passages of

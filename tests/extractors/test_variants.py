@@ -99,7 +99,9 @@ def test_mention_at_sentence_end_excludes_the_full_stop(nlp: Language) -> None:
         ("The boy carried c.530A>G.", None),
     ],
 )
-def test_zygosity_from_the_sentence_not_from_relatives(nlp: Language, text: str, zygosity: str | None) -> None:
+def test_zygosity_from_the_sentence_not_from_relatives(
+    nlp: Language, text: str, zygosity: str | None
+) -> None:
     assert variants(nlp, text)[0]._.zygosity == zygosity
 
 

@@ -1,0 +1,103 @@
+"""caseminer_ages on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
+import spacy
+from scispacy.custom_tokenizer import combined_rule_tokenizer
+from spacy.language import Language
+
+import caseminer.extractors.ages  # noqa: F401  (registers the factory)
+from caseminer.extractors.ages import days_of
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.add_pipe("pysbd_sentencizer")
+    nlp.add_pipe("caseminer_ages")
+    return nlp
+
+
+@pytest.mark.parametrize(
+    ("expression", "days"),
+    [
+        ("4 weeks", 28),
+        ("7 months", 213),  # 7 * 30.4 = 212.8
+        ("3 years", 1095),
+        ("2 y 3 mo", 821),
+        ("1 year and 6 months", 547),  # 365 + 182.4
+        ("9-day-old", 9),
+        ("eleven months", 334),
+        ("1.5 years", 548),  # 547.5 rounds half up
+        ("36 hours", 2),
+    ],
+)
+def test_days_of(expression: str, days: int) -> None:
+    assert days_of(expression) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("An 8-year-old girl presented with chronic diarrhea.", [("8-year-old", 2920, "presentation")]),
+        ("Her first symptoms began at 5 weeks of age.", [("5 weeks", 35, "onset")]),
+        ("The disease was diagnosed at the age of 7 months.", [("7 months", 213, "diagnosis")]),
+        ("A 9-day-old boy was admitted with vomiting.", [("9-day-old", 9, "presentation")]),
+        ("He underwent HSCT at 2 y 3 mo.", [("2 y 3 mo", 821, "transplant")]),
+        ("He died at 14 months of sepsis.", [("14 months", 426, "death")]),
+        ("She is now 6 years old and attends school.", [("6 years old", 2190, "last_report")]),
+        ("Watery stools started in the neonatal period.", [("in the neonatal period", 0, "onset")]),
+        ("He has had eczema since early infancy.", [("since early infancy", None, "unknown")]),
+        ("At age 42 she was referred to our clinic.", [("42", 15330, "presentation")]),
+        ("Blood tests at birth were normal.", [("at birth", 0, "unknown")]),
+    ],
+)
+def test_ages_with_days_and_role(
+    nlp: Language, text: str, expected: list[tuple[str, int | None, str]]
+) -> None:
+    doc = nlp(text)
+    assert [(s.text, s._.age_days, s._.age_role) for s in doc.spans["ages"]] == expected
+
+
+def test_nearest_cue_decides_the_role_of_each_age(nlp: Language) -> None:
+    doc = nlp("Diarrhea started at 2 weeks of age, and IPEX was diagnosed at 10 months.")
+    assert [(s.text, s._.age_role) for s in doc.spans["ages"]] == [
+        ("2 weeks", "onset"),
+        ("10 months", "diagnosis"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tacrolimus was given for 3 weeks.", [("3 weeks", 21, None)]),
+        ("Two months later the rash recurred.", [("Two months", 61, None)]),
+        ("At 200 days post-transplant he had full donor chimerism.", [("200 days", 200, "follow_up")]),
+        ("At 2 years of follow-up she is well.", [("2 years", 730, "follow_up")]),
+        ("At 3 months after HSCT the diarrhea resolved.", [("3 months", 91, "follow_up")]),
+        ("She remained well at 6-month follow-up.", [("6-month", 182, "follow_up")]),
+    ],
+)
+def test_durations_are_not_ages(
+    nlp: Language, text: str, expected: list[tuple[str, int, str | None]]
+) -> None:
+    doc = nlp(text)
+    assert list(doc.spans["ages"]) == []
+    assert [(s.text, s._.duration_days, s._.duration_role) for s in doc.spans["durations"]] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prednisolone 2 mg/kg/day was started.",
+        "Growth restriction was seen at 30 weeks' gestation.",
+        "He was born at 38 weeks by caesarean section.",
+        "HbA1c was 9.1% in 2016.",
+    ],
+)
+def test_doses_gestation_and_lab_values_are_neither(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    assert (list(doc.spans["ages"]), list(doc.spans["durations"])) == ([], [])

@@ -1,0 +1,110 @@
+"""caseminer_clinical on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
+import spacy
+from scispacy.custom_tokenizer import combined_rule_tokenizer
+from spacy.language import Language
+
+import caseminer.extractors.clinical  # noqa: F401  (registers the factory)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.add_pipe("pysbd_sentencizer")
+    nlp.add_pipe("caseminer_clinical")
+    return nlp
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "performed", "donor"),
+    [
+        (
+            "At 14 months she underwent bone marrow transplantation from an HLA-matched sibling.",
+            "bone marrow transplantation",
+            True,
+            "matched sibling",
+        ),
+        ("He received a haploidentical HSCT at 2 years.", "HSCT", True, "haploidentical"),
+        (
+            "She received an umbilical cord blood transplant in 2015.",
+            "umbilical cord blood transplant",
+            True,
+            "cord blood",
+        ),
+        (
+            "We performed allogeneic HCT from a matched unrelated donor.",
+            "allogeneic HCT",
+            True,
+            "matched unrelated",
+        ),
+        (
+            "HSCT from a mismatched unrelated donor was planned, but he is awaiting a bed.",
+            "HSCT",
+            False,
+            "mismatched unrelated",
+        ),
+        ("He is a candidate for stem cell transplantation.", "stem cell transplantation", False, None),
+        ("HSCT is the only curative treatment for the disease.", "HSCT", None, None),
+        (
+            "He was referred for hematopoietic stem cell transplantation.",
+            "hematopoietic stem cell transplantation",
+            None,
+            None,
+        ),
+    ],
+)
+def test_hsct_performed_and_donor(
+    nlp: Language, text: str, mention: str, performed: bool | None, donor: str | None
+) -> None:
+    doc = nlp(text)
+    [span] = doc.spans["hsct"]
+    assert (span.text, span._.hsct_performed, span._.donor_type) == (mention, performed, donor)
+
+
+def test_kidney_transplant_is_not_hsct(nlp: Language) -> None:
+    assert list(nlp("She was a kidney transplant recipient.").spans["hsct"]) == []
+
+
+def test_conditioning_from_the_sentence_and_a_neighbouring_conditioning_sentence(nlp: Language) -> None:
+    doc = nlp(
+        "He underwent HSCT at 11 months. Conditioning consisted of treosulfan, fludarabine and ATG. "
+        "Tacrolimus was later stopped."
+    )
+    [span] = doc.spans["hsct"]
+    assert span._.conditioning == ["treosulfan", "fludarabine", "ATG"]
+
+
+def test_conditioning_is_empty_without_agents(nlp: Language) -> None:
+    doc = nlp("He underwent HSCT at 11 months. Tacrolimus was later stopped.")
+    assert doc.spans["hsct"][0]._.conditioning == []
+
+
+def test_conditioning_agents_are_configurable() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("caseminer_clinical", config={"conditioning_agents": ["clofarabine"]})
+    doc = nlp("BMT followed conditioning with clofarabine and busulfan.")
+    assert doc.spans["hsct"][0]._.conditioning == ["clofarabine"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He died of sepsis at 15 months.", [("died", "deceased")]),
+        ("She passed away after a long illness.", [("passed away", "deceased")]),
+        ("The infant succumbed to respiratory failure.", [("succumbed", "deceased")]),
+        ("He is alive and well at 4 years.", [("is alive", "alive")]),
+        ("She is doing well 2 years after transplant.", [("is doing well", "alive")]),
+        ("He remains in remission on sirolimus.", [("remains in remission", "alive")]),
+        ("She was discharged home on day 20.", [("was discharged", "alive")]),
+        ("Stool output decreased with octreotide.", []),
+    ],
+)
+def test_outcome_cues(nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:
+    doc = nlp(text)
+    assert [(s.text, s._.outcome_status) for s in doc.spans["outcome"]] == expected

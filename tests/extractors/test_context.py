@@ -1,0 +1,114 @@
+"""caseminer_context on sentences written for these tests (entities set by hand)."""
+
+from __future__ import annotations
+
+import pytest
+import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
+import spacy
+from scispacy.custom_tokenizer import combined_rule_tokenizer
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import caseminer.extractors.ages  # noqa: F401  (registers the factories used below)
+import caseminer.extractors.clinical  # noqa: F401
+import caseminer.extractors.context  # noqa: F401
+from caseminer.extractors.sections import DocPassage
+from caseminer.schemas.document import SectionKind
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.add_pipe("pysbd_sentencizer")
+    nlp.add_pipe("caseminer_ages")
+    nlp.add_pipe("caseminer_clinical")
+    nlp.add_pipe("caseminer_context")
+    return nlp
+
+
+def annotate(nlp: Language, text: str, entities: list[str], section: SectionKind | None = None) -> Doc:
+    """Run the pipeline with `entities` (first occurrence of each text) set as DISEASE ents."""
+    doc = nlp.make_doc(text)
+    if section is not None:
+        doc._.passages = [DocPassage(0, len(text), section, "paragraph")]
+    for name, component in nlp.pipeline:
+        if name == "caseminer_context":
+            spans = [doc.char_span(text.index(e), text.index(e) + len(e), label="DISEASE") for e in entities]
+            doc.ents = [s for s in spans if s is not None]
+        doc = component(doc)
+    return doc
+
+
+def flags(doc: Doc, text: str) -> set[str]:
+    [span] = [e for e in doc.ents if e.text == text]
+    return {f for f in ("negated", "uncertain", "family", "hypothetical", "background") if getattr(span._, f)}
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "expected"),
+    [
+        ("There was no family history of diabetes.", "diabetes", {"negated", "family"}),
+        ("Biopsy showed villous atrophy with absence of goblet cells.", "goblet cells", {"negated"}),
+        ("He did not develop thyroiditis during follow-up.", "thyroiditis", {"negated"}),
+        ("She was negative for celiac disease antibodies.", "celiac disease", {"negated"}),
+        ("Cystic fibrosis was ruled out by a sweat test.", "Cystic fibrosis", {"negated"}),
+        ("The boy was free of eczema at discharge.", "eczema", {"negated"}),
+        ("The boy had diarrhea without vomiting.", "vomiting", {"negated"}),
+        ("The boy had diarrhea without vomiting.", "diarrhea", set()),
+        ("There was no fever, but severe diarrhea persisted.", "diarrhea", set()),
+        ("Autoimmune enteropathy was suspected in the boy.", "Autoimmune enteropathy", {"uncertain"}),
+        ("He had possible hypothyroidism.", "hypothyroidism", {"uncertain"}),
+        ("His older brother had died of sepsis at 6 months.", "sepsis", {"family"}),
+        ("Type 1 diabetes was present in her father.", "Type 1 diabetes", {"family"}),
+        ("He did not respond to steroids and developed nephrotic syndrome.", "nephrotic syndrome", set()),
+        ("The boy has a high risk of sepsis.", "sepsis", {"hypothetical"}),
+    ],
+)
+def test_flags_in_a_case_section(nlp: Language, text: str, entity: str, expected: set[str]) -> None:
+    assert flags(annotate(nlp, text, [entity], section="case"), text=entity) == expected
+
+
+def test_generic_statement_in_a_discussion_is_background(nlp: Language) -> None:
+    doc = annotate(nlp, "IPEX is usually fatal in the first years of life.", ["IPEX"], section="discussion")
+    assert flags(doc, "IPEX") == {"background"}
+
+
+def test_generic_statement_is_background_in_any_section(nlp: Language) -> None:
+    text = "Patients with autoimmune enteropathy typically present with watery diarrhea."
+    doc = annotate(nlp, text, ["watery diarrhea"], section="case")
+    assert flags(doc, "watery diarrhea") == {"background"}
+
+
+def test_discussion_sentence_about_the_patient_is_not_background(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "Our patient developed thyroiditis at 2 years.", ["thyroiditis"], section="discussion"
+    )
+    assert flags(doc, "thyroiditis") == set()
+    assert not doc.spans["ages"][0]._.background
+
+
+def test_discussion_without_patient_reference_is_background(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "Thyroiditis was seen in a third of reported cases.", ["Thyroiditis"], section="discussion"
+    )
+    assert flags(doc, "Thyroiditis") == {"background"}
+
+
+def test_plain_text_without_sections_is_not_background(nlp: Language) -> None:
+    doc = annotate(nlp, "Thyroiditis was seen at 2 years.", ["Thyroiditis"])
+    assert flags(doc, "Thyroiditis") == set()
+
+
+def test_span_groups_get_flags_too(nlp: Language) -> None:
+    doc = annotate(
+        nlp, "His brother had died at 3 months. The boy underwent HSCT at 9 months.", [], section="case"
+    )
+    ages = {s.text: s for s in doc.spans["ages"]}
+    assert ages["3 months"]._.family and not ages["9 months"]._.family
+    assert not doc.spans["hsct"][0]._.family
+
+
+def test_month_may_is_not_a_hedge(nlp: Language) -> None:
+    doc = annotate(nlp, "In May 2019 the boy developed colitis.", ["colitis"], section="case")
+    assert flags(doc, "colitis") == set()
