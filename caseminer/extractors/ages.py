@@ -19,9 +19,10 @@ Contract:
 
 * ``doc.spans["ages"]``: ``Span._.age_days`` (int or None) and ``Span._.age_role`` (one of
   ``AgeRole``: onset, diagnosis, presentation, transplant, death, last_report, unknown), the role
-  of the sentence cue nearest to the age ("onset", "began" -> onset; "diagnosed" -> diagnosis;
-  "presented", "admitted", "referred" -> presentation; "HSCT", "transplant" -> transplant; "died"
-  -> death; "currently", "now", "last follow-up" -> last_report).
+  of the sentence cue nearest to the age, a cue in the same clause first ("onset", "began" ->
+  onset; "diagnosed", "suspected" -> diagnosis; "presented", "admitted", "referred" ->
+  presentation; "HSCT", "transplant" -> transplant; "died" -> death; "currently", "now", "last
+  follow-up" -> last_report).
 * ``doc.spans["durations"]``: ``Span._.duration_days`` (int) and ``Span._.duration_role``
   ("follow_up" when the duration measures follow-up: "follow-up", "post-transplant", "after
   HSCT"; else None).
@@ -47,8 +48,11 @@ DAYS_PER_UNIT = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4, "year":
 _NUMBER_WORDS = {
     word: value
     for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
+        [
+            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+            *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen"),
+            *("nineteen", "twenty"),
+        ]
     )
 }
 _NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
@@ -61,7 +65,8 @@ _UNITS = {
 }
 _UNIT = "|".join(f"(?:{pattern})" for pattern in _UNITS.values())
 _QUANTITY = re.compile(
-    rf"(?<![\w/.-]){_NUMBER}\s?[- ]?\s?(?:{_UNIT})(?:\s?(?:,|and)?\s?{_NUMBER}\s?[- ]?\s?(?:{_UNIT}|m))*(?![\w/])",
+    rf"(?<![\w/.-]){_NUMBER}\s?[- ]?\s?(?:{_UNIT})"
+    rf"(?:\s?(?:,|and)?\s?{_NUMBER}\s?[- ]?\s?(?:{_UNIT}|m))*(?![\w/])",
     re.IGNORECASE,
 )
 _PART = re.compile(rf"(?P<number>{_NUMBER})\s?[- ]?\s?(?P<unit>{_UNIT}|m)\b", re.IGNORECASE)
@@ -101,27 +106,32 @@ _VAGUE_AGE = re.compile(
 )
 _FOLLOW_UP = re.compile(
     r"follow[- ]?up|followed[- ]up|post[- ]?(?:transplant\w*|HSCT|BMT|HCT|SCT|engraftment)|"
-    r"(?:after|following) (?:the )?(?:\w+ )?(?:transplant\w*|HSCT|BMT|HCT|SCT|stem cell|bone marrow|cord blood)",
+    r"(?:after|following) (?:the )?(?:\w+ )?"
+    r"(?:transplant\w*|HSCT|BMT|HCT|SCT|stem cell|bone marrow|cord blood)",
     re.IGNORECASE,
 )
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:although|though|and|but|when|while|whereas|after|before)\b")
 _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
     (role, re.compile(pattern, re.IGNORECASE))
     for role, pattern in [
         ("death", r"\b(?:died|death|passed away|succumbed|deceased|demise)\b"),
         ("transplant", r"\b(?:transplant\w*|HSCT|BMT|HCT|engraft\w*)\b"),
-        ("diagnosis", r"\b(?:diagnos\w+|confirmed)\b"),
+        ("diagnosis", r"\b(?:diagnos\w+|confirmed|suspected)\b"),
         (
             "onset",
-            r"\b(?:onset|began|begun|beginning|started|starting|first (?:symptoms?|signs?|manifestations?|episode)|"
+            r"\b(?:onset|began|begun|beginning|started|starting|"
+            r"first (?:symptoms?|signs?|manifestations?|episode)|"
             r"developed|appeared|manifest\w*|noticed)\b",
         ),
         (
             "presentation",
-            r"\b(?:present(?:ed|ing|ation)|admitted|admission|referred|brought|hospitali[sz]ed|came to|seen|evaluated)\b",
+            r"\b(?:present(?:ed|ing|ation)|admitted|admission|referred|brought|hospitali[sz]ed|came to|"
+            r"seen|evaluated)\b",
         ),
         (
             "last_report",
-            r"\b(?:currently|now|last (?:follow[- ]?up|visit|evaluation|examination)|at present|presently|today|"
+            r"\b(?:currently|now|last (?:follow[- ]?up|visit|evaluation|examination)|at present|presently|"
+            r"today|"
             r"to date|most recent|is alive|remains)\b",
         ),
     ]
@@ -211,12 +221,17 @@ class AgeRecognizer:
     def _role(self, sentences: SentenceIndex, span: Span) -> str:
         sentence = sentences.sentence_at(span.start_char)
         text, offset = sentences.text[sentence.start_char : sentence.end_char], sentence.start_char
+        age_start, age_end = span.start_char - offset, span.end_char - offset
         best: tuple[int, int, str] | None = None
         for priority, (role, pattern) in enumerate(_ROLE_CUES):
             for match in pattern.finditer(text):
-                start, end = match.start() + offset, match.end() + offset
-                distance = max(start - span.end_char, span.start_char - end, 0)
-                if distance <= self.role_window_chars and (best is None or (distance, priority) < best[:2]):
+                gap = (match.end(), age_start) if match.end() <= age_start else (age_end, match.start())
+                distance = max(gap[1] - gap[0], 0)
+                if distance > self.role_window_chars:
+                    continue
+                if _CLAUSE_BREAK.search(text, *gap):  # "diagnosed at 11 months, although he developed"
+                    distance += self.role_window_chars
+                if best is None or (distance, priority) < best[:2]:
                     best = (distance, priority, role)
         return best[2] if best else "unknown"
 

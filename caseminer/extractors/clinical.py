@@ -15,7 +15,8 @@ Contract:
   - ``Span._.donor_type``: "haploidentical", "matched unrelated", "mismatched unrelated",
     "matched sibling" or "cord blood" from the sentence, else None.
   - ``Span._.conditioning``: conditioning agents (names as spelled in the ``conditioning_agents``
-    config, e.g. "busulfan", "ATG"; text order, each once) named in the mention's sentence or in a neighbouring sentence that
+    config, e.g. "busulfan", "ATG"; text order, each once) named in the mention's sentence or in
+    a neighbouring sentence that
     speaks of conditioning.
 * ``doc.spans["outcome"]``: outcome cues with ``Span._.outcome_status`` "deceased" ("died",
   "passed away", "succumbed", "was deceased") or "alive" ("is alive", "doing well", "remains in
@@ -83,7 +84,8 @@ _DONORS: list[tuple[str, re.Pattern[str]]] = [
         ("haploidentical", r"\bhaplo-?identical|\bhaplo\b"),
         (
             "matched sibling",
-            r"\b(?:(?:HLA[- ])?(?:matched|identical) (?:sibling|sib|related|brother|sister)|MSD|MRD|sibling donor)\b",
+            r"\b(?:(?:HLA[- ])?(?:matched|identical) (?:sibling|sib|related|brother|sister)|"
+            r"MSD|MRD|sibling donor)\b",
         ),
         ("cord blood", r"\b(?:cord blood|UCB|UCBT|CBT)\b"),
     ]
@@ -103,7 +105,8 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
         "alive",
         re.compile(
             r"\b(?:(?:is|was|remains|remained) (?:still )?alive|alive and well|(?:is|was) doing well|"
-            r"(?:remains|remained|is|was) (?:clinically )?(?:well|stable|asymptomatic|symptom[- ]free|in (?:complete )?remission|"
+            r"(?:remains|remained|is|was) (?:clinically )?"
+            r"(?:well|stable|asymptomatic|symptom[- ]free|in (?:complete )?remission|"
             r"free of (?:symptoms|disease))|(?:was|were) discharged|fully recovered|is thriving|"
             r"continues? (?:to do well|on))\b",
             re.IGNORECASE,

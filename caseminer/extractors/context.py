@@ -65,7 +65,10 @@ def _words(*phrases: str) -> str:
     return r"\b(?:" + "|".join(phrases) + r")\b"
 
 
-_RELATIVES = r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|grand(?:mother|father)s?|parents?)"
+_RELATIVES = (
+    r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|"
+    r"grand(?:mother|father)s?|parents?)"
+)
 # (flag, direction, pattern). "sentence" triggers mark a generic statement: with no reference to the
 # patient, every target of their sentence is background.
 _TRIGGERS: list[tuple[str, Direction, str]] = [

@@ -18,11 +18,11 @@ Contract:
   context component's ``_.negated`` on these spans. Cousin words count only in a sentence about
   the parents or a marriage ("his first cousin died" is family history, not consanguinity).
 * ``doc.spans["country"]``: ``Span._.country`` (``pycountry``'s common name, else its ISO 3166
-  short name: "Jordan", "Syria", "Türkiye") and ``Span._.country_code`` (alpha-2). Only stated origins count: "from
-  Jordan", "born in", "native of", "of Turkish origin/descent", "Turkish-born", or a demonym before
-  a person noun ("a Turkish boy", "Moroccan parents"). Bare country names (hospital or author
-  addresses) are not flagged, nor institutions ("from Jordan University Hospital"), nor passages of
-  section "other". :func:`country_code` resolves names, aliases and demonyms for comparisons.
+  short name: "Jordan", "Syria", "Türkiye") and ``Span._.country_code`` (alpha-2). Only stated
+  origins count: "from Jordan", "born in", "native of", "of Turkish origin/descent",
+  "Turkish-born", or a demonym before a person noun ("a Turkish boy", "Moroccan parents"). Bare
+  country names (hospital or author addresses) are not flagged, nor institutions ("from Jordan
+  University Hospital"), nor passages of section "other". :func:`country_code` resolves names, aliases and demonyms for comparisons.
 """
 
 from __future__ import annotations
@@ -233,7 +233,8 @@ def _alternation(words: list[str]) -> str:
 def _country_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     names, demonyms = _country_table()
     stated = re.compile(
-        r"\b(?:from|born in|native of|citizen of|resident of|living in|lived in|originating from|emigrated from|"
+        r"\b(?:from|born in|native of|citizen of|resident of|living in|lived in|originating from|"
+        r"emigrated from|"
         rf"immigrated from)\s(?:the\s)?(?P<country>{_alternation(list(names))})\b"
     )
     demonym = re.compile(

@@ -9,8 +9,8 @@ from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import caseminer.extractors.ages  # noqa: F401  (registers the factories used below)
-import caseminer.extractors.clinical  # noqa: F401
+import caseminer.extractors.ages  # registers the factories used below
+import caseminer.extractors.clinical
 import caseminer.extractors.context  # noqa: F401
 from caseminer.extractors.sections import DocPassage
 from caseminer.schemas.document import SectionKind

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import scispacy.abbreviation  # noqa: F401  (registers abbreviation_detector)
+import scispacy.abbreviation  # registers abbreviation_detector
 import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
 import spacy
 from scispacy.custom_tokenizer import combined_rule_tokenizer
