@@ -22,7 +22,8 @@ Contract:
   origins count: "from Jordan", "born in", "native of", "of Turkish origin/descent",
   "Turkish-born", or a demonym before a person noun ("a Turkish boy", "Moroccan parents"). Bare
   country names (hospital or author addresses) are not flagged, nor institutions ("from Jordan
-  University Hospital"), nor passages of section "other". :func:`country_code` resolves names, aliases and demonyms for comparisons.
+  University Hospital"), nor passages of section "other". :func:`country_code` resolves names,
+  aliases and demonyms for comparisons.
 """
 
 from __future__ import annotations
