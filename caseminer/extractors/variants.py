@@ -295,8 +295,11 @@ def _split_tokens_at(doc: Doc, boundaries: list[tuple[int, int]]) -> None:
     if has_sentences:  # a split copies the token's sentence start to every piece
         shift = 0
         for index in sorted(cuts):
-            for piece in range(1, len(cuts[index]) + 1):
-                doc[index + shift + piece].is_sent_start = False
+            last = index + shift + len(cuts[index])
+            for piece in range(index + shift + 1, last + 1):
+                doc[piece].is_sent_start = False
+            if doc[last].text == "." and last + 1 < len(doc) and doc[last + 1].is_title:
+                doc[last + 1].is_sent_start = True  # "c.530A>G. His": the full stop was hidden in "G."
             shift += len(cuts[index])
     if abbreviations is not None:
         _restore_abbreviations(doc, abbreviations)

@@ -145,6 +145,15 @@ def test_existing_entities_are_kept() -> None:
     assert [(e.text, e.label_) for e in doc.ents] == [("IL2RA", "GENE"), ("c.530A>G", "VARIANT")]
 
 
+def test_sentence_end_hidden_in_a_token_is_restored_for_rule_based_sentences() -> None:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("caseminer_variants")
+    doc = nlp("The boy carried c.530A>G. His sister was healthy.")
+    assert [s.text for s in doc.sents] == ["The boy carried c.530A>G.", "His sister was healthy."]
+
+
 def test_abbreviations_survive_token_splits() -> None:
     nlp = spacy.blank("en")
     nlp.tokenizer = combined_rule_tokenizer(nlp)
