@@ -26,6 +26,7 @@ component knows the section of a span.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -70,6 +71,8 @@ _COMPONENTS = (
     "caseminer_context",
     "caseminer_patients",
 )
+# scispaCy's abbreviation detector keeps an empty global matcher; spaCy warns about it on every run.
+warnings.filterwarnings("ignore", message=r".*\[W036\] The component 'matcher' does not have any patterns")
 # Components of a loaded model that extraction does not use (they cost time, not accuracy).
 _UNUSED_MODEL_PIPES = ("parser", "lemmatizer", "attribute_ruler", "tagger")
 
@@ -87,7 +90,9 @@ def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None
         nlp.add_pipe("sentencizer", before=first) if first else nlp.add_pipe("sentencizer")
     else:
         nlp = spacy.blank("en")
-        nlp.tokenizer = combined_rule_tokenizer(nlp)
+        with warnings.catch_warnings():  # scispaCy's infix pattern trips a FutureWarning of `re`
+            warnings.simplefilter("ignore", FutureWarning)
+            nlp.tokenizer = combined_rule_tokenizer(nlp)
         nlp.add_pipe("sentencizer")
     nlp.max_length = _MAX_LENGTH
     nlp.add_pipe("abbreviation_detector")
