@@ -477,8 +477,11 @@ class _PatientBuilder:
     def add(
         self, group: str, span: Span, column: str | None, genes: list[Span], topic_gene: Span | None
     ) -> None:
-        section = section_of(span)
-        if section not in CASE_SECTIONS:
+        if section_of(span) not in CASE_SECTIONS and (
+            group in ("DISEASE", "CHEMICAL", "PROCEDURE") or is_flagged(span, ("background",))
+        ):
+            # The literature, not this patient. Ages, sex, outcome or HSCT of "our patient" in a
+            # discussion count; signs and drugs there are mostly restated or compared with others.
             return
         if column is not None and self._add_table_cell(group, span, column):
             return

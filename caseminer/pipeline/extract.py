@@ -26,9 +26,11 @@ component knows the section of a span.
 from __future__ import annotations
 
 import os
+import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import scispacy.abbreviation  # noqa: F401
 import spacy
@@ -41,6 +43,7 @@ import caseminer.extractors.clinical
 import caseminer.extractors.context
 import caseminer.extractors.demographics
 import caseminer.extractors.model_entities
+import caseminer.extractors.passage_sentences
 import caseminer.extractors.patients
 import caseminer.extractors.terminology
 import caseminer.extractors.variants  # noqa: F401  (the imports register the spaCy factories)
@@ -54,6 +57,7 @@ from caseminer.vocab.store import TerminologyStore
 EXTRACTOR_VERSION = "0.1.0"
 MODEL_ENV = "CASEMINER_SPACY_MODEL"
 _MAX_LENGTH = 5_000_000
+_CITATION_PERIOD = r"(?<=[a-z]{2})\.(?=\d)"
 _ENTITY_TYPES: dict[str, EntityType] = {
     "GENE": "gene",
     "DISEASE": "disease",
@@ -86,20 +90,28 @@ def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None
         nlp = spacy.load(model, exclude=[p for p in _UNUSED_MODEL_PIPES if p != "ner"])
         if "ner" in nlp.pipe_names:
             nlp.add_pipe("caseminer_model_entities", after="ner", config={"store_path": str(store.path)})
-        first = nlp.pipe_names[0] if nlp.pipe_names else None
-        nlp.add_pipe("sentencizer", before=first) if first else nlp.add_pipe("sentencizer")
+        nlp.add_pipe("sentencizer", first=True)
     else:
         nlp = spacy.blank("en")
         with warnings.catch_warnings():  # scispaCy's infix pattern trips a FutureWarning of `re`
             warnings.simplefilter("ignore", FutureWarning)
             nlp.tokenizer = combined_rule_tokenizer(nlp)
+            nlp.tokenizer.infix_finditer = _with_citation_period(nlp.tokenizer.infix_finditer)
         nlp.add_pipe("sentencizer")
+    nlp.add_pipe("caseminer_passage_sentences", after="sentencizer")
     nlp.max_length = _MAX_LENGTH
     nlp.add_pipe("abbreviation_detector")
     for name in _COMPONENTS:
         config = {"store_path": str(store.path)} if name == "caseminer_terminology_ner" else {}
         nlp.add_pipe(name, config=config)
     return nlp
+
+
+def _with_citation_period(infix_finditer: Callable[[str], Iterator[re.Match[str]]]) -> Callable[..., Any]:
+    """Also split a full stop between a word and a citation number ("reported.1", "sirolimus.17,18"),
+    so the sentence ends there and the word is a token of its own."""
+    pattern: re.Pattern[str] = infix_finditer.__self__  # type: ignore[attr-defined]
+    return re.compile(f"{pattern.pattern}|{_CITATION_PERIOD}").finditer
 
 
 def prepare_doc(document: Document, nlp: Language) -> Doc:
