@@ -104,6 +104,28 @@ _POSITIVE_CELL = frozenset({"+", "++", "yes", "y", "present", "positive"})
 _DECEASED_CELL = re.compile(r"\b(?:died|dead|deceased|death|expired)\b|^d$|†", re.IGNORECASE)
 _ALIVE_CELL = re.compile(r"\b(?:alive|living|well|survived|a&w)\b|^a$", re.IGNORECASE)
 _NO_CELL = frozenset({"-", "no", "none", "n", "not done", "nd", "—", "–"})
+_TREATMENT_CUE = re.compile(
+    r"\b(?:treat(?:ed|ment)|therap(?:y|ies)|receiv(?:ed|ing)|given|start(?:ed)?|initiated|administ(?:ered|ration)"
+    r"|prescribed|switched|continu(?:ed|es)|discontinued|stopped|dos(?:e|es|ing)|\d+\s*(?:mg|g|iu|units?|µg|mcg)\b"
+    r"|infusions?|intravenous(?:ly)?|oral(?:ly)?|i\.?v\.?|injections?|regimen|placed on|managed"
+    r"|on\s+(?:a|an)\b|tapered|weaned|add(?:ed|ition)|replaced|supplement(?:ed|ation)?|course of"
+    r"|responded|response to|improve(?:d|ment) (?:with|on|after)|failed|trials? of|taking|took|use of)\b",
+    re.IGNORECASE,
+)
+_LAB_BEFORE = re.compile(
+    r"\b(?:serum|plasma|urine|urinary|blood|total|direct|indirect|fasting|low|high|elevated)\s+$", re.I
+)
+_LAB_AFTER = re.compile(
+    r"\s*(?:\(|,)?\s*(?:levels?|concentrations?|values?|of\s+\d|was\s+(?:elevated|low|high|normal|\d)"
+    r"|were\s+(?:elevated|low|high|normal)|\d|<|>|ratio|clearance)",
+    re.IGNORECASE,
+)
+_DIAGNOSTIC = re.compile(
+    r"biops|scop(?:y|ies)\b|graphy|imaging|tomograph|\bCT\b|\bMRI?\b|ultraso|examination|stain|histolog"
+    r"|microscop|test(?:s|ing)?\b|screening|hospitali[sz]ation|decompression",
+    re.IGNORECASE,
+)
+_TRANSPLANT = re.compile(r"stem cell|bone marrow|cord blood|h(?:a)?ematopoietic|\bHS?CT\b|\bBMT\b", re.I)
 _AGE_ROLE_OF_COLUMN = (
     (re.compile(r"onset|first symptom", re.I), "onset"),
     (re.compile(r"diagnos", re.I), "diagnosis"),
@@ -511,7 +533,7 @@ class _PatientBuilder:
             self._add_variant(span, genes, topic_gene)
         elif group == "DISEASE" and not is_flagged(span):
             self._add_phenotype(span)
-        elif group in ("CHEMICAL", "PROCEDURE") and not is_flagged(span):
+        elif group in ("CHEMICAL", "PROCEDURE") and not is_flagged(span) and received(span):
             self._add_treatment(span, "drug" if group == "CHEMICAL" else "procedure")
 
     def _add_table_cell(self, group: str, span: Span, column: str) -> bool:
@@ -534,6 +556,8 @@ class _PatientBuilder:
 
     def _add_age(self, span: Span, role: str | None) -> None:
         role = role or "unknown"
+        if role == "unknown" and _describes_person(span):
+            role = "presentation"  # "A 60-year-old woman ..." introduces the patient as presented
         self.ages.setdefault(role, []).append(self._age(span, span._.age_days, role))
 
     def _add_variant(self, span: Span, genes: list[Span], topic_gene: Span | None) -> None:
@@ -631,6 +655,11 @@ class _PatientBuilder:
         outcome = Outcome(age_at_death=age_at_death, follow_up=_first(self.follow_up))
         deceased = [(s, st) for s, st in self.outcomes if st == "deceased"]
         chosen = deceased[0] if deceased else (self.outcomes[-1] if self.outcomes else None)
+        if chosen is None and age_at_death is None and self.patient.treatments:
+            # Reports state deaths; one that follows the patient through treatment and states none
+            # describes a living patient (the basis: the last treatment read).
+            outcome.status = "alive"
+            outcome.provenance = self.patient.treatments[-1].provenance
         if chosen is not None:
             span, status = chosen
             outcome.status = status  # type: ignore[assignment]
@@ -651,6 +680,36 @@ def _diagnosis_age(diagnoses: list[Age], presentation: Age | None) -> Age | None
     if known:
         return max(known, key=lambda a: a.days or 0)
     return diagnoses[0] if diagnoses and presentation is None else presentation
+
+
+def _describes_person(age: Span) -> bool:
+    """An age right before a person noun ("a 60-year-old woman", "15-day-old male infant")."""
+    after = age.end_char
+    return any(
+        s._.sex_evidence == "noun" and 0 <= s.start_char - after <= 20 for s in age.doc.spans.get("sex", [])
+    )
+
+
+def received(span: Span) -> bool:
+    """A drug or procedure the patient received, not a lab analyte ("serum bilirubin", "insulin
+    levels"), a diagnostic procedure, or a transplant the sentence does not say was done."""
+    sentence = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
+    if span.label_ == "PROCEDURE":
+        if _DIAGNOSTIC.search(span.text):
+            return False
+        if _TRANSPLANT.search(span.text):
+            hsct = [
+                h
+                for h in span.doc.spans.get("hsct", [])
+                if h.start_char < span.end_char and span.start_char < h.end_char
+            ]
+            return any(h._.hsct_performed for h in hsct)
+        return True
+    before = span.doc.text[max(sentence.start_char, span.start_char - 25) : span.start_char]
+    after = span.doc.text[span.end_char : min(sentence.end_char, span.end_char + 30)]
+    if _LAB_BEFORE.search(before) or _LAB_AFTER.match(after):
+        return False
+    return bool(_TREATMENT_CUE.search(sentence.text))
 
 
 def _first(ages: list[Age] | None) -> Age | None:
