@@ -57,7 +57,15 @@ from caseminer.vocab.store import TerminologyStore
 EXTRACTOR_VERSION = "0.1.0"
 MODEL_ENV = "CASEMINER_SPACY_MODEL"
 _MAX_LENGTH = 5_000_000
-_CITATION_PERIOD = r"(?<=[a-z]{2})\.(?=\d)"
+# Infixes added to scispaCy's: a full stop before a citation number ("reported.1",
+# "sirolimus.17,18") ends the sentence; cell-marker signs split from the marker ("CD4(+)CD25(+)",
+# "CD4+CD25+") so each marker is a token the gene NER can match.
+_EXTRA_INFIXES = (
+    r"(?<=[a-z]{2})\.(?=\d)",
+    r"\([+\-−]\)(?=[A-Za-z])",
+    r"(?<=[A-Za-z0-9])\([+\-−]$",
+    r"(?<=\d)\+(?=[A-Z])",
+)
 _ENTITY_TYPES: dict[str, EntityType] = {
     "GENE": "gene",
     "DISEASE": "disease",
@@ -96,7 +104,7 @@ def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None
         with warnings.catch_warnings():  # scispaCy's infix pattern trips a FutureWarning of `re`
             warnings.simplefilter("ignore", FutureWarning)
             nlp.tokenizer = combined_rule_tokenizer(nlp)
-            nlp.tokenizer.infix_finditer = _with_citation_period(nlp.tokenizer.infix_finditer)
+            nlp.tokenizer.infix_finditer = _with_extra_infixes(nlp.tokenizer.infix_finditer)
         nlp.add_pipe("sentencizer")
     nlp.add_pipe("caseminer_passage_sentences", after="sentencizer")
     nlp.max_length = _MAX_LENGTH
@@ -107,11 +115,9 @@ def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None
     return nlp
 
 
-def _with_citation_period(infix_finditer: Callable[[str], Iterator[re.Match[str]]]) -> Callable[..., Any]:
-    """Also split a full stop between a word and a citation number ("reported.1", "sirolimus.17,18"),
-    so the sentence ends there and the word is a token of its own."""
+def _with_extra_infixes(infix_finditer: Callable[[str], Iterator[re.Match[str]]]) -> Callable[..., Any]:
     pattern: re.Pattern[str] = infix_finditer.__self__  # type: ignore[attr-defined]
-    return re.compile(f"{pattern.pattern}|{_CITATION_PERIOD}").finditer
+    return re.compile("|".join([pattern.pattern, *_EXTRA_INFIXES])).finditer
 
 
 def prepare_doc(document: Document, nlp: Language) -> Doc:
