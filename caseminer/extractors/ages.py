@@ -37,7 +37,7 @@ from typing import get_args
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import SentenceIndex
+from caseminer.extractors.context import SentenceIndex, lowered
 from caseminer.schemas.extraction import AgeRole
 
 AGE_ROLES: tuple[str, ...] = get_args(AgeRole)
@@ -64,55 +64,47 @@ _UNITS = {
     "year": r"years?|yrs?|y",
 }
 _UNIT = "|".join(f"(?:{pattern})" for pattern in _UNITS.values())
-_QUANTITY = re.compile(
+_QUANTITY = lowered(
     rf"(?<![\w/.-]){_NUMBER}\s?[- ]?\s?(?:{_UNIT})"
-    rf"(?:\s?(?:,|and)?\s?{_NUMBER}\s?[- ]?\s?(?:{_UNIT}|m))*(?![\w/])",
-    re.IGNORECASE,
+    rf"(?:\s?(?:,|and)?\s?{_NUMBER}\s?[- ]?\s?(?:{_UNIT}|m))*(?![\w/])"
 )
 _PART = re.compile(rf"(?P<number>{_NUMBER})\s?[- ]?\s?(?P<unit>{_UNIT}|m)\b", re.IGNORECASE)
 _UNIT_OF = [(unit, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for unit, pattern in _UNITS.items()]
 
-_AGE_AFTER = re.compile(r"^(?:[- ]?old\b|\s(?:of )?age\b|\s(?:of|after) (?:life|birth)\b)", re.IGNORECASE)
-_AGE_BEFORE = re.compile(
+_AGE_AFTER = lowered(r"^(?:[- ]?old\b|\s(?:of )?age\b|\s(?:of|after) (?:life|birth)\b)")
+_AGE_BEFORE = lowered(
     r"\b(?:(?:at|by|since|from|until|till|before|after|to) (?:the )?ages? (?:of )?|aged |age:? |"
-    r"(?:at|by|since|until|till) (?:about |around |approximately |nearly |almost )?)$",
-    re.IGNORECASE,
+    r"(?:at|by|since|until|till) (?:about |around |approximately |nearly |almost )?)$"
 )
-_REFERENCE_POINT = re.compile(
+_REFERENCE_POINT = lowered(
     r"^\s?(?:after|post|later|before|prior|following|from|into|of (?:follow|treatment|therapy|the)|"
-    r"(?:of )?follow[- ]?up|in\b)",
-    re.IGNORECASE,
+    r"(?:of )?follow[- ]?up|in\b)"
 )
 # Gestational ages ("27 weeks' gestation", "born at 36 weeks") are neither ages after birth nor durations.
-_GESTATION_AFTER = re.compile(r"^['’]?\s?(?:of )?(?:gestation|GA\b|pregnancy)", re.IGNORECASE)
-_GESTATION_BEFORE = re.compile(r"\b(?:born at |delivered at |gestational age (?:of )?|GA:? )$", re.IGNORECASE)
-_WEAK_AGE_BEFORE = re.compile(
-    r"\b(?:at|by|since|until|till)\s(?:about |around |approximately |nearly |almost )?$", re.IGNORECASE
+_GESTATION_AFTER = lowered(r"^['’]?\s?(?:of )?(?:gestation|GA\b|pregnancy)")
+_GESTATION_BEFORE = lowered(r"\b(?:born at |delivered at |gestational age (?:of )?|GA:? )$")
+_WEAK_AGE_BEFORE = lowered(
+    r"\b(?:at|by|since|until|till)\s(?:about |around |approximately |nearly |almost )?$"
 )
-_UNITLESS_AGE = re.compile(
+_UNITLESS_AGE = lowered(
     r"\b(?:at (?:the )?age (?:of )?|aged |age:? )(?P<number>\d{1,3})\b(?!\.\d|\s?[- ]?(?:"
     + _UNIT
-    + r"|months?|%|mg|kg|cm)\b)",
-    re.IGNORECASE,
+    + r"|months?|%|mg|kg|cm)\b)"
 )
-_NEWBORN_AGE = re.compile(
+_NEWBORN_AGE = lowered(
     r"\b(?:(?:in|during) the (?:neonatal|newborn|perinatal) period|neonatally|(?:at|since|from) birth"
     r"|(?:in|during|within) the first (?:few )?(?:days?|weeks?|hours?) (?:of|after) (?:life|birth)"
-    r"|neonatal[- ]onset|(?<=onset was )neonatal)\b",
-    re.IGNORECASE,
+    r"|neonatal[- ]onset|(?<=onset was )neonatal)\b"
 )
-_VAGUE_AGE = re.compile(
-    r"\b(?:(?:in|since|during|from) (?:early |late )?(?:infancy|childhood|adolescence))\b", re.IGNORECASE
-)
-_FOLLOW_UP = re.compile(
+_VAGUE_AGE = lowered(r"\b(?:(?:in|since|during|from) (?:early |late )?(?:infancy|childhood|adolescence))\b")
+_FOLLOW_UP = lowered(
     r"follow[- ]?up|followed[- ]up|post[- ]?(?:transplant\w*|HSCT|BMT|HCT|SCT|engraftment)|"
     r"(?:after|following) (?:the )?(?:\w+ )?"
-    r"(?:transplant\w*|HSCT|BMT|HCT|SCT|stem cell|bone marrow|cord blood)",
-    re.IGNORECASE,
+    r"(?:transplant\w*|HSCT|BMT|HCT|SCT|stem cell|bone marrow|cord blood)"
 )
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:although|though|and|but|when|while|whereas|after|before)\b")
+_CLAUSE_BREAK = lowered(r"[,;:()]|\b(?:although|though|and|but|when|while|whereas|after|before)\b")
 _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (role, re.compile(pattern, re.IGNORECASE))
+    (role, lowered(pattern))
     for role, pattern in [
         ("death", r"\b(?:died|death|passed away|succumbed|deceased|demise)\b"),
         ("transplant", r"\b(?:transplant\w*|HSCT|BMT|HCT|engraft\w*)\b"),
@@ -170,7 +162,7 @@ class AgeRecognizer:
         ages: list[Span] = []
         durations: list[Span] = []
         sentences = SentenceIndex(doc)
-        for start, end, days, is_age in self._expressions(sentences.text):
+        for start, end, days, is_age in self._expressions(sentences.lower):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
@@ -220,7 +212,7 @@ class AgeRecognizer:
 
     def _role(self, sentences: SentenceIndex, span: Span) -> str:
         sentence = sentences.sentence_at(span.start_char)
-        text, offset = sentences.text[sentence.start_char : sentence.end_char], sentence.start_char
+        text, offset = sentences.lower[sentence.start_char : sentence.end_char], sentence.start_char
         age_start, age_end = span.start_char - offset, span.end_char - offset
         best: tuple[int, int, str] | None = None
         for priority, (role, pattern) in enumerate(_ROLE_CUES):
@@ -238,7 +230,7 @@ class AgeRecognizer:
     @staticmethod
     def _is_follow_up(sentences: SentenceIndex, span: Span) -> bool:
         sentence = sentences.sentence_at(span.start_char)
-        text = sentences.text
+        text = sentences.lower
         window_start = max(sentence.start_char, span.start_char - 40)
         return bool(_FOLLOW_UP.search(text, window_start, min(sentence.end_char, span.end_char + 40)))
 

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import SentenceIndex
+from caseminer.extractors.context import SentenceIndex, lowered
 
 for _name in ("hsct_performed", "donor_type", "conditioning", "outcome_status"):
     Span.set_extension(_name, default=None, force=True)
@@ -56,28 +56,25 @@ DEFAULT_CONDITIONING_AGENTS = [
     "rituximab",
 ]
 
-_HSCT = re.compile(
+_HSCT = lowered(
     r"\b(?:allo-?)?(?:HSCT|BMT|HCT|HSCTs)\b"
     r"|\ballogeneic (?:SCT|HCT)\b"
     r"|\b(?:(?:allogeneic |autologous )?(?:ha?ematopoietic|ha?emopoietic) (?:stem )?cells?|bone marrow|"
-    r"(?:umbilical )?cord blood|stem cells?|marrow) transplant(?:ation|ed)?\b",
-    re.IGNORECASE,
+    r"(?:umbilical )?cord blood|stem cells?|marrow) transplant(?:ation|ed)?\b"
 )
-_NOT_PERFORMED = re.compile(
+_NOT_PERFORMED = lowered(
     r"\b(?:not|never) (?:been )?(?:transplanted|undergo|underwent|received|performed|possible|feasible)\b"
     r"|\bawait\w*|\bwaiting\b|\bcandidate\b|\bno (?:suitable |matched |compatible )?donor\b"
     r"|\b(?:declined|refused)\b|\bsearch(?:ing)? for a (?:suitable )?donor\b|\bplanned\b|\bscheduled\b"
-    r"|\bwill (?:undergo|receive)\b|\bbeing considered\b|\bwas offered\b",
-    re.IGNORECASE,
+    r"|\bwill (?:undergo|receive)\b|\bbeing considered\b|\bwas offered\b"
 )
-_PERFORMED = re.compile(
+_PERFORMED = lowered(
     r"\b(?:underwent|undergone|received|was transplanted|were transplanted|(?:we|was|were) performed|"
     r"successful(?:ly)?|engraft\w*|chimerism|(?:after|following|post)[- ](?:the )?(?:\w+ )?(?:HSCT|BMT|HCT|"
-    r"transplant\w*)|post-?(?:HSCT|BMT|HCT|transplant\w*)|day \+?\d+)\b",
-    re.IGNORECASE,
+    r"transplant\w*)|post-?(?:HSCT|BMT|HCT|transplant\w*)|day \+?\d+)\b"
 )
 _DONORS: list[tuple[str, re.Pattern[str]]] = [
-    (donor, re.compile(pattern, re.IGNORECASE))
+    (donor, lowered(pattern))
     for donor, pattern in [
         ("mismatched unrelated", r"\b(?:mismatched unrelated|MMUD)\b"),
         ("matched unrelated", r"\b(?:(?:HLA[- ])?matched unrelated|MUD|unrelated donor)\b"),
@@ -90,26 +87,22 @@ _DONORS: list[tuple[str, re.Pattern[str]]] = [
         ("cord blood", r"\b(?:cord blood|UCB|UCBT|CBT)\b"),
     ]
 ]
-_CONDITIONING_CUE = re.compile(
-    r"\bconditioning\b|\bmyeloablative\b|\breduced[- ]intensity\b|\b(?:RIC|MAC)\b", re.IGNORECASE
-)
+_CONDITIONING_CUE = lowered(r"\bconditioning\b|\bmyeloablative\b|\breduced[- ]intensity\b|\b(?:RIC|MAC)\b")
 _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     (
         "deceased",
-        re.compile(
+        lowered(
             r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred|fatal outcome)\b",
-            re.IGNORECASE,
         ),
     ),
     (
         "alive",
-        re.compile(
+        lowered(
             r"\b(?:(?:is|was|remains|remained) (?:still )?alive|alive and well|(?:is|was) doing well|"
             r"(?:remains|remained|is|was) (?:clinically )?"
             r"(?:well|stable|asymptomatic|symptom[- ]free|in (?:complete )?remission|"
             r"free of (?:symptoms|disease))|(?:was|were) discharged|fully recovered|is thriving|"
             r"continues? (?:to do well|on))\b",
-            re.IGNORECASE,
         ),
     ),
 ]
@@ -121,24 +114,23 @@ class ClinicalRecognizer:
     def __init__(self, conditioning_agents: list[str]) -> None:
         self.agents = re.compile(
             r"\b(?:"
-            + "|".join(re.escape(a) for a in sorted(conditioning_agents, key=len, reverse=True))
-            + r")\b",
-            re.IGNORECASE,
+            + "|".join(re.escape(a.lower()) for a in sorted(conditioning_agents, key=len, reverse=True))
+            + r")\b"
         )
         self.agent_names = {a.lower(): a for a in conditioning_agents}
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = SentenceIndex(doc)
         doc.spans["hsct"] = list(self._hsct(doc, sentences))
-        doc.spans["outcome"] = sorted(self._outcomes(doc, sentences.text), key=lambda s: s.start_char)
+        doc.spans["outcome"] = sorted(self._outcomes(doc, sentences.lower), key=lambda s: s.start_char)
         return doc
 
     def _hsct(self, doc: Doc, sentences: SentenceIndex) -> Iterator[Span]:
-        for match in _HSCT.finditer(sentences.text):
+        for match in _HSCT.finditer(sentences.lower):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is None:
                 continue
-            sentence = sentences.sentence_text(span)
+            sentence = sentences.sentence_text(span, lower=True)
             if _NOT_PERFORMED.search(sentence):
                 span._.hsct_performed = False
             elif _PERFORMED.search(sentence):
@@ -149,11 +141,11 @@ class ClinicalRecognizer:
 
     def _conditioning(self, sentences: SentenceIndex, span: Span) -> list[str]:
         index = sentences.index_at(span.start_char)
-        texts = [sentences.sentence_text(span)]
+        texts = [sentences.sentence_text(span, lower=True)]
         for neighbour in (index - 1, index + 1):
             if 0 <= neighbour < len(sentences.sentences):
                 sentence = sentences.sentences[neighbour]
-                neighbour_text = sentences.text[sentence.start_char : sentence.end_char]
+                neighbour_text = sentences.lower[sentence.start_char : sentence.end_char]
                 if _CONDITIONING_CUE.search(neighbour_text):
                     texts.append(neighbour_text)
         agents: list[str] = []

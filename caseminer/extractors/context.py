@@ -36,12 +36,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.sections import section_of
+from caseminer.extractors.sections import passage_at
 
 CONTEXT_FLAGS = ("negated", "uncertain", "family", "hypothetical", "background")
 for _flag in CONTEXT_FLAGS:
@@ -59,6 +59,14 @@ DEFAULT_SPAN_GROUPS = [
 BACKGROUND_SECTIONS = frozenset({"introduction", "discussion", "conclusion"})
 
 Direction = Literal["forward", "backward", "sentence"]
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def lowered(pattern: str) -> re.Pattern[str]:
+    """Compile a cue pattern for :func:`lower_text`: its literals lower-cased (group names must be)."""
+    return re.compile(pattern.lower().replace("(?p<", "(?P<"))
 
 
 def _words(*phrases: str) -> str:
@@ -116,7 +124,6 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             "suspicion of",
             "suspicious for",
             "suggestive of",
-            "(?-i:may)",  # not the month
             "might",
             "could",
             "likely",
@@ -172,7 +179,7 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
     ),
 ]
 # Pseudo-triggers (ConText): phrases holding a trigger word that negate or hedge nothing.
-_PSEUDO = re.compile(
+_PSEUDO = lowered(
     _words(
         "not only",
         "no longer",
@@ -181,8 +188,7 @@ _PSEUDO = re.compile(
         "not responsive",
         "gram[- ]negative",
         "not be weaned",
-    ),
-    re.IGNORECASE,
+    )
 )
 _TERMINATION = re.compile(
     _words(
@@ -199,7 +205,7 @@ _TERMINATION = re.compile(
     )
     + r"|[;:]"
 )
-_PATIENT_REFERENCE = re.compile(
+_PATIENT_REFERENCE = lowered(
     _words(
         "our patient",
         "the patient",
@@ -215,9 +221,10 @@ _PATIENT_REFERENCE = re.compile(
         "her",
         "him",
         "the (?:boy|girl|infant|child|baby|neonate)",
-    ),
-    re.IGNORECASE,
+    )
 )
+# "may" hedges, "May" is a month: the one trigger matched case-sensitively, on the original text.
+_MAY = re.compile(r"\bmay\b")
 _WORD = re.compile(r"\w+")
 
 
@@ -230,6 +237,7 @@ class _Trigger:
 
 
 _TEXT_KEY = "caseminer.text"
+_LOWER_TEXT_KEY = "caseminer.lower_text"
 _SENTENCE_BOUNDS_KEY = "caseminer.sentence_bounds"
 
 
@@ -242,33 +250,58 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def lower_text(doc: Doc) -> str:
+    """The doc's text in lower case with every offset unchanged, computed once per doc.
+
+    Case-insensitive regular expressions are several times slower in Python's ``re`` than plain
+    ones; the cue patterns of these components are written in lower case (see :func:`lowered`)
+    and run on this text instead.
+    """
+    lowered_text = doc.user_data.get(_LOWER_TEXT_KEY)
+    if lowered_text is None:
+        text = doc_text(doc)
+        lowered_text = text.lower()
+        if len(lowered_text) != len(text):  # a few characters lower to two ("İ"): ASCII only then
+            lowered_text = text.translate(_ASCII_LOWER)
+        doc.user_data[_LOWER_TEXT_KEY] = lowered_text
+    return lowered_text
+
+
+class Sentence(NamedTuple):
+    start_char: int
+    end_char: int
+
+
 class SentenceIndex:
-    """A doc's text and sentences, looked up by character offset.
+    """A doc's text, lower-cased text and sentence bounds, looked up by character offset.
 
     ``Doc.text``, ``Doc.has_annotation`` and ``Span.sent`` each walk the tokens, so components
-    that look at the sentence of many spans build this once per call instead. Without sentence
-    boundaries the whole doc is one sentence.
+    that look at the sentence of many spans use this instead; the bounds are computed once per doc
+    (again only if tokens were split since). Without sentence boundaries the doc is one sentence.
     """
 
     def __init__(self, doc: Doc) -> None:
         self.text = doc_text(doc)
-        bounds = doc.user_data.get(_SENTENCE_BOUNDS_KEY)
-        if bounds is None or bounds[0] != len(doc):  # absent, or tokens split since
-            sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
-            bounds = (len(doc), [(sentence.start, sentence.end) for sentence in sentences])
-            doc.user_data[_SENTENCE_BOUNDS_KEY] = bounds
-        self.sentences = [doc[start:end] for start, end in bounds[1]]
+        self.lower = lower_text(doc)
+        cached = doc.user_data.get(_SENTENCE_BOUNDS_KEY)
+        if cached is None or cached[0] != len(doc):
+            if doc.has_annotation("SENT_START"):
+                bounds = [(sentence.start_char, sentence.end_char) for sentence in doc.sents]
+            else:
+                bounds = [(0, len(self.text))]
+            cached = doc.user_data[_SENTENCE_BOUNDS_KEY] = (len(doc), bounds)
+        self.sentences = [Sentence(start, end) for start, end in cached[1]]
         self._starts = [sentence.start_char for sentence in self.sentences]
 
     def index_at(self, offset: int) -> int:
         return max(bisect_right(self._starts, offset) - 1, 0)
 
-    def sentence_at(self, offset: int) -> Span:
+    def sentence_at(self, offset: int) -> Sentence:
         return self.sentences[self.index_at(offset)]
 
-    def sentence_text(self, span: Span) -> str:
+    def sentence_text(self, span: Span, *, lower: bool = False) -> str:
         sentence = self.sentence_at(span.start_char)
-        return self.text[sentence.start_char : sentence.end_char]
+        return (self.lower if lower else self.text)[sentence.start_char : sentence.end_char]
 
 
 class _Intervals:
@@ -287,11 +320,10 @@ class _Intervals:
 # tried at word starts only. At one position the first alternative wins, so backward triggers
 # ("was not found") are listed before forward ones ("not").
 _TRIGGERS.sort(key=lambda trigger: trigger[1] != "backward")
-_TRIGGER_PATTERN = re.compile(
+_TRIGGER_PATTERN = lowered(
     r"(?<!\w)(?=\w)(?:"
     + "|".join(f"(?P<t{i}>{pattern})" for i, (_, _, pattern) in enumerate(_TRIGGERS))
-    + ")",
-    re.IGNORECASE,
+    + ")"
 )
 
 
@@ -304,13 +336,17 @@ class ContextAnnotator:
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = SentenceIndex(doc)
-        text = sentences.text
+        text = sentences.lower
         pseudo = _Intervals((m.start(), m.end()) for m in _PSEUDO.finditer(text))
         triggers = [
             _Trigger(m.start(), m.end(), *_TRIGGERS[int(m.lastgroup[1:])][:2])
             for m in _TRIGGER_PATTERN.finditer(text)
             if m.lastgroup is not None and not pseudo.overlaps(m.start(), m.end())
         ]
+        triggers += [
+            _Trigger(m.start(), m.end(), "uncertain", "forward") for m in _MAY.finditer(sentences.text)
+        ]
+        triggers.sort(key=lambda t: t.start)
         trigger_starts = [t.start for t in triggers]
         terminations = [m.start() for m in _TERMINATION.finditer(text)]
         background_by_sentence: dict[int, bool] = {}
@@ -326,7 +362,7 @@ class ContextAnnotator:
                     setattr(span._, trigger.flag, True)
             if sentence.start_char not in background_by_sentence:
                 background_by_sentence[sentence.start_char] = self._is_background(
-                    sentence, text[sentence.start_char : sentence.end_char], sentence_triggers
+                    doc, sentence, text[sentence.start_char : sentence.end_char], sentence_triggers
                 )
             span._.background = background_by_sentence[sentence.start_char]
         return doc
@@ -350,11 +386,13 @@ class ContextAnnotator:
         return len(_WORD.findall(text, gap_start, gap_end)) <= self.max_scope_words
 
     @staticmethod
-    def _is_background(sentence: Span, sentence_text: str, triggers: list[_Trigger]) -> bool:
+    def _is_background(doc: Doc, sentence: Sentence, sentence_text: str, triggers: list[_Trigger]) -> bool:
         if _PATIENT_REFERENCE.search(sentence_text):
             return False
-        generic = any(t.direction == "sentence" for t in triggers)
-        return generic or section_of(sentence) in BACKGROUND_SECTIONS
+        if any(t.direction == "sentence" for t in triggers):  # a generic statement
+            return True
+        passage = passage_at(doc, sentence.start_char)
+        return passage is not None and passage.section in BACKGROUND_SECTIONS
 
 
 @Language.factory(
@@ -365,4 +403,13 @@ def make_context(nlp: Language, name: str, span_groups: list[str], max_scope_wor
     return ContextAnnotator(span_groups, max_scope_words)
 
 
-__all__ = ["CONTEXT_FLAGS", "ContextAnnotator", "SentenceIndex", "doc_text", "make_context"]
+__all__ = [
+    "CONTEXT_FLAGS",
+    "ContextAnnotator",
+    "Sentence",
+    "SentenceIndex",
+    "doc_text",
+    "lower_text",
+    "lowered",
+    "make_context",
+]

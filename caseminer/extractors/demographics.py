@@ -36,7 +36,7 @@ import pycountry
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import SentenceIndex
+from caseminer.extractors.context import SentenceIndex, lowered
 from caseminer.extractors.sections import section_of
 
 for _name in ("sex", "sex_evidence", "consanguineous", "country", "country_code"):
@@ -46,7 +46,7 @@ _RELATIVE = (
     r"(?:mother|father|sisters?|brothers?|siblings?|aunts?|uncles?|cousins?|grand\w+|parents?|wife|husband|"
     r"daughters?|sons?|twin)"
 )
-_SEX_NOUN = re.compile(r"\b(?P<word>boy|girl|man|woman|gentleman|lady|male|female)\b", re.IGNORECASE)
+_SEX_NOUN = lowered(r"\b(?P<word>boy|girl|man|woman|gentleman|lady|male|female)\b")
 _SEX_OF_NOUN = {
     "boy": "male",
     "man": "male",
@@ -57,26 +57,24 @@ _SEX_OF_NOUN = {
     "lady": "female",
     "female": "female",
 }
-_GENERIC_AFTER = re.compile(  # used with match(text, pos): anchored at pos
+_GENERIC_AFTER = lowered(  # used with match(text, pos): anchored at pos
     r"(?:[- ]to[- ]|[- ](?:carriers?|relatives?|patients|predominance|ratio|gender|sex|hormones?|pattern|"
-    r"infertility|members?|subjects|individuals|controls|offspring|" + _RELATIVE + r")\b)",
-    re.IGNORECASE,
+    r"infertility|members?|subjects|individuals|controls|offspring|" + _RELATIVE + r")\b)"
 )
-_RELATIVE_BEFORE = re.compile(rf"\b{_RELATIVE}\b[^.;()]{{0,30}}$", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:(?P<male>he|him|his|himself)|(?P<female>she|her|hers|herself))\b", re.IGNORECASE)
+_RELATIVE_BEFORE = lowered(rf"\b{_RELATIVE}\b[^.;()]{{0,30}}$")
+_PRONOUN = lowered(r"\b(?:(?P<male>he|him|his|himself)|(?P<female>she|her|hers|herself))\b")
 
-_CONSANGUINITY = re.compile(
+_CONSANGUINITY = lowered(
     r"\b(?:non[- ]?)?consanguin\w*"
     r"|\b(?:first|second|third|1st|2nd|3rd)[- ](?:degree )?cousins?\b"
     r"|\b(?:un)?related parents\b"
-    r"|\bparents (?:were|are) (?:not )?(?:un)?related\b",
-    re.IGNORECASE,
+    r"|\bparents (?:were|are) (?:not )?(?:un)?related\b"
 )
-_NEGATED_CONSANGUINITY = re.compile(r"^non|\bunrelated\b|\bnot\b", re.IGNORECASE)
-_NEGATION_BEFORE = re.compile(
-    r"\b(?:no|not|without|denied|denies|absence of|negative for|neither|nor)\b[^.;]{0,20}$", re.IGNORECASE
+_NEGATED_CONSANGUINITY = lowered(r"^non|\bunrelated\b|\bnot\b")
+_NEGATION_BEFORE = lowered(
+    r"\b(?:no|not|without|denied|denies|absence of|negative for|neither|nor)\b[^.;]{0,20}$"
 )
-_PARENTS_CUE = re.compile(r"\b(?:parents?|marriage|married|union|couple|mother|father)\b", re.IGNORECASE)
+_PARENTS_CUE = lowered(r"\b(?:parents?|marriage|married|union|couple|mother|father)\b")
 
 # Names used in case reports that ISO 3166 spells differently.
 _COUNTRY_ALIASES = {
@@ -254,7 +252,7 @@ class DemographicsRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = SentenceIndex(doc)
-        doc.spans["sex"] = sorted(self._sex(doc, sentences.text), key=lambda s: s.start_char)
+        doc.spans["sex"] = sorted(self._sex(doc, sentences.lower), key=lambda s: s.start_char)
         doc.spans["consanguinity"] = list(self._consanguinity(doc, sentences))
         doc.spans["country"] = sorted(self._countries(doc, sentences.text), key=lambda s: s.start_char)
         return doc
@@ -280,12 +278,14 @@ class DemographicsRecognizer:
 
     @staticmethod
     def _consanguinity(doc: Doc, sentences: SentenceIndex) -> Iterator[Span]:
-        text = sentences.text
+        text = sentences.lower
         for match in _CONSANGUINITY.finditer(text):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is None:
                 continue
-            if "cousin" in match.group().lower() and not _PARENTS_CUE.search(sentences.sentence_text(span)):
+            if "cousin" in match.group().lower() and not _PARENTS_CUE.search(
+                sentences.sentence_text(span, lower=True)
+            ):
                 continue
             negated = bool(
                 _NEGATED_CONSANGUINITY.search(match.group())

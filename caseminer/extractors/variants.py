@@ -47,7 +47,7 @@ from hgvs.parser import Parser
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import SentenceIndex, doc_text
+from caseminer.extractors.context import SentenceIndex, doc_text, lower_text, lowered
 
 VARIANT_LABEL = "VARIANT"
 VARIANT_EXTENSIONS = ("hgvs_c", "hgvs_p", "hgvs_g", "variant_group", "gene_symbol", "zygosity", "origin")
@@ -67,28 +67,32 @@ _P_CHANGE = (
     rf"(?:{_AA}?fs{_STOP}?\d*|delins{_AA}+|del|dup|ins{_AA}+|{_AA}|{_STOP}|=)"
 )
 _END = r"(?![A-Za-z0-9>])"
-_TRANSCRIPT = r"(?:N[MCGRP]_\d+(?:\.\d+)?(?:\((?P<transcript_gene>[A-Za-z0-9-]+)\))?:)?"
+_TRANSCRIPT_BEFORE = re.compile(r"N[MCGRP]_\d+(?:\.\d+)?(?:\((?P<gene>[A-Za-z0-9-]+)\))?:$")
 
+# Each pattern starts with a literal or a character class (look-behinds come after the first
+# character) so that the regex engine can skip ahead fast; "exon" runs on the lower-cased text.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("c", re.compile(rf"{_TRANSCRIPT}c\.\s?(?P<body>{_NT_CHANGE}){_END}")),
-    ("g", re.compile(rf"{_TRANSCRIPT}g\.\s?(?P<body>{_NT_CHANGE}){_END}")),
-    ("p", re.compile(rf"{_TRANSCRIPT}p\.\s?(?P<body>\({_P_CHANGE}\)|{_P_CHANGE}){_END}")),
-    ("legacy_c", re.compile(rf"(?<![\w.:/+*-])(?P<body>\d+(?:[-+]\d+)?\s?[ACGT]{_ARROW}[ACGT]){_END}")),
-    ("ivs", re.compile(rf"(?<![\w.])IVS\s?\d+\s?[-+]\s?\d+\s?{_NT_EDIT}{_END}")),
+    ("c", re.compile(rf"c\.\s?(?P<body>{_NT_CHANGE}){_END}")),
+    ("g", re.compile(rf"g\.\s?(?P<body>{_NT_CHANGE}){_END}")),
+    ("p", re.compile(rf"p\.\s?(?P<body>\({_P_CHANGE}\)|{_P_CHANGE}){_END}")),
+    ("legacy_c", re.compile(rf"(?P<body>\d(?<![\w.:/+*-]\d)\d*(?:[-+]\d+)?\s?[ACGT]{_ARROW}[ACGT]){_END}")),
+    ("ivs", re.compile(rf"IVS(?<![\w.]IVS)\s?\d+\s?[-+]\s?\d+\s?{_NT_EDIT}{_END}")),
     (
         "legacy_p",
-        re.compile(rf"(?<![\w.*])(?P<body>{_AA}\d+{_AA}?fs{_STOP}?\d*|{_AA3}\d+(?:{_AA3}|{_STOP})){_END}"),
+        re.compile(
+            rf"(?=[A-Z])(?<![\w.*])(?P<body>{_AA}\d+{_AA}?fs{_STOP}?\d*|{_AA3}\d+(?:{_AA3}|{_STOP})){_END}"
+        ),
     ),
-    ("one_letter_p", re.compile(rf"(?<![\w.*])(?P<body>{_AA1}\d{{2,4}}(?:{_AA1}|\*|X))(?![\w*])")),
+    ("one_letter_p", re.compile(rf"(?={_AA1})(?<![\w.*])(?P<body>{_AA1}\d{{2,4}}(?:{_AA1}|\*|X))(?![\w*])")),
     (
         "exon",
-        re.compile(
+        lowered(
             r"\b(?:(?:skipping|deletion|duplication) of exons? \d+(?:\s?(?:-|–|to|and)\s?\d+)?"
-            r"|exons? \d+(?:\s?(?:-|–|to|and)\s?\d+)? (?:skipping|deletion|duplication))\b",
-            re.IGNORECASE,
+            r"|exons? \d+(?:\s?(?:-|–|to|and)\s?\d+)? (?:skipping|deletion|duplication))\b"
         ),
     ),
 ]
+_LOWER_TEXT_FORMS = frozenset({"exon"})
 _VARIANT_CUE = re.compile(
     r"mutat|variant|substitution|missense|nonsense|amino acid|residue|polymorphism|zygo|allele|\b[cp]\.",
     re.IGNORECASE,
@@ -199,7 +203,9 @@ class VariantRecognizer:
         hgvs_parser()
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = sorted(self._candidates(doc_text(doc)), key=lambda c: (-(c.end - c.start), c.start))
+        candidates = sorted(
+            self._candidates(doc_text(doc), lower_text(doc)), key=lambda c: (-(c.end - c.start), c.start)
+        )
         _split_tokens_at(doc, [(c.start, c.end) for c in candidates])
         sentences = SentenceIndex(doc)
         taken = [(e.start, e.end) for e in doc.ents]
@@ -221,13 +227,17 @@ class VariantRecognizer:
         doc.ents = sorted([*doc.ents, *(span for span, _ in accepted)], key=lambda s: s.start)
         return doc
 
-    def _candidates(self, text: str) -> list[_Candidate]:
+    def _candidates(self, text: str, lower: str) -> list[_Candidate]:
         found: list[_Candidate] = []
         for form, pattern in _PATTERNS:
-            for match in pattern.finditer(text):
-                groups = match.groupdict()
-                body = groups.get("body") or match.group()
-                candidate = _Candidate(form, match.start(), match.end(), body, groups.get("transcript_gene"))
+            for match in pattern.finditer(lower if form in _LOWER_TEXT_FORMS else text):
+                body = match.groupdict().get("body") or text[match.start() : match.end()]
+                start, gene = match.start(), None
+                if form in ("c", "g", "p"):  # behind a transcript: "NM_014009.3(FOXP3):c.1150G>A"
+                    transcript = _TRANSCRIPT_BEFORE.search(text, max(0, start - 40), start)
+                    if transcript:
+                        start, gene = transcript.start(), transcript.group("gene")
+                candidate = _Candidate(form, start, match.end(), body, gene)
                 candidate.hgvs = _normalize(form, body)
                 if form in ("legacy_p", "one_letter_p") and candidate.hgvs["hgvs_p"] is None:
                     continue
