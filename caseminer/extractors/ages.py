@@ -6,8 +6,9 @@ Every "number + time unit" of ``doc.text`` ("11 months", "15-day-old", "2 y 3 mo
 * an age when it reads as one: "<N>-<unit>-old", "<N> <unit> of age / of life", "at (the age of)
   <N> <unit>", "aged <N> <unit>", "by / since / until <N> <unit>"; "age(d) 39" with no unit is years;
   "at <N> <unit>" is an age unless a reference point follows ("at 3 months after HSCT").
-  Ages without a number: "neonatal period", "neonatally", "at / since / from birth", "first
-  days / weeks of life" are 0 days; "(early) infancy" / "childhood" are ages with unknown days.
+  "day 10 of life" is 10 days. Ages without a number: "neonatal period", "neonatally", "at / since
+  / from birth", "first days / weeks of life" are 0 days; "(early) infancy", "childhood", "first
+  months of life" are ages with unknown days.
 * otherwise a duration ("for 3 weeks", "2 months later", "320 days post-transplant",
   "at 2 years of follow-up"). Doses ("2 mg/kg/day") have no number before the unit and never match;
   gestational ages ("27 weeks' gestation", "born at 36 weeks") are skipped.
@@ -96,7 +97,11 @@ _NEWBORN_AGE = lowered(
     r"|(?:in|during|within) the first (?:few )?(?:days?|weeks?|hours?) (?:of|after) (?:life|birth)"
     r"|neonatal[- ]onset|(?<=onset was )neonatal)\b"
 )
-_VAGUE_AGE = lowered(r"\b(?:(?:in|since|during|from) (?:early |late )?(?:infancy|childhood|adolescence))\b")
+_VAGUE_AGE = lowered(
+    r"\b(?:(?:in|since|during|from) (?:early |late )?(?:infancy|childhood|adolescence)"
+    r"|(?:in|during|within) the first (?:few )?months? of life)\b"
+)
+_DAY_OF_LIFE = lowered(r"\b(?:on )?(?:day|dol) (?P<number>\d{1,3}) of life\b")
 _FOLLOW_UP = lowered(
     r"follow[- ]?up|followed[- ]up|post[- ]?(?:transplant\w*|HSCT|BMT|HCT|SCT|engraftment)|"
     r"(?:after|following) (?:the )?(?:\w+ )?"
@@ -185,10 +190,11 @@ class AgeRecognizer:
             for match in pattern.finditer(text):
                 taken.append((match.start(), match.end()))
                 yield match.start(), match.end(), days, True
-        for match in _UNITLESS_AGE.finditer(text):
-            start = match.start("number")
-            taken.append((start, match.end()))
-            yield start, match.end(), int(match.group("number")) * 365, True
+        for pattern, days_per_unit in ((_UNITLESS_AGE, 365), (_DAY_OF_LIFE, 1)):
+            for match in pattern.finditer(text):
+                start = match.start("number") if pattern is _UNITLESS_AGE else match.start()
+                taken.append((start, match.end()))
+                yield start, match.end(), int(match.group("number")) * days_per_unit, True
         for match in _QUANTITY.finditer(text):
             start, end = match.start(), match.end()
             if any(start < e and s < end for s, e in taken):

@@ -92,14 +92,15 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     (
         "deceased",
         lowered(
-            r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred|fatal outcome)\b",
+            r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred|fatal outcome|"
+            r"(?:his|her|the patient's) death)\b",
         ),
     ),
     (
         "alive",
         lowered(
             r"\b(?:(?:is|was|remains|remained) (?:still )?alive|alive and well|(?:is|was) doing well|"
-            r"(?:remains|remained|is|was) (?:clinically )?"
+            r"(?:remains|remained|is|was) (?:currently |now |still )?(?:clinically )?"
             r"(?:well|stable|asymptomatic|symptom[- ]free|in (?:complete )?remission|"
             r"free of (?:symptoms|disease))|(?:was|were) discharged|fully recovered|is thriving|"
             r"continues? (?:to do well|on))\b",

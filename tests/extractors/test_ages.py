@@ -53,6 +53,8 @@ def test_days_of(expression: str, days: int) -> None:
         ("He has had eczema since early infancy.", [("since early infancy", None, "unknown")]),
         ("At age 42 she was referred to our clinic.", [("42", 15330, "presentation")]),
         ("Blood tests at birth were normal.", [("at birth", 0, "unknown")]),
+        ("Jaundice was noticed on day 4 of life.", [("on day 4 of life", 4, "onset")]),
+        ("Eczema appeared in the first months of life.", [("in the first months of life", None, "onset")]),
     ],
 )
 def test_ages_with_days_and_role(

@@ -99,6 +99,8 @@ def test_conditioning_agents_are_configurable() -> None:
         ("She passed away after a long illness.", [("passed away", "deceased")]),
         ("The infant succumbed to respiratory failure.", [("succumbed", "deceased")]),
         ("He is alive and well at 4 years.", [("is alive", "alive")]),
+        ("She is currently well on sirolimus.", [("is currently well", "alive")]),
+        ("Her death at 3 years was due to sepsis.", [("Her death", "deceased")]),
         ("She is doing well 2 years after transplant.", [("is doing well", "alive")]),
         ("He remains in remission on sirolimus.", [("remains in remission", "alive")]),
         ("She was discharged home on day 20.", [("was discharged", "alive")]),
