@@ -16,8 +16,9 @@ Contract:
     "matched sibling" or "cord blood" from the sentence, else None.
   - ``Span._.conditioning``: conditioning agents (names as spelled in the ``conditioning_agents``
     config, e.g. "busulfan", "ATG"; text order, each once) named in the mention's sentence or in
-    a neighbouring sentence that
-    speaks of conditioning.
+    a neighbouring sentence, when that sentence speaks of conditioning ("conditioning",
+    "myeloablative", "reduced-intensity", "regimen"): "rituximab was given before HSCT" is no
+    conditioning.
 * ``doc.spans["outcome"]``: outcome cues with ``Span._.outcome_status`` "deceased" ("died",
   "passed away", "succumbed", "was deceased") or "alive" ("is alive", "doing well", "remains in
   remission", "was discharged", "fully recovered", "symptom-free"). Relatives' deaths ("his brother
@@ -87,7 +88,9 @@ _DONORS: list[tuple[str, re.Pattern[str]]] = [
         ("cord blood", r"\b(?:cord blood|UCB|UCBT|CBT)\b"),
     ]
 ]
-_CONDITIONING_CUE = lowered(r"\bconditioning\b|\bmyeloablative\b|\breduced[- ]intensity\b|\b(?:RIC|MAC)\b")
+_CONDITIONING_CUE = lowered(
+    r"\bconditioning\b|\bmyeloablative\b|\breduced[- ]intensity\b|\b(?:RIC|MAC)\b|\bregimen?\b|\bregime\b"
+)
 _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     (
         "deceased",
@@ -142,13 +145,13 @@ class ClinicalRecognizer:
 
     def _conditioning(self, sentences: SentenceIndex, span: Span) -> list[str]:
         index = sentences.index_at(span.start_char)
-        texts = [sentences.sentence_text(span, lower=True)]
-        for neighbour in (index - 1, index + 1):
+        texts = []
+        for neighbour in (index, index - 1, index + 1):
             if 0 <= neighbour < len(sentences.sentences):
                 sentence = sentences.sentences[neighbour]
-                neighbour_text = sentences.lower[sentence.start_char : sentence.end_char]
-                if _CONDITIONING_CUE.search(neighbour_text):
-                    texts.append(neighbour_text)
+                text = sentences.lower[sentence.start_char : sentence.end_char]
+                if _CONDITIONING_CUE.search(text):
+                    texts.append(text)
         agents: list[str] = []
         for text in texts:
             for match in self.agents.finditer(text):

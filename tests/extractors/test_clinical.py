@@ -84,6 +84,18 @@ def test_conditioning_is_empty_without_agents(nlp: Language) -> None:
     assert doc.spans["hsct"][0]._.conditioning == []
 
 
+def test_agents_outside_a_conditioning_sentence_are_not_conditioning(nlp: Language) -> None:
+    doc = nlp("Rituximab was given for thrombocytopenia before HSCT from a matched sibling.")
+    assert doc.spans["hsct"][0]._.conditioning == []
+
+
+def test_conditioning_in_the_transplant_sentence(nlp: Language) -> None:
+    doc = nlp(
+        "She received a cord blood transplant after a myeloablative regimen of busulfan and fludarabine."
+    )
+    assert doc.spans["hsct"][0]._.conditioning == ["busulfan", "fludarabine"]
+
+
 def test_conditioning_agents_are_configurable() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
