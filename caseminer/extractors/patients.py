@@ -42,6 +42,7 @@ from typing import Literal
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from caseminer.extractors.ages import days_of
 from caseminer.extractors.sections import passage_at, section_of
 from caseminer.parsing.builder import TABLE_CELL_SEPARATOR
 from caseminer.schemas.document import Document, SectionKind, Table
@@ -126,6 +127,19 @@ _DIAGNOSTIC = re.compile(
     re.IGNORECASE,
 )
 _TRANSPLANT = re.compile(r"stem cell|bone marrow|cord blood|h(?:a)?ematopoietic|\bHS?CT\b|\bBMT\b", re.I)
+_CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
+_SEX_COLUMN = re.compile(r"\b(?:sex|gender)\b", re.I)
+_OUTCOME_COLUMN = re.compile(r"outcome|status|alive|surviv|death|died", re.I)
+_HSCT_COLUMN = re.compile(r"hsct|\bbmt\b|\bsct\b|transplant", re.I)
+_CONSANGUINITY_COLUMN = re.compile(r"consanguin", re.I)
+_TREATMENT_COLUMN = re.compile(r"treat|therap|drug|medication|immunosuppress", re.I)
+_UNIT_IN_NAME = re.compile(r"\((years?|y|months?|mo|weeks?|wk|days?|d)\)", re.I)
+_DONOR_CELL = (
+    ("haploidentical", re.compile(r"haplo", re.I)),
+    ("matched sibling", re.compile(r"\b(?:msd|sibling)\b", re.I)),
+    ("matched unrelated", re.compile(r"\b(?:mud|unrelated)\b", re.I)),
+    ("cord blood", re.compile(r"\b(?:cord|ucb)\b", re.I)),
+)
 _AGE_ROLE_OF_COLUMN = (
     (re.compile(r"onset|first symptom", re.I), "onset"),
     (re.compile(r"diagnos", re.I), "diagnosis"),
@@ -194,6 +208,18 @@ def gene_symbol(gene: Span) -> str:
     return label if isinstance(label, str) and " " not in label else gene.text
 
 
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """A table cell of one patient; `name` is what the cell says (its column header, or its row's
+    first cell when patients are columns) and `name_range` where that name is written."""
+
+    start: int
+    end: int
+    label: str
+    name: str
+    name_range: tuple[int, int] | None
+
+
 @dataclass
 class _Owner:
     """Who a character range belongs to: the patients, plus the table column naming the cell."""
@@ -209,6 +235,7 @@ class _Segmentation:
     ranges: list[tuple[int, int, _Owner]] = field(default_factory=list)
     relative_sex: dict[str, tuple[str, Span]] = field(default_factory=dict)
     family_wide: set[str] = field(default_factory=set)  # span groups applying to every patient
+    cells: list[_Cell] = field(default_factory=list)
 
     def owner(self, start: int) -> _Owner | None:
         found: _Owner | None = None
@@ -230,6 +257,8 @@ class PatientAssembler:
         for label, (sex, span) in segmentation.relative_sex.items():
             builders[label].set_sex(sex, span, COMPONENT)
         self._assign_facts(doc, segmentation, builders)
+        for cell in segmentation.cells:
+            builders[cell.label].read_cell(cell)
         doc._.patients = [builders[label].build() for label in segmentation.labels]
         return doc
 
@@ -268,15 +297,17 @@ def _facts(doc: Doc) -> Iterator[tuple[str, Span]]:
 
 
 def _segment(doc: Doc) -> _Segmentation:
-    table_ranges, table_labels = _table_owners(doc)
+    cells = _table_cells(doc)
+    table_ranges = _table_owners(cells)
+    table_labels = list(dict.fromkeys(cell.label for cell in cells))
     series = _series_ranges(doc)
     if series is not None and len(series.labels) >= 2:
-        labels = sorted({*series.labels, *table_labels}, key=_label_order)
-        series.labels = labels
+        series.labels = sorted({*series.labels, *table_labels}, key=_label_order)
         series.ranges.extend(table_ranges)
+        series.cells = cells
         return series
     if len(table_labels) >= 2:
-        return _Segmentation(labels=table_labels, ranges=table_ranges)
+        return _Segmentation(labels=table_labels, ranges=table_ranges, cells=cells)
     return _proband_with_relatives(doc)
 
 
@@ -393,22 +424,21 @@ def _clinical_offsets(doc: Doc) -> list[int]:
 # -- tables --------------------------------------------------------------------------------------
 
 
-def _table_owners(doc: Doc) -> tuple[list[tuple[int, int, _Owner]], list[str]]:
-    ranges: list[tuple[int, int, _Owner]] = []
-    labels: list[str] = []
+def _table_cells(doc: Doc) -> list[_Cell]:
+    cells: list[_Cell] = []
     for table in doc._.tables or []:
-        rows = _row_offsets(doc, table)
-        if rows is None:
+        offsets = _row_offsets(doc, table)
+        if offsets is None:
             continue
-        header_cells, body = rows
+        header_cells, body = offsets
         column_labels = [_explicit_label(cell) for cell in table.header]
         if sum(label is not None for label in column_labels) >= 2:  # one patient per column
-            for row, cells in zip(table.rows, body, strict=True):
-                name = row[0] if row else None
-                for column, (start, end) in enumerate(cells):
-                    if column < len(column_labels) and (label := column_labels[column]):
-                        ranges.append((start, end, _Owner((label,), name)))
-                        labels.append(label)
+            for row, row_cells in zip(table.rows, body, strict=True):
+                name = row[0] if row else ""
+                for column, (start, end) in enumerate(row_cells):
+                    label = column_labels[column] if column < len(column_labels) else None
+                    if label is not None:
+                        cells.append(_Cell(start, end, label, name, row_cells[0]))
             continue
         label_column = next(
             (i for i, cell in enumerate(table.header) if _PATIENT_COLUMN.match(cell.strip())), None
@@ -418,17 +448,20 @@ def _table_owners(doc: Doc) -> tuple[list[tuple[int, int, _Owner]], list[str]]:
         row_labels = [_row_label(row, label_column) for row in table.rows]
         if sum(label is not None for label in row_labels) < 2:
             continue
-        for row_label, cells in zip(row_labels, body, strict=True):
-            if row_label is None:
-                continue
-            labels.append(row_label)
-            for column, (start, end) in enumerate(cells):
-                name = table.header[column] if column < len(table.header) else None
-                ranges.append((start, end, _Owner((row_label,), name)))
-        if header_cells:
-            # The header's own mentions ("Diarrhea") are read through the "+" cells below them.
-            ranges.append((header_cells[0][0], header_cells[-1][1], _Owner(())))
-    return ranges, list(dict.fromkeys(labels))
+        for row_label, row_cells in zip(row_labels, body, strict=True):
+            for column, (start, end) in enumerate(row_cells):
+                if row_label is not None and column != label_column and column < len(table.header):
+                    cells.append(_Cell(start, end, row_label, table.header[column], header_cells[column]))
+    return cells
+
+
+def _table_owners(cells: list[_Cell]) -> list[tuple[int, int, _Owner]]:
+    """Each cell belongs to its patient; the names (headers) to no one: a sign named in a header is
+    read through the "+" cells below it."""
+    ranges = [(cell.start, cell.end, _Owner((cell.label,), cell.name)) for cell in cells]
+    names = {cell.name_range for cell in cells if cell.name_range is not None}
+    ranges.extend((start, end, _Owner(())) for start, end in sorted(names))
+    return ranges
 
 
 def _explicit_label(cell: str) -> str | None:
@@ -474,8 +507,8 @@ class _PatientBuilder:
         self.phenotype_keys: set[str] = set()
         self.treatment_keys: set[str] = set()
         self.variants: list[tuple[Span, PatientVariant]] = []
-        self.outcomes: list[tuple[Span, str]] = []
-        self.hsct_spans: list[Span] = []
+        self.outcomes: list[tuple[Span, str, str]] = []  # (span, status, extractor)
+        self.hsct_facts: list[tuple[Span, bool, str | None, list[str], str]] = []
         self.follow_up: list[Age] = []
         self.sex_spans: list[Span] = []
 
@@ -505,8 +538,8 @@ class _PatientBuilder:
             # The literature, not this patient. Ages, sex, outcome or HSCT of "our patient" in a
             # discussion count; signs and drugs there are mostly restated or compared with others.
             return
-        if column is not None and self._add_table_cell(group, span, column):
-            return
+        if column is not None and group in _CELL_GROUPS:
+            return  # a table cell means what its column says: read_cell reads it
         if group == "sex" and not is_flagged(span, ("negated", "hypothetical")):
             self.sex_spans.append(span)
         elif group == "ages" and not is_flagged(span, ("hypothetical", "background")):
@@ -522,32 +555,69 @@ class _PatientBuilder:
         elif group == "country" and self.patient.country is None and span._.country:
             self.patient.country = span._.country
         elif group == "hsct" and not is_flagged(span, ("hypothetical", "background")):
-            self.hsct_spans.append(span)
+            if span._.hsct_performed is not None:
+                conditioning = list(span._.conditioning or [])
+                self.hsct_facts.append(
+                    (span, span._.hsct_performed, span._.donor_type, conditioning, EXTRACTOR_OF[group])
+                )
         elif (
             group == "outcome"
             and span._.outcome_status
             and not is_flagged(span, ("hypothetical", "background"))
         ):
-            self.outcomes.append((span, span._.outcome_status))
+            self.outcomes.append((span, span._.outcome_status, EXTRACTOR_OF[group]))
         elif group == "VARIANT" and not is_flagged(span, ("negated", "hypothetical", "background")):
             self._add_variant(span, genes, topic_gene)
         elif group == "DISEASE" and not is_flagged(span):
             self._add_phenotype(span)
-        elif group in ("CHEMICAL", "PROCEDURE") and not is_flagged(span) and received(span):
+        elif (
+            group in ("CHEMICAL", "PROCEDURE")
+            and not is_flagged(span)
+            and ((column is not None and _TREATMENT_COLUMN.search(column)) or received(span))
+        ):
             self._add_treatment(span, "drug" if group == "CHEMICAL" else "procedure")
 
-    def _add_table_cell(self, group: str, span: Span, column: str) -> bool:
-        """Facts whose meaning the table column gives; False lets the span be read as in text."""
-        cell = span.text.strip().lower()
-        if group == "ages":
-            role = next((role for pattern, role in _AGE_ROLE_OF_COLUMN if pattern.search(column)), None)
-            self._add_age(span, role or span._.age_role)
-            return True
-        if group == "sex" or re.search(r"\b(?:sex|gender)\b", column, re.I):
-            if cell in _SEX_CELL:
-                self.set_sex(_SEX_CELL[cell], span, COMPONENT)
-            return group == "sex"
-        return False
+    def read_cell(self, cell: _Cell) -> None:
+        """What a patient-table cell says, by its column: sex, an age, outcome, HSCT,
+        consanguinity, or "+" under a sign named in the header."""
+        span = self.doc.char_span(cell.start, cell.end, alignment_mode="expand")
+        if span is None:
+            return
+        value = self.doc.text[cell.start : cell.end].strip()
+        lowered = value.lower()
+        if _SEX_COLUMN.search(cell.name):
+            if lowered in _SEX_CELL:
+                self.set_sex(_SEX_CELL[lowered], span, COMPONENT)
+        elif (role := _age_role_of_column(cell.name)) is not None:
+            unit = _UNIT_IN_NAME.search(cell.name)
+            days = days_of(value)
+            if days is None and unit is not None:
+                days = days_of(f"{value} {unit.group(1)}")
+            if days is not None:
+                provenance = self.provenance(span, COMPONENT)
+                self.ages.setdefault(role, []).append(
+                    Age(text=value, days=days, role=role, provenance=provenance)
+                )  # type: ignore[arg-type]
+        elif _OUTCOME_COLUMN.search(cell.name):
+            status = (
+                "deceased" if _DECEASED_CELL.search(value) else "alive" if _ALIVE_CELL.search(value) else None
+            )
+            if status:
+                self.outcomes.append((span, status, COMPONENT))
+        elif _HSCT_COLUMN.search(cell.name):
+            donor = next((d for d, pattern in _DONOR_CELL if pattern.search(value)), None)
+            if lowered in _POSITIVE_CELL or donor is not None:
+                self.hsct_facts.append((span, True, donor, [], COMPONENT))
+            elif lowered in _NO_CELL:
+                self.hsct_facts.append((span, False, None, [], COMPONENT))
+        elif _CONSANGUINITY_COLUMN.search(cell.name):
+            if lowered in _POSITIVE_CELL or lowered in _NO_CELL:
+                self.patient.consanguinity = lowered in _POSITIVE_CELL
+        elif lowered in _POSITIVE_CELL and cell.name_range is not None:
+            start, end = cell.name_range
+            for ent in self.doc.ents:
+                if ent.label_ == "DISEASE" and start <= ent.start_char < end:
+                    self._add_phenotype(ent)
 
     def _age(self, span: Span, days: int | None, role: str) -> Age:
         return Age(
@@ -637,23 +707,20 @@ class _PatientBuilder:
 
     def _hsct(self, age: Age | None) -> Hsct:
         hsct = Hsct(age=age)
-        for span in self.hsct_spans:
-            performed = span._.hsct_performed
-            if performed is None:
-                continue
+        for span, performed, donor, conditioning, extractor in self.hsct_facts:
             if hsct.performed is None or (performed and not hsct.performed):
                 hsct.performed = performed
-                hsct.provenance = self.provenance(span, EXTRACTOR_OF["hsct"])
+                hsct.provenance = self.provenance(span, extractor)
             if performed:
-                hsct.donor = hsct.donor or span._.donor_type
-                hsct.conditioning.extend(c for c in span._.conditioning or [] if c not in hsct.conditioning)
+                hsct.donor = hsct.donor or donor  # type: ignore[assignment]
+                hsct.conditioning.extend(c for c in conditioning if c not in hsct.conditioning)
         if age is not None and hsct.performed is None:
             hsct.performed = True  # an age at transplant says the transplant was done
         return hsct
 
     def _outcome(self, age_at_death: Age | None) -> Outcome:
         outcome = Outcome(age_at_death=age_at_death, follow_up=_first(self.follow_up))
-        deceased = [(s, st) for s, st in self.outcomes if st == "deceased"]
+        deceased = [fact for fact in self.outcomes if fact[1] == "deceased"]
         chosen = deceased[0] if deceased else (self.outcomes[-1] if self.outcomes else None)
         if chosen is None and age_at_death is None and self.patient.treatments:
             # Reports state deaths; one that follows the patient through treatment and states none
@@ -661,10 +728,10 @@ class _PatientBuilder:
             outcome.status = "alive"
             outcome.provenance = self.patient.treatments[-1].provenance
         if chosen is not None:
-            span, status = chosen
+            span, status, extractor = chosen
             outcome.status = status  # type: ignore[assignment]
-            outcome.text = span.sent.text if self.doc.has_annotation("SENT_START") else span.text
-            outcome.provenance = self.provenance(span, EXTRACTOR_OF["outcome"])
+            outcome.text = span.sent.text.strip() if self.doc.has_annotation("SENT_START") else span.text
+            outcome.provenance = self.provenance(span, extractor)
         elif age_at_death is not None:
             outcome.status = "deceased"
             outcome.provenance = age_at_death.provenance
@@ -710,6 +777,12 @@ def received(span: Span) -> bool:
     if _LAB_BEFORE.search(before) or _LAB_AFTER.match(after):
         return False
     return bool(_TREATMENT_CUE.search(sentence.text))
+
+
+def _age_role_of_column(name: str) -> str | None:
+    if not re.search(r"\bage\b|onset", name, re.I):
+        return None
+    return next((role for pattern, role in _AGE_ROLE_OF_COLUMN if pattern.search(name)), None)
 
 
 def _first(ages: list[Age] | None) -> Age | None:
