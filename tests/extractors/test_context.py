@@ -11,7 +11,9 @@ from spacy.tokens import Doc
 
 import caseminer.extractors.ages  # registers the factories used below
 import caseminer.extractors.clinical
-import caseminer.extractors.context  # noqa: F401
+import caseminer.extractors.context
+import caseminer.extractors.demographics
+import caseminer.extractors.variants  # noqa: F401
 from caseminer.extractors.sections import DocPassage
 from caseminer.schemas.document import SectionKind
 
@@ -112,3 +114,15 @@ def test_span_groups_get_flags_too(nlp: Language) -> None:
 def test_month_may_is_not_a_hedge(nlp: Language) -> None:
     doc = annotate(nlp, "In May 2019 the boy developed colitis.", ["colitis"], section="case")
     assert flags(doc, "colitis") == set()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "c.", "He died."])
+def test_span_components_accept_empty_and_unsegmented_docs(text: str) -> None:
+    nlp = spacy.blank("en")  # no sentence boundaries: each component reads the doc as one sentence
+    for name in ("variants", "ages", "demographics", "clinical", "context"):
+        nlp.add_pipe(f"caseminer_{name}")
+    doc = nlp(text)
+    assert [e.text for e in doc.ents] == []
+    assert [(s.text, s._.outcome_status) for s in doc.spans["outcome"]] == (
+        [("died", "deceased")] if "died" in text else []
+    )
