@@ -142,7 +142,8 @@ def _as_date(value: date | str | None) -> date | None:
 
 
 # Flows take objects (a Topic, a transport, a progress callback) from the CLI and tests, so Prefect's
-# parameter validation is off; deployments pass plain strings, which are converted here.
+# parameter validation is off; deployments pass plain strings, which are converted here. `transport`
+# (a caseminer.sources.http.Transport) is typed Any: Prefect cannot build a JSON schema for a Protocol.
 
 
 @flow(name="caseminer-ingest", validate_parameters=False)
@@ -151,7 +152,7 @@ def ingest_flow(
     since: date | str | None = None,
     until: date | str | None = None,
     replay_dir: str | None = None,
-    transport: Transport | None = None,
+    transport: Any = None,
     progress: ProgressCallback | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RunSummary:
@@ -172,7 +173,7 @@ def ingest_flow(
 def nightly_flow(
     topic: str | Topic,
     replay_dir: str | None = None,
-    transport: Transport | None = None,
+    transport: Any = None,
     progress: ProgressCallback | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RunSummary:
@@ -195,7 +196,7 @@ def backfill_flow(
     end: date | str,
     window_days: int = 365,
     replay_dir: str | None = None,
-    transport: Transport | None = None,
+    transport: Any = None,
     progress: ProgressCallback | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> list[RunSummary]:

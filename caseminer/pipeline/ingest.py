@@ -79,6 +79,8 @@ WATERMARK_SOURCE = "search"
 # Topic membership is recorded as a listing in article_sources, so `reextract --topic` needs no network.
 TOPIC_SOURCE = "topic"
 SEARCH_SOURCES = ("europepmc", "pubmed", "pmc")
+# Failures of these sources are retried by fetching the article again (PubTator3's are optional parts).
+RETRIED_SOURCES = (*SEARCH_SOURCES, "pubtator3")
 # A write that meets a concurrent writer (SQLite busy snapshot, unique-key race) is retried this often.
 WRITE_ATTEMPTS = 6
 # Articles per batch; see caseminer.flows for the Prefect overhead measurement behind the number.
@@ -345,7 +347,7 @@ def plan_fetches(engine: Engine, hits: Sequence[SearchHit], *, retry_failed: boo
     or updated and are fetched again (with `retry_failed`, also those this search did not list)."""
     plan = FetchPlan()
     with session_scope(engine) as session:
-        pending = {(f.source, f.source_id) for f in pending_failures(session)}
+        pending = {f.source_id for f in pending_failures(session) if f.source in RETRIED_SOURCES}
         listed = {hit.ids.key for hit in hits}
         retries = [hit for hit in retry_hits(session) if hit.ids.key not in listed] if retry_failed else []
         for hit in [*hits, *retries]:
@@ -355,7 +357,7 @@ def plan_fetches(engine: Engine, hits: Sequence[SearchHit], *, retry_failed: boo
             )
             if article is None or not stored:
                 plan.new.append(hit)
-            elif (hit.source, hit.ids.key) in pending or _revised(hit, article):
+            elif hit.ids.key in pending or _revised(hit, article):
                 plan.updated.append(hit)
             else:
                 plan.unchanged.append(hit)
@@ -470,7 +472,8 @@ def _store_article(session: Session, item: DocumentWork, results: Sequence[Extra
     for annotation in item.annotations:
         if annotation.ids.is_empty() or _shares_id(annotation.ids, item.ids):
             store_external_mentions(session, article, annotation.mentions)
-    resolve_failure(session, source=item.source, source_id=item.source_id)
+    for source in (item.source, "pubtator3"):  # a new PubTator3 failure is recorded after this write
+        resolve_failure(session, source=source, source_id=item.source_id)
     return article.id
 
 
