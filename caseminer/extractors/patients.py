@@ -626,8 +626,9 @@ class _PatientBuilder:
 
     def _add_age(self, span: Span, role: str | None) -> None:
         role = role or "unknown"
-        if role == "unknown" and _describes_person(span):
-            role = "presentation"  # "A 60-year-old woman ..." introduces the patient as presented
+        if role != "death" and _describes_person(span):
+            # "A 60-year-old woman ..." introduces the patient as presented, whatever cue is near.
+            role = "presentation"
         self.ages.setdefault(role, []).append(self._age(span, span._.age_days, role))
 
     def _add_variant(self, span: Span, genes: list[Span], topic_gene: Span | None) -> None:

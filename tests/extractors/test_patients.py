@@ -1,0 +1,199 @@
+"""caseminer_patients: who is described and which facts are whose, on reports written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from extract_pipeline import jats_document, pipeline_for, text_document
+from spacy.language import Language
+
+from caseminer.extractors.patients import patient_label
+from caseminer.pipeline.extract import EXTRACTOR_VERSION, extract_document
+from caseminer.schemas.extraction import ExtractionResult, Patient
+from caseminer.vocab import TerminologyStore
+
+
+@pytest.fixture(scope="module")
+def nlp(vocab_store: TerminologyStore) -> Language:
+    return pipeline_for(vocab_store.path)
+
+
+def _case(body: str, nlp: Language, discussion: str = "") -> ExtractionResult:
+    sections = f"<sec><title>Case presentation</title>{body}</sec>"
+    if discussion:
+        sections += f"<sec><title>Discussion</title><p>{discussion}</p></sec>"
+    return extract_document(jats_document(sections), nlp)
+
+
+def _by_label(result: ExtractionResult) -> dict[str, Patient]:
+    return {p.label: p for p in result.patients}
+
+
+def _texts(items: list) -> set[str]:  # type: ignore[type-arg]
+    return {item.text.lower() for item in items}
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [("1", "Patient 1"), ("02", "Patient 2"), ("III", "Patient 3"), ("iv", "Patient 4")],
+)
+def test_patient_labels_are_canonical(written: str, label: str) -> None:
+    assert patient_label(written) == label
+
+
+def test_single_report_is_one_proband_with_its_facts(nlp: Language) -> None:
+    result = _case(
+        "<p>A 4-month-old boy born to consanguineous parents presented with chronic diarrhea and eczema."
+        " There was no diabetes. He was treated with tacrolimus and received parenteral nutrition."
+        " Sequencing of FOXP3 revealed a hemizygous c.1150G&gt;A (p.Ala384Thr) variant.</p>",
+        nlp,
+        discussion="Patients with IPEX syndrome usually develop thyroiditis.",
+    )
+    (patient,) = result.patients
+    assert patient.label == "proband"
+    assert patient.sex == "male"
+    assert patient.consanguinity is True
+    assert patient.age_at_presentation is not None and patient.age_at_presentation.days == 122
+    assert {"diarrhea", "eczema"} <= _texts(patient.phenotypes)
+    assert "diabetes" not in _texts(patient.phenotypes)  # negated
+    assert "thyroiditis" not in _texts(patient.phenotypes)  # background in the discussion
+    assert "thyroiditis" in {e.text.lower() for e in result.entities.diseases}  # still a document entity
+    assert {"tacrolimus", "parenteral nutrition"} <= _texts(patient.treatments)
+    (variant,) = patient.variants  # the c. and p. forms are one variant
+    assert (variant.gene, variant.gene_id) == ("FOXP3", "NCBIGene:50943")
+    assert (variant.hgvs_c, variant.hgvs_p, variant.zygosity) == ("c.1150G>A", "p.Ala384Thr", "hemizygous")
+
+
+def test_every_fact_keeps_its_provenance(nlp: Language) -> None:
+    document = jats_document(
+        "<sec><title>Case presentation</title><p>A 2-month-old girl had severe diarrhea.</p></sec>"
+    )
+    (patient,) = extract_document(document, nlp).patients
+    provenance = patient.sex_provenance
+    assert provenance is not None
+    assert document.text[provenance.start : provenance.end] == "girl"
+    assert provenance.doc_id == document.doc_id and provenance.section == "case"
+    assert provenance.extractor == "caseminer_demographics"
+    assert provenance.extractor_version == EXTRACTOR_VERSION
+    assert provenance.sentence == "A 2-month-old girl had severe diarrhea."
+    phenotype = next(p for p in patient.phenotypes if p.text == "diarrhea")
+    assert phenotype.provenance is not None
+    assert phenotype.provenance.extractor == "caseminer_terminology_ner"
+    assert document.text[phenotype.provenance.start : phenotype.provenance.end] == "diarrhea"
+    assert phenotype.ids[0].startswith("HP:")  # HP first, then MONDO and MeSH
+
+
+def test_case_series_attributes_facts_to_the_named_patient(nlp: Language) -> None:
+    result = _case(
+        "<p>Two unrelated families of consanguineous parents were seen.</p>"
+        "<p>Patient 1 was a 5-year-old boy with severe diarrhea and type 1 diabetes diagnosed at 2 months"
+        " of age. He underwent matched sibling hematopoietic stem cell transplantation"
+        " and is alive and well.</p>"
+        "<p>Patient 2, a 3-month-old girl, had autoimmune enteropathy and eczema. She received cyclosporine"
+        " and died at 8 months of age.</p>",
+        nlp,
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["Patient 1", "Patient 2"]
+    first, second = patients["Patient 1"], patients["Patient 2"]
+    assert (first.sex, second.sex) == ("male", "female")
+    assert first.age_at_diagnosis is not None and first.age_at_diagnosis.days == 61
+    assert {"diarrhea", "type 1 diabetes"} <= _texts(first.phenotypes)
+    assert not {"autoimmune enteropathy", "eczema"} & _texts(first.phenotypes)
+    assert {"autoimmune enteropathy", "eczema"} <= _texts(second.phenotypes)
+    assert (first.hsct.performed, first.hsct.donor) == (True, "matched sibling")
+    assert second.hsct.performed is None
+    assert (first.outcome.status, second.outcome.status) == ("alive", "deceased")
+    assert second.outcome.age_at_death is not None and second.outcome.age_at_death.days == 243
+    assert "cyclosporine" in _texts(second.treatments) and "cyclosporine" not in _texts(first.treatments)
+    assert first.consanguinity is True and second.consanguinity is True  # stated for both families
+
+
+def test_citing_another_reports_case_is_not_a_series(nlp: Language) -> None:
+    result = _case("<p>A 6-year-old girl had diarrhea, like case 3 of a previous report.</p>", nlp)
+    assert [p.label for p in result.patients] == ["proband"]
+
+
+def test_affected_sibling_whose_course_is_described_is_a_patient(nlp: Language) -> None:
+    result = _case(
+        "<p>A 2-month-old boy presented with watery diarrhea and eczema.</p>"
+        "<p>His elder brother had severe diarrhea and died at 6 months of age. He was never tested.</p>"
+        "<p>He has a healthy younger sister.</p>",
+        nlp,
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["proband", "elder brother"]  # the healthy sister is not a patient
+    brother = patients["elder brother"]
+    assert brother.sex == "male"
+    assert brother.outcome.status == "deceased"
+    assert brother.outcome.age_at_death is not None and brother.outcome.age_at_death.days == 182
+    assert "diarrhea" in _texts(brother.phenotypes)
+    proband = patients["proband"]
+    assert proband.outcome.status != "deceased" and proband.outcome.age_at_death is None
+    assert "eczema" in _texts(proband.phenotypes)
+
+
+PATIENT_TABLE = """<sec><title>Case presentation</title><p>We describe three boys and girls with IPEX
+syndrome; Table 1 summarises them.</p>
+<table-wrap id="t1"><label>Table 1</label><caption><p>Clinical features</p></caption><table>
+<thead><tr><th>Patient</th><th>Sex</th><th>Age at onset</th><th>FOXP3 variant</th><th>Diarrhea</th>
+<th>HSCT</th><th>Outcome</th></tr></thead>
+<tbody>
+<tr><td>P1</td><td>M</td><td>3 weeks</td><td>c.1150G&gt;A</td><td>+</td><td>haplo</td><td>alive</td></tr>
+<tr><td>P2</td><td>M</td><td>2 months</td><td>c.816+2T&gt;A</td><td>-</td><td>no</td><td>died</td></tr>
+<tr><td>P3</td><td>F</td><td>5 days</td><td>c.1010G&gt;A</td><td>+</td><td>-</td><td>alive</td></tr></tbody>
+</table></table-wrap></sec>"""
+
+
+def test_patient_table_has_one_patient_per_row(nlp: Language) -> None:
+    result = extract_document(jats_document(PATIENT_TABLE), nlp)
+    patients = _by_label(result)
+    assert list(patients) == ["Patient 1", "Patient 2", "Patient 3"]
+    assert [p.sex for p in patients.values()] == ["male", "male", "female"]
+    assert [p.age_at_onset.days if p.age_at_onset else None for p in patients.values()] == [21, 61, 5]
+    assert [[v.hgvs_c for v in p.variants] for p in patients.values()] == [
+        ["c.1150G>A"],
+        ["c.816+2T>A"],
+        ["c.1010G>A"],
+    ]
+    assert all(v.gene == "FOXP3" for p in patients.values() for v in p.variants)
+    assert ["diarrhea" in _texts(p.phenotypes) for p in patients.values()] == [True, False, True]
+    assert [p.hsct.performed for p in patients.values()] == [True, False, False]
+    assert patients["Patient 1"].hsct.donor == "haploidentical"
+    assert [p.outcome.status for p in patients.values()] == ["alive", "deceased", "alive"]
+    sex_source = patients["Patient 3"].sex_provenance
+    assert sex_source is not None and sex_source.extractor == "caseminer_patients"
+
+
+def test_patients_as_table_columns(nlp: Language) -> None:
+    body = """<sec><title>Case presentation</title><p>Two brothers were studied.</p>
+<table-wrap id="t1"><label>Table 1</label><table>
+<thead><tr><th>Feature</th><th>Patient 1</th><th>Patient 2</th></tr></thead>
+<tbody><tr><td>Sex</td><td>Male</td><td>Female</td></tr>
+<tr><td>Age at diagnosis (months)</td><td>11</td><td>4</td></tr></tbody></table></table-wrap></sec>"""
+    patients = _by_label(extract_document(jats_document(body), nlp))
+    assert list(patients) == ["Patient 1", "Patient 2"]
+    assert (patients["Patient 1"].sex, patients["Patient 2"].sex) == ("male", "female")
+    diagnosis = patients["Patient 1"].age_at_diagnosis
+    assert diagnosis is not None and diagnosis.days == 334
+
+
+def test_plain_text_report_without_structure(nlp: Language) -> None:
+    document = text_document(
+        "Neonatal diabetes and enteropathy in an infant\n\n"
+        "A 15-day-old girl was admitted with diabetic ketoacidosis. She was started on insulin.\n"
+    )
+    (patient,) = extract_document(document, nlp).patients
+    assert patient.sex == "female"
+    assert patient.age_at_presentation is not None and patient.age_at_presentation.days == 15
+    assert "diabetic ketoacidosis" in _texts(patient.phenotypes)
+    assert "insulin" in _texts(patient.treatments)
+
+
+def test_lab_values_and_diagnostic_procedures_are_not_treatments(nlp: Language) -> None:
+    result = _case(
+        "<p>A 50-year-old man had jaundice. Serum bilirubin was 8 mg/dL and creatinine levels were normal."
+        " A liver biopsy was performed. He was treated with ursodiol.</p>",
+        nlp,
+    )
+    treatments = _texts(result.patients[0].treatments)
+    assert not {"bilirubin", "creatinine", "biopsy"} & treatments
