@@ -67,12 +67,13 @@ _UNITS = {
 _UNIT = "|".join(f"(?:{pattern})" for pattern in _UNITS.values())
 _QUANTITY = lowered(
     rf"(?<![\w/.-]){_NUMBER}\s?[- ]?\s?(?:{_UNIT})"
-    rf"(?:\s?(?:,|and)?\s?{_NUMBER}\s?[- ]?\s?(?:{_UNIT}|m))*(?![\w/])"
+    rf"(?:\s?(?:,|and)?\s?{_NUMBER}\s?[- ]?\s?(?:{_UNIT}|m))*(?!\w|/(?!o\b))"
 )
 _PART = re.compile(rf"(?P<number>{_NUMBER})\s?[- ]?\s?(?P<unit>{_UNIT}|m)\b", re.IGNORECASE)
 _UNIT_OF = [(unit, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for unit, pattern in _UNITS.items()]
 
-_AGE_AFTER = lowered(r"^(?:[- ]?old\b|\s(?:of )?age\b|\s(?:of|after) (?:life|birth)\b)")
+_AGE_AFTER = lowered(r"^(?:[- ]?old\b|/o\b|\s(?:of )?age\b|\s(?:of|after) (?:life|birth)\b)")
+_OLD_SUFFIX = lowered(r"^(?:[- ]?old|/o)\b")  # part of the age's text: "6-year-old", "6 y/o"
 _AGE_BEFORE = lowered(
     r"\b(?:(?:at|by|since|from|until|till|before|after|to) (?:the )?ages? (?:of )?|aged |age:? |"
     r"(?:at|by|since|until|till) (?:about |around |approximately |nearly |almost )?)$"
@@ -203,7 +204,7 @@ class AgeRecognizer:
             before, after = text[max(0, start - 30) : start], text[end : end + 40]
             if days is None or _GESTATION_AFTER.match(after) or _GESTATION_BEFORE.search(before):
                 continue
-            old = re.match(r"^[- ]?old\b", after, re.IGNORECASE)
+            old = _OLD_SUFFIX.match(after)
             if old:
                 end += old.end()
             yield start, end, days, self._reads_as_age(before, after)

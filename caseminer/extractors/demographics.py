@@ -74,6 +74,9 @@ _NEGATED_CONSANGUINITY = lowered(r"^non|\bunrelated\b|\bnot\b")
 _NEGATION_BEFORE = lowered(
     r"\b(?:no|not|without|denied|denies|absence of|negative for|neither|nor)\b[^.;]{0,20}$"
 )
+_NEGATION_AFTER = lowered(  # used with match(text, pos): anchored at pos
+    r" (?:was|were|is) (?:denied|absent|excluded|not (?:reported|present|known|noted))\b"
+)
 _PARENTS_CUE = lowered(r"\b(?:parents?|marriage|married|union|couple|mother|father)\b")
 
 # Names used in case reports that ISO 3166 spells differently.
@@ -87,6 +90,7 @@ _COUNTRY_ALIASES = {
     "Scotland": "GB",
     "Wales": "GB",
     "U.S.A.": "US",
+    "USA": "US",
     "Korea": "KR",
     "Holland": "NL",
     "Macedonia": "MK",
@@ -290,6 +294,7 @@ class DemographicsRecognizer:
             negated = bool(
                 _NEGATED_CONSANGUINITY.search(match.group())
                 or _NEGATION_BEFORE.search(text, max(0, match.start() - 40), match.start())
+                or _NEGATION_AFTER.match(text, match.end())
             )
             span._.consanguineous = not negated
             yield span

@@ -29,10 +29,12 @@ Contract (keep it; the patient builder relies on it):
   c.1150G>A``, ``FOXP3:c.1150G>A``, ``NM_014009.3(FOXP3):``), else None; not checked against the
   vocabulary (the patient builder confirms it with the GENE entities).
 * ``Span._.zygosity``: "compound heterozygous" / "hemizygous" / "homozygous" / "heterozygous", the
-  mention of the sentence closest to the variant that is not about a relative ("his mother was
-  heterozygous"), else None.
-* ``Span._.origin``: "de novo" / "maternal" / "paternal" / "inherited" from the sentence ("inherited
-  from his mother", "carrier mother", "absent in both parents" -> de novo), else None.
+  mention closest to the variant that is not about a relative ("his mother was heterozygous"),
+  read in the variant's sentence, else the previous or next sentence when those name no other
+  variant; else None.
+* ``Span._.origin``: "de novo" / "maternal" / "paternal" / "inherited" ("inherited from his
+  mother", "carrier mother", "absent in both parents" -> de novo), read in the variant's sentence,
+  else the next or previous sentence when those name no other variant; else None.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from hgvs.parser import Parser
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import SentenceIndex, doc_text, lower_text, lowered
+from caseminer.extractors.context import Sentence, SentenceIndex, doc_text, lower_text, lowered
 
 VARIANT_LABEL = "VARIANT"
 VARIANT_EXTENSIONS = ("hgvs_c", "hgvs_p", "hgvs_g", "variant_group", "gene_symbol", "zygosity", "origin")
@@ -60,8 +62,10 @@ _AA = rf"(?:{_AA3}|{_AA1})"
 _STOP = r"(?:\*|X|Ter)"
 _ARROW = r"\s?(?:>|→|->|&gt;)\s?"
 _NT_POS = r"[-*]?\d+(?:[-+]\d+)?"
-_NT_EDIT = rf"(?:[ACGT]{_ARROW}[ACGT]|delins[ACGT]+|del[ACGT]*|dup[ACGT]*|ins[ACGT]+|inv|=)"
-_NT_CHANGE = rf"{_NT_POS}(?:_{_NT_POS})?{_NT_EDIT}"
+_NT_EDIT = (
+    rf"(?:[ACGT]{_ARROW}[ACGT]|delins[ACGT]+|del[ACGT]*ins[ACGT]+|del[ACGT]*|dup[ACGT]*|ins[ACGT]+|inv|=)"
+)
+_NT_CHANGE = rf"{_NT_POS}(?:_{_NT_POS})?\s?{_NT_EDIT}"
 _P_CHANGE = (
     rf"{_AA}\d+(?:_{_AA}\d+)?"
     rf"(?:{_AA}?fs{_STOP}?\d*|delins{_AA}+|del|dup|ins{_AA}+|{_AA}|{_STOP}|=)"
@@ -128,7 +132,7 @@ _ORIGINS: list[tuple[str, re.Pattern[str]]] = [
                 rf"|\b{adjective} (?:allele|inheritance|transmission)\b"
                 rf"|\binherited from (?:his|her|the|their) {parent}\b|\bcarrier {parent}\b"
                 rf"|\b{parent} (?:was|is) {_NOT}(?:also )?(?:an? )?"
-                rf"(?:{_NOT}\w+ ){{0,2}}(?:carrier|heterozygous)\b"
+                rf"(?:{_NOT}\w+ ){{0,4}}(?:carrier|heterozygous)\b"
                 rf"|\b{parent} carried\b",
                 re.IGNORECASE,
             ),
@@ -261,9 +265,9 @@ class VariantRecognizer:
             _set_hgvs(span, candidate.hgvs)
             span._.variant_group = group
             span._.gene_symbol = candidate.transcript_gene or _gene_prefix(text, candidate.start)
-            sentence = sentences.sentence_at(span.start_char)
-            span._.zygosity = _zygosity(text, sentence, span)
-            span._.origin = _origin(sentences, sentence, accepted)
+            # zygosity is mostly written before the variant, its origin after it
+            span._.zygosity = _zygosity(text, _statement_sentences(sentences, span, accepted, (-1, 1)), span)
+            span._.origin = _origin(text, _statement_sentences(sentences, span, accepted, (1, -1)))
             previous = None if paired else (span, candidate)
 
     @staticmethod
@@ -364,36 +368,48 @@ def _gene_prefix(text: str, start: int) -> str | None:
     return match.group("gene") if match else None
 
 
-def _zygosity(doc_text: str, sentence: Span, span: Span) -> str | None:
-    text, offset = doc_text[sentence.start_char : sentence.end_char], sentence.start_char
-    best: tuple[int, str] | None = None
-    for match in _ZYGOSITY.finditer(text):
-        if _ABOUT_RELATIVE_BEFORE.search(text, 0, match.start()) or _ABOUT_RELATIVE_AFTER.match(
-            text[match.end() :]
-        ):
-            continue
-        start, end = match.start() + offset, match.end() + offset
-        distance = max(start - span.end_char, span.start_char - end, 0)
-        if best is None or distance < best[0]:
-            word = match.group().lower()
-            best = (distance, next(z for z in _ZYGOSITY_NAMES if word.startswith(z[:6])))
-    return best[1] if best else None
+def _zygosity(doc_text: str, sentences: list[Sentence], span: Span) -> str | None:
+    """The zygosity word nearest to the variant in the first of `sentences` that has one."""
+    for sentence in sentences:
+        text, offset = doc_text[sentence.start_char : sentence.end_char], sentence.start_char
+        best: tuple[int, str] | None = None
+        for match in _ZYGOSITY.finditer(text):
+            if _ABOUT_RELATIVE_BEFORE.search(text, 0, match.start()) or _ABOUT_RELATIVE_AFTER.match(
+                text[match.end() :]
+            ):
+                continue
+            start, end = match.start() + offset, match.end() + offset
+            distance = max(start - span.end_char, span.start_char - end, 0)
+            if best is None or distance < best[0]:
+                word = match.group().lower()
+                best = (distance, next(z for z in _ZYGOSITY_NAMES if word.startswith(z[:6])))
+        if best:
+            return best[1]
+    return None
+
+
+def _statement_sentences(
+    sentences: SentenceIndex, span: Span, accepted: list[tuple[Span, _Candidate]], order: tuple[int, ...]
+) -> list[Sentence]:
+    """The variant's sentence, then the neighbours in `order` (-1 previous, 1 next) that name no
+    variant of their own: "... identified c.1150G>A. This variant was not detected in the mother"."""
+    index = sentences.index_at(span.start_char)
+    found = [sentences.sentences[index]]
+    for step in order:
+        if 0 <= index + step < len(sentences.sentences):
+            neighbour = sentences.sentences[index + step]
+            if not any(neighbour.start_char <= c.start < neighbour.end_char for _, c in accepted):
+                found.append(neighbour)
+    return found
 
 
 _ZYGOSITY_NAMES = ("compound heterozygous", "hemizygous", "homozygous", "heterozygous")
 
 
-def _origin(sentences: SentenceIndex, sentence: Span, accepted: list[tuple[Span, _Candidate]]) -> str | None:
-    """Origin stated in the variant's sentence, or in the next one when that names no variant of its
-    own ("... identified c.1150G>A. This variant was not detected in the mother: de novo")."""
-    texts = [sentences.text[sentence.start_char : sentence.end_char]]
-    following = sentences.index_at(sentence.start_char) + 1
-    if following < len(sentences.sentences):
-        next_sentence = sentences.sentences[following]
-        if not any(next_sentence.start_char <= c.start < next_sentence.end_char for _, c in accepted):
-            texts.append(sentences.text[next_sentence.start_char : next_sentence.end_char])
-    for text in texts:
-        origin = next((origin for origin, pattern in _ORIGINS if pattern.search(text)), None)
+def _origin(text: str, sentences: list[Sentence]) -> str | None:
+    for sentence in sentences:
+        statement = text[sentence.start_char : sentence.end_char]
+        origin = next((origin for origin, pattern in _ORIGINS if pattern.search(statement)), None)
         if origin:
             return origin
     return None

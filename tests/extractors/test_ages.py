@@ -53,6 +53,7 @@ def test_days_of(expression: str, days: int) -> None:
         ("He has had eczema since early infancy.", [("since early infancy", None, "unknown")]),
         ("At age 42 she was referred to our clinic.", [("42", 15330, "presentation")]),
         ("Blood tests at birth were normal.", [("at birth", 0, "unknown")]),
+        ("A 6 y/o girl was admitted with colitis.", [("6 y/o", 2190, "presentation")]),
         ("Jaundice was noticed on day 4 of life.", [("on day 4 of life", 4, "onset")]),
         ("Eczema appeared in the first months of life.", [("in the first months of life", None, "onset")]),
     ],

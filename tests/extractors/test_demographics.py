@@ -63,6 +63,7 @@ def test_pronouns_are_weak_evidence(nlp: Language) -> None:
         ("The parents were non-consanguineous.", [("non-consanguineous", False)]),
         ("She was born to unrelated parents.", [("unrelated parents", False)]),
         ("There was no consanguinity in the family.", [("consanguinity", False)]),
+        ("Consanguinity was denied by the parents.", [("Consanguinity", False)]),
         ("His first cousin had type 1 diabetes.", []),
     ],
 )
@@ -78,6 +79,7 @@ def test_consanguinity(nlp: Language, text: str, expected: list[tuple[str, bool]
         ("We report a Moroccan girl with enteropathy.", [("Moroccan", "MA")]),
         ("The family was of Pakistani origin.", [("Pakistani", "PK")]),
         ("The patient was born in Turkey.", [("Turkey", "TR")]),
+        ("The family emigrated from the USA.", [("USA", "US")]),
         ("An Algerian 5-month-old infant had diabetes.", [("Algerian", "DZ")]),
         ("Samples came from Jordan University Hospital.", []),
         ("The study was done at a hospital in Amman, Jordan.", []),

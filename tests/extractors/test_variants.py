@@ -45,6 +45,8 @@ def variants(nlp: Language, text: str) -> list[Span]:
         ("The mutation R511W was found in the proband.", "R511W", None, "p.Arg511Trp"),
         ("The written change 2210C>T was confirmed.", "2210C>T", "c.2210C>T", None),
         ("The change 2210C→T was confirmed.", "2210C→T", "c.2210C>T", None),
+        ("The change c.2210 C>T was confirmed.", "c.2210 C>T", "c.2210C>T", None),
+        ("An indel c.45_46delAGinsT was found.", "c.45_46delAGinsT", "c.45_46delinsT", None),
         ("An intronic mutation IVS4-2A>G was identified.", "IVS4-2A>G", None, None),
         ("RNA studies showed exon 5 skipping in the patient.", "exon 5 skipping", None, None),
     ],
@@ -97,12 +99,18 @@ def test_mention_at_sentence_end_excludes_the_full_stop(nlp: Language) -> None:
         ("He was compound heterozygous for c.530A>G and c.87_88delCT.", "compound heterozygous"),
         ("The boy carried c.530A>G and his mother was heterozygous.", None),
         ("The boy carried c.530A>G.", None),
+        ("Sequencing found a hemizygous FOXP3 mutation. It was c.530A>G.", "hemizygous"),
     ],
 )
 def test_zygosity_from_the_sentence_not_from_relatives(
     nlp: Language, text: str, zygosity: str | None
 ) -> None:
     assert variants(nlp, text)[0]._.zygosity == zygosity
+
+
+def test_zygosity_is_not_borrowed_from_a_sentence_with_its_own_variant(nlp: Language) -> None:
+    found = variants(nlp, "She was homozygous for c.87_88delCT. A screen also showed c.530A>G.")
+    assert [v._.zygosity for v in found] == ["homozygous", None]
 
 
 @pytest.mark.parametrize(
@@ -114,6 +122,7 @@ def test_zygosity_from_the_sentence_not_from_relatives(
         ("The change c.530A>G arose de novo.", "de novo"),
         ("We found c.530A>G. It was absent in both parents.", "de novo"),
         ("We found c.530A>G. The mother was not a carrier.", None),
+        ("We found c.530A>G. His mother was found to be a carrier.", "maternal"),
         ("We found c.530A>G. Later, c.87_88delCT was reported de novo in a cousin.", None),
     ],
 )
