@@ -9,7 +9,8 @@ How it counts (all micro-averaged over documents):
 * **Entities** (genes, diseases, chemicals, variants): precision / recall / F1 of the document-level
   sets. A gold entity with ids (its ``id`` and ``alt_ids``, which name the same concept) matches a
   predicted entity when the predicted primary id is one of them, or the gold primary id is among the
-  predicted ids; a gold entity without any id matches on normalised text (lower case, spaces,
+  predicted ids (without a gold primary id: when any id is shared); a gold entity without any id
+  matches on normalised text (lower case, spaces,
   hyphens and brackets removed). Each gold and each predicted entity matches at most once.
 * **Patients** are paired by label (numbers compared: "P2" = "Patient 2" = "Case 2"), then the rest
   in order. ``patient count`` is the share of documents with exactly the gold number of patients.
@@ -253,9 +254,9 @@ def _matches(gold: tuple[str | None, set[str], str], predicted: tuple[str | None
     gold_primary, gold_ids, gold_text = gold
     predicted_primary, predicted_ids, predicted_text = predicted
     if gold_ids:
-        if gold_primary is None and predicted_primary is None:
-            return bool(gold_ids & predicted_ids)  # lists of equivalent ids (patient phenotypes)
-        return (predicted_primary in gold_ids) or (gold_primary is not None and gold_primary in predicted_ids)
+        if gold_primary is None:  # only equivalent ids (alt ids, a phenotype's id list): any shared
+            return bool(gold_ids & predicted_ids)
+        return predicted_primary in gold_ids or gold_primary in predicted_ids
     return gold_text == predicted_text
 
 

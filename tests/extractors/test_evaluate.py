@@ -1,0 +1,144 @@
+"""caseminer.pipeline.evaluate: counting against gold, on a gold folder written here and on the real one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from extract_pipeline import pipeline_for
+from rich.console import Console
+from spacy.language import Language
+
+from caseminer.pipeline.evaluate import EvalReport, evaluate_gold
+from caseminer.vocab import TerminologyStore
+
+REPORT_TEXT = """Immune dysregulation in two brothers
+
+Case Report
+
+Patient 1 was a 2-month-old boy with watery diarrhea and eczema. He was treated with tacrolimus.
+
+Patient 2 was a 10-month-old boy with alopecia. He died at 14 months of age.
+"""
+
+
+def _patient(label: str, **fields: Any) -> dict[str, Any]:
+    patient: dict[str, Any] = {
+        "label": label,
+        "sex": None,
+        "age_at_onset": None,
+        "age_at_diagnosis": None,
+        "phenotypes": [],
+        "treatments": [],
+        "hsct": {"performed": None},
+        "outcome": {"status": "unknown"},
+    }
+    patient.update(fields)
+    return patient
+
+
+GOLD = {
+    "doc_id": "brothers",
+    "patients": [
+        # Listed out of order: pairing goes by label ("P2" is "Patient 2"), not by position.
+        _patient(
+            "P2",
+            sex="male",
+            age_at_diagnosis={"text": "10 months", "days": 304},
+            phenotypes=[{"text": "alopecia", "ids": ["HP:0001596"]}],
+            outcome={"status": "deceased"},
+        ),
+        _patient(
+            "P1",
+            sex="female",  # deliberately wrong gold: must count as an error
+            age_at_diagnosis={"text": "2 months", "days": 61},
+            phenotypes=[
+                {"text": "watery diarrhea", "ids": ["MESH:D003967"]},
+                {"text": "eczema", "ids": ["MESH:D004485"]},
+                {"text": "hepatitis", "ids": ["MESH:D006505"]},
+            ],
+            treatments=[{"text": "tacrolimus", "ids": ["MESH:D016559"], "kind": "drug"}],
+            outcome={"status": "alive"},
+        ),
+    ],
+    "entities": {
+        "genes": [],
+        # alt ids name the same concept: a prediction with the MeSH id matches the MONDO-only gold
+        "diseases": [
+            {"text": "diarrhea", "id": None, "alt_ids": ["MONDO:0001673"]},
+            {"text": "eczema", "id": "MESH:D004485"},
+            {"text": "alopecia", "id": "MESH:D000505"},
+            {"text": "hepatitis", "id": "MESH:D006505"},
+            {"text": "an unverified sign", "id": None},
+        ],
+        "chemicals": [{"text": "tacrolimus", "id": "MESH:D016559"}],
+        "variants": [],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def nlp(vocab_store: TerminologyStore) -> Language:
+    return pipeline_for(vocab_store.path)
+
+
+@pytest.fixture(scope="module")
+def written_gold(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> EvalReport:
+    folder = tmp_path_factory.mktemp("gold")
+    (folder / "brothers.txt").write_text(REPORT_TEXT)
+    (folder / "brothers.json").write_text(json.dumps(GOLD))
+    (folder / "no-annotation.txt").write_text("A text without gold is not evaluated.")
+    (folder / "broken.xml").write_text("<article><body>")
+    (folder / "broken.json").write_text(json.dumps({**GOLD, "doc_id": "broken"}))
+    return evaluate_gold(folder, nlp)
+
+
+def test_entities_matched_by_id_alt_ids_and_text(written_gold: EvalReport) -> None:
+    diseases = written_gold.entities["diseases"]
+    # diarrhea (by MONDO alt id), eczema and alopecia found; hepatitis and the id-less sign missed.
+    assert (diseases.tp, diseases.fn) == (3, 2)
+    assert diseases.recall == pytest.approx(3 / 5)
+    chemicals = written_gold.entities["chemicals"]
+    assert (chemicals.tp, chemicals.fp, chemicals.fn) == (1, 0, 0) and chemicals.f1 == 1.0
+
+
+def test_patients_paired_by_label_and_fields_counted(written_gold: EvalReport) -> None:
+    fields = written_gold.fields
+    assert (fields["sex"].correct, fields["sex"].total) == (1, 2)  # P1's gold sex is wrong on purpose
+    assert (fields["age_at_diagnosis"].correct, fields["age_at_diagnosis"].total) == (2, 2)
+    assert (fields["outcome_status"].correct, fields["outcome_status"].total) == (2, 2)
+    assert fields["age_at_onset"].total == 0  # neither side states it: not counted
+    assert (written_gold.phenotypes.tp, written_gold.phenotypes.fn) == (3, 1)
+    assert (written_gold.treatments.tp, written_gold.treatments.fp, written_gold.treatments.fn) == (1, 0, 0)
+    assert written_gold.patient_count.value == 1.0
+
+
+def test_documents_that_do_not_parse_are_reported_not_fatal(written_gold: EvalReport) -> None:
+    by_id = {d.doc_id: d for d in written_gold.documents}
+    assert set(by_id) == {"brothers", "broken"}
+    assert by_id["broken"].error and "malformed XML" in by_id["broken"].error
+    assert by_id["brothers"].field_errors == ["sex: 'female' != 'male'"]
+
+
+def test_report_renders_as_table_and_json(written_gold: EvalReport) -> None:
+    console = Console(record=True, width=120)
+    console.print(written_gold.render_table())
+    rendered = console.export_text()
+    assert "entities: diseases" in rendered and "patient count exact" in rendered
+    payload = json.loads(json.dumps(written_gold.to_json()))
+    assert payload["entities"]["diseases"]["recall"] == 0.6
+    assert payload["patient_fields"]["sex"] == {"accuracy": 0.5, "correct": 1, "total": 2}
+
+
+def test_real_gold_dev_set(nlp: Language, gold_dir: Path) -> None:
+    report = evaluate_gold(gold_dir, nlp)
+    gold_ids = {p.stem for p in gold_dir.glob("*.json")}
+    assert {d.doc_id for d in report.documents} == gold_ids
+    assert not [d.doc_id for d in report.documents if d.error]
+    assert report.patient_count.total == len(gold_ids)
+    # Floors well below the measured scores (see the README table): a regression guard, not a target.
+    assert report.entities["genes"].f1 > 0.8
+    assert report.entities["variants"].f1 > 0.8
+    assert report.fields["sex"].value > 0.8
