@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,7 +34,6 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _pipeline(vocab: Path | None, model: str | None) -> Language:
-    from caseminer.pipeline.extract import build_nlp
     from caseminer.vocab.store import TerminologyStore
 
     with errors.status("loading the terminology store and pipeline", spinner="dots"):
@@ -42,9 +42,18 @@ def _pipeline(vocab: Path | None, model: str | None) -> Language:
         except (OSError, ValueError) as error:
             raise _fail(f"terminology store unavailable: {error}") from error
         try:
-            return build_nlp(store, model=model)
+            return _built_pipeline(store.path, model)
         except OSError as error:  # spaCy's "can't find model"
             raise _fail(f"spaCy model {model!r} unavailable: {error}") from error
+
+
+@lru_cache(maxsize=2)
+def _built_pipeline(store_path: Path, model: str | None) -> Language:
+    """One pipeline per store and model in a process (commands run in-process by tests, notebooks)."""
+    from caseminer.pipeline.extract import build_nlp
+    from caseminer.vocab.store import TerminologyStore
+
+    return build_nlp(TerminologyStore(store_path), model=model)
 
 
 VocabOption = Annotated[
