@@ -107,7 +107,7 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
         "negated",
         "backward",
         _words(
-            r"(?:was|were|is|are|been) (?:ruled out|excluded|absent|negative(?! for)|"
+            r"(?:was|were|is|are|been) (?:all |also |both )?(?:ruled out|excluded|absent|negative(?! for)|"
             r"not (?:found|detected|seen|observed|present|identified))",
             "ruled out",
         ),
@@ -122,7 +122,8 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             "probably",
             "suspected",
             "suspicion of",
-            "suspicious for",
+            "suspicious (?:for|of)",
+            "suspect for",
             "suggestive of",
             "might",
             "could",
@@ -166,11 +167,17 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
         "generic",
         "sentence",
         _words(
-            r"(?:is|are) (?:usually|typically|generally|often|commonly|frequently|classically|mostly)",
+            r"(?:is|are) (?:an? )?"
+            r"(?:usually|typically|generally|often|commonly|frequently|classically|mostly)",
             "typically",
             "in general",
             r"(?:has|have) been (?:reported|described|associated|observed|identified|shown)",
-            r"(?:is|are) (?:characteri[sz]ed by|caused by|associated with|a rare)",
+            r"(?:is|are) (?:characteri[sz]ed by|caused by|associated with|an? rare|rare)",
+            # present tense verbs of generic statements (case narratives are in the past tense)
+            r"(?:leads?|lead) to",
+            r"results? (?:from|in)",
+            r"occurs? (?:in|when|during)",
+            r"(?:is|are) (?:seen|found|observed|reported) in",
             "most (?:patients|cases)",
             "(?:affected )?patients with",
             "the literature",
@@ -238,7 +245,6 @@ class _Trigger:
 
 _TEXT_KEY = "caseminer.text"
 _LOWER_TEXT_KEY = "caseminer.lower_text"
-_SENTENCE_BOUNDS_KEY = "caseminer.sentence_bounds"
 
 
 def doc_text(doc: Doc) -> str:
@@ -275,22 +281,18 @@ class Sentence(NamedTuple):
 class SentenceIndex:
     """A doc's text, lower-cased text and sentence bounds, looked up by character offset.
 
-    ``Doc.text``, ``Doc.has_annotation`` and ``Span.sent`` each walk the tokens, so components
-    that look at the sentence of many spans use this instead; the bounds are computed once per doc
-    (again only if tokens were split since). Without sentence boundaries the doc is one sentence.
+    ``Doc.text`` and ``Span.sent`` each walk the tokens, so components that look at the sentence of
+    many spans build this once per call instead (sentence bounds are not cached across components:
+    a later component may move them). Without sentence boundaries the doc is one sentence.
     """
 
     def __init__(self, doc: Doc) -> None:
         self.text = doc_text(doc)
         self.lower = lower_text(doc)
-        cached = doc.user_data.get(_SENTENCE_BOUNDS_KEY)
-        if cached is None or cached[0] != len(doc):
-            if doc.has_annotation("SENT_START"):
-                bounds = [(sentence.start_char, sentence.end_char) for sentence in doc.sents]
-            else:
-                bounds = [(0, len(self.text))]
-            cached = doc.user_data[_SENTENCE_BOUNDS_KEY] = (len(doc), bounds)
-        self.sentences = [Sentence(start, end) for start, end in cached[1]]
+        if doc.has_annotation("SENT_START"):
+            self.sentences = [Sentence(sentence.start_char, sentence.end_char) for sentence in doc.sents]
+        else:
+            self.sentences = [Sentence(0, len(self.text))]
         self._starts = [sentence.start_char for sentence in self.sentences]
 
     def index_at(self, offset: int) -> int:

@@ -65,6 +65,8 @@ def flags(doc: Doc, text: str) -> set[str]:
         ("Type 1 diabetes was present in her father.", "Type 1 diabetes", {"family"}),
         ("He did not respond to steroids and developed nephrotic syndrome.", "nephrotic syndrome", set()),
         ("The boy has a high risk of sepsis.", "sepsis", {"hypothetical"}),
+        ("Serologies for CMV and viral hepatitis were all negative.", "viral hepatitis", {"negated"}),
+        ("CT showed a mass suspect for pancreatic carcinoma.", "pancreatic carcinoma", {"uncertain"}),
     ],
 )
 def test_flags_in_a_case_section(nlp: Language, text: str, entity: str, expected: set[str]) -> None:
@@ -80,6 +82,24 @@ def test_generic_statement_is_background_in_any_section(nlp: Language) -> None:
     text = "Patients with autoimmune enteropathy typically present with watery diarrhea."
     doc = annotate(nlp, text, ["watery diarrhea"], section="case")
     assert flags(doc, "watery diarrhea") == {"background"}
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("Bile cast nephropathy is an often overlooked condition.", "Bile cast nephropathy"),
+        ("Bile acid synthesis defects are rare disorders of infancy.", "Bile acid synthesis defects"),
+        ("The autoimmune process leads to villous atrophy and diarrhea.", "diarrhea"),
+        ("Thyroiditis is seen in a third of affected boys.", "Thyroiditis"),
+    ],
+)
+def test_generic_present_tense_statements_are_background(nlp: Language, text: str, entity: str) -> None:
+    assert flags(annotate(nlp, text, [entity], section="abstract"), entity) == {"background"}
+
+
+def test_past_tense_case_narrative_is_not_background(nlp: Language) -> None:
+    text = "Watery diarrhea led to dehydration and admission."
+    assert flags(annotate(nlp, text, ["dehydration"], section="case"), "dehydration") == set()
 
 
 def test_discussion_sentence_about_the_patient_is_not_background(nlp: Language) -> None:
