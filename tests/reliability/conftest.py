@@ -5,6 +5,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pipeline"))
 
-from ingest_fixtures import db_url, nlp, postgres_server_url, settings  # noqa: E402
+from ingest_fixtures import db_url, nlp, postgres_server_url, second_db_url, settings
 
-__all__ = ["db_url", "nlp", "postgres_server_url", "settings"]
+__all__ = ["db_url", "nlp", "postgres_server_url", "second_db_url", "settings"]
