@@ -192,6 +192,7 @@ _PERSON_AFTER = (
     r"(?:boy|girl|man|woman|male|female|infant|child|baby|neonate|newborn|toddler|adolescent|patient|family|"
     r"parents?|couple|kindred|pedigree|origin|descent|ancestry|ethnicity|national|citizen|proband)"
 )
+_CAPITALISED = r"[A-Z][a-z]+(?: [A-Z][a-z]+)?"
 _INSTITUTION_AFTER = re.compile(  # used with match(text, pos): anchored at pos
     r"\s(?:University|Hospital|Medical|Institute|Journal|Society|Academy|Center|Centre|College|Ministry|National)\b"
 )
@@ -234,15 +235,17 @@ def _alternation(words: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _country_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    names, demonyms = _country_table()
+    names, _ = _country_table()
     stated = re.compile(
         r"\b(?:from|born in|native of|citizen of|resident of|living in|lived in|originating from|"
         r"emigrated from|"
         rf"immigrated from)\s(?:the\s)?(?P<country>{_alternation(list(names))})\b"
     )
+    # Capitalised words before a person noun; whether they are a demonym is a dictionary lookup
+    # (a regex alternation of all demonyms is several times slower).
     demonym = re.compile(
-        rf"\b(?P<country>{_alternation(list(demonyms))})(?:-born\b|\s(?:[\w-]+\s){{0,2}}{_PERSON_AFTER}\b)"
-        rf"|\bof (?P<country2>{_alternation(list(demonyms))}) (?:origin|descent|ancestry|ethnicity)\b"
+        rf"\b(?P<country>{_CAPITALISED})(?:-born\b|\s(?:[\w-]+\s){{0,2}}{_PERSON_AFTER}\b)"
+        rf"|\bof (?P<country2>{_CAPITALISED}) (?:origin|descent|ancestry|ethnicity)\b"
     )
     return stated, demonym
 
@@ -302,17 +305,29 @@ class DemographicsRecognizer:
     @staticmethod
     def _countries(doc: Doc, text: str) -> Iterator[Span]:
         names, demonyms = _country_table()
-        for pattern in _country_patterns():
+        stated, demonym = _country_patterns()
+        for pattern, table in ((stated, names), (demonym, demonyms)):
             for match in pattern.finditer(text):
                 group = "country" if match.group("country") else "country2"
-                if _INSTITUTION_AFTER.match(text, match.end(group)):
+                found = _known_words(match.group(group), match.start(group), table)
+                if found is None or _INSTITUTION_AFTER.match(text, found[1]):
                     continue
-                span = doc.char_span(match.start(group), match.end(group), alignment_mode="expand")
+                span = doc.char_span(found[0], found[1], alignment_mode="expand")
                 if span is None or section_of(span) == "other":
                     continue
-                code = names.get(match.group(group)) or demonyms[match.group(group)]
+                code = table[text[found[0] : found[1]]]
                 span._.country_code, span._.country = code, country_name(code)
                 yield span
+
+
+def _known_words(words: str, offset: int, table: dict[str, str]) -> tuple[int, int] | None:
+    """Offsets of `words`, or of its last or first word ("In Turkish children", "Moroccan Jewish
+    family"), whichever `table` knows."""
+    first, _, last = words.partition(" ")
+    for candidate, start in ((words, offset), (last, offset + len(first) + 1), (first, offset)):
+        if candidate and candidate in table:
+            return start, start + len(candidate)
+    return None
 
 
 @Language.factory("caseminer_demographics", default_config={"pronouns": True})
