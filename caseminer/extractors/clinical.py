@@ -59,7 +59,7 @@ DEFAULT_CONDITIONING_AGENTS = [
 
 _HSCT = lowered(
     r"\b(?:allo-?)?(?:HSCT|BMT|HCT|HSCTs)\b"
-    r"|\ballogeneic (?:SCT|HCT)\b"
+    r"|\b(?:allogeneic|autologous) (?:HSCT|SCT|HCT|BMT)\b"
     r"|\b(?:(?:allogeneic |autologous )?(?:ha?ematopoietic|ha?emopoietic) (?:stem )?cells?|bone marrow|"
     r"(?:umbilical )?cord blood|stem cells?|marrow) transplant(?:ation|ed)?\b"
 )
@@ -70,10 +70,13 @@ _NOT_PERFORMED = lowered(
     r"|\bwill (?:undergo|receive)\b|\bbeing considered\b|\bwas offered\b"
 )
 _PERFORMED = lowered(
-    r"\b(?:underwent|undergone|received|was transplanted|were transplanted|(?:we|was|were) performed|"
+    r"\b(?:underwent|undergone|received|was transplanted|were transplanted|"
     r"successful(?:ly)?|engraft\w*|chimerism|(?:after|following|post)[- ](?:the )?(?:\w+ )?(?:HSCT|BMT|HCT|"
-    r"transplant\w*)|post-?(?:HSCT|BMT|HCT|transplant\w*)|day \+?\d+)\b"
+    r"transplant\w*)|post-?(?:HSCT|BMT|HCT|transplant\w*)|day \+\d+)\b"
 )
+# "performed" only counts with the mention as its object: "testing was performed before HSCT" does not.
+_PERFORMED_AFTER_MENTION = lowered(r"\s(?:was|were) (?:\w+ )?(?:performed|done|carried out)\b")
+_PERFORMED_BEFORE_MENTION = lowered(r"\bwe (?:\w+ )?performed (?:\S+ ){0,4}$")
 _DONORS: list[tuple[str, re.Pattern[str]]] = [
     (donor, lowered(pattern))
     for donor, pattern in [
@@ -135,9 +138,14 @@ class ClinicalRecognizer:
             if span is None:
                 continue
             sentence = sentences.sentence_text(span, lower=True)
+            text = sentences.lower
             if _NOT_PERFORMED.search(sentence):
                 span._.hsct_performed = False
-            elif _PERFORMED.search(sentence):
+            elif (
+                _PERFORMED.search(sentence)
+                or _PERFORMED_AFTER_MENTION.match(text, match.end())
+                or _PERFORMED_BEFORE_MENTION.search(text, max(0, match.start() - 60), match.start())
+            ):
                 span._.hsct_performed = True
             span._.donor_type = next((donor for donor, pattern in _DONORS if pattern.search(sentence)), None)
             span._.conditioning = self._conditioning(sentences, span)

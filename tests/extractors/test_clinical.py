@@ -50,6 +50,8 @@ def nlp() -> Language:
         ),
         ("He is a candidate for stem cell transplantation.", "stem cell transplantation", False, None),
         ("HSCT is the only curative treatment for the disease.", "HSCT", None, None),
+        ("Genetic testing was performed before HSCT was considered.", "HSCT", None, None),
+        ("Allogeneic HSCT was performed at 14 months.", "Allogeneic HSCT", True, None),
         (
             "He was referred for hematopoietic stem cell transplantation.",
             "hematopoietic stem cell transplantation",
