@@ -37,12 +37,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from caseminer.extractors.ages import days_of
+from caseminer.extractors.context import SentenceIndex
 from caseminer.extractors.sections import passage_at, section_of
 from caseminer.parsing.builder import TABLE_CELL_SEPARATOR
 from caseminer.schemas.document import Document, SectionKind, Table
@@ -170,7 +171,9 @@ def is_family(span: Span) -> bool:
     return Span.has_extension("family") and bool(span._.family)
 
 
-def gene_of_variant(variant: Span, genes: list[Span], topic_gene: Span | None) -> Span | None:
+def gene_of_variant(
+    variant: Span, genes: list[Span], topic_gene: Span | None, sentences: SentenceIndex
+) -> Span | None:
     """The GENE mention a variant belongs to: the symbol written right before it ("FOXP3
     c.1150G>A") when it is a known gene, else the nearest gene in its sentence (preceding first),
     else the nearest preceding one in its paragraph, else the document's most mentioned gene."""
@@ -179,7 +182,7 @@ def gene_of_variant(variant: Span, genes: list[Span], topic_gene: Span | None) -
         named = [g for g in genes if written in (g.text, g._.concept_label)]
         if named:
             return min(named, key=lambda g: abs(g.start_char - variant.start_char))
-    sentence = variant.sent if variant.doc.has_annotation("SENT_START") else variant
+    sentence = sentences.sentence_at(variant.start_char)
     in_sentence = [g for g in genes if sentence.start_char <= g.start_char < sentence.end_char]
     if in_sentence:
         return min(
@@ -252,8 +255,9 @@ def make_patients(nlp: Language, name: str) -> PatientAssembler:
 
 class PatientAssembler:
     def __call__(self, doc: Doc) -> Doc:
-        segmentation = _segment(doc)
-        builders = {label: _PatientBuilder(doc, label) for label in segmentation.labels}
+        sentences = SentenceIndex(doc)  # Span.sent and Doc.text walk every token on each call
+        segmentation = _segment(doc, sentences)
+        builders = {label: _PatientBuilder(doc, label, sentences) for label in segmentation.labels}
         for label, (sex, span) in segmentation.relative_sex.items():
             builders[label].set_sex(sex, span, COMPONENT)
         self._assign_facts(doc, segmentation, builders)
@@ -296,11 +300,11 @@ def _facts(doc: Doc) -> Iterator[tuple[str, Span]]:
 # -- segmentation --------------------------------------------------------------------------------
 
 
-def _segment(doc: Doc) -> _Segmentation:
-    cells = _table_cells(doc)
+def _segment(doc: Doc, sentences: SentenceIndex) -> _Segmentation:
+    cells = _table_cells(doc, sentences.text)
     table_ranges = _table_owners(cells)
     table_labels = list(dict.fromkeys(cell.label for cell in cells))
-    series = _series_ranges(doc)
+    series = _series_ranges(doc, sentences)
     if series is not None and len(series.labels) >= 2:
         series.labels = sorted({*series.labels, *table_labels}, key=_label_order)
         series.ranges.extend(table_ranges)
@@ -308,7 +312,7 @@ def _segment(doc: Doc) -> _Segmentation:
         return series
     if len(table_labels) >= 2:
         return _Segmentation(labels=table_labels, ranges=table_ranges, cells=cells)
-    return _proband_with_relatives(doc)
+    return _proband_with_relatives(doc, sentences)
 
 
 def _label_order(label: str) -> tuple[int, str]:
@@ -316,11 +320,20 @@ def _label_order(label: str) -> tuple[int, str]:
     return (int(number), label) if number.isdigit() else (10_000, label)
 
 
-def _case_sentences(doc: Doc) -> Iterator[Span]:
-    sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
-    for sentence in sentences:
-        if section_of(sentence) in CASE_SECTIONS and section_of(sentence) != "table":
-            yield sentence
+class _Sentence(NamedTuple):
+    start_char: int
+    end_char: int
+    text: str
+    section: SectionKind | None
+
+
+def _case_sentences(doc: Doc, sentences: SentenceIndex) -> Iterator[_Sentence]:
+    for bounds in sentences.sentences:
+        passage = passage_at(doc, bounds.start_char)
+        section = passage.section if passage else None
+        if section in CASE_SECTIONS and section != "table":
+            text = sentences.text[bounds.start_char : bounds.end_char]
+            yield _Sentence(bounds.start_char, bounds.end_char, text, section)
 
 
 def _marker_labels(text: str) -> list[str]:
@@ -341,31 +354,28 @@ def _marker_labels(text: str) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
-def _series_ranges(doc: Doc) -> _Segmentation | None:
+def _series_ranges(doc: Doc, sentences: SentenceIndex) -> _Segmentation | None:
     """Ranges of the current numbered patients; None when the text names fewer than two, or the
     numbers do not start at one (a citation of "case 3" of another report is not a series)."""
-    markers: list[tuple[Span, list[str]]] = [
-        (s, labels) for s in _case_sentences(doc) if (labels := _marker_labels(s.text))
+    markers: list[tuple[_Sentence, list[str]]] = [
+        (s, labels) for s in _case_sentences(doc, sentences) if (labels := _marker_labels(s.text))
     ]
     seen = list(dict.fromkeys(label for _, labels in markers for label in labels))
     if len(seen) < 2 or "Patient 1" not in seen:
         return None
     segmentation = _Segmentation(labels=seen, family_wide={"consanguinity", "country"})
+    text_end = len(sentences.text)
     for index, (sentence, labels) in enumerate(markers):
-        section = section_of(sentence)
-        end = len(doc.text)
-        for later, _ in markers[index + 1 :]:
-            end = later.start_char
-            break
-        passage_end = _section_end(doc, sentence.start_char, section)
+        end = markers[index + 1][0].start_char if index + 1 < len(markers) else text_end
+        passage_end = _section_end(doc, sentence.start_char, sentence.section, text_end)
         segmentation.ranges.append((sentence.start_char, min(end, passage_end), _Owner(tuple(labels))))
     return segmentation
 
 
-def _section_end(doc: Doc, offset: int, section: SectionKind | None) -> int:
+def _section_end(doc: Doc, offset: int, section: SectionKind | None, text_end: int) -> int:
     """Where the run of passages of `section` that holds `offset` ends."""
     passages = doc._.passages or []
-    end = len(doc.text)
+    end = text_end
     started = False
     for passage in passages:
         if passage.start <= offset < passage.end:
@@ -374,15 +384,15 @@ def _section_end(doc: Doc, offset: int, section: SectionKind | None) -> int:
             if passage.section != section:
                 return passage.start
             end = passage.end
-    return end if started else len(doc.text)
+    return end if started else text_end
 
 
-def _proband_with_relatives(doc: Doc) -> _Segmentation:
+def _proband_with_relatives(doc: Doc, sentences: SentenceIndex) -> _Segmentation:
     segmentation = _Segmentation(labels=[PROBAND])
-    segmentation.ranges.append((0, len(doc.text), _Owner((PROBAND,))))
+    segmentation.ranges.append((0, len(sentences.text), _Owner((PROBAND,))))
     clinical = _clinical_offsets(doc)
     current: tuple[str, str, int] | None = None  # (label, kind, passage start)
-    for sentence in _case_sentences(doc):
+    for sentence in _case_sentences(doc, sentences):
         passage = passage_at(doc, sentence.start_char)
         passage_start = passage.start if passage else -1
         match = _RELATIVE_SUBJECT.match(sentence.text.lstrip())
@@ -404,7 +414,7 @@ def _proband_with_relatives(doc: Doc) -> _Segmentation:
     return segmentation
 
 
-def _continues_with(sentence: Span, kind: str) -> bool:
+def _continues_with(sentence: _Sentence, kind: str) -> bool:
     first = sentence.text.lstrip().split(" ", 1)[0].lower()
     return first in _PRONOUN_OF.get(kind, ())
 
@@ -424,10 +434,10 @@ def _clinical_offsets(doc: Doc) -> list[int]:
 # -- tables --------------------------------------------------------------------------------------
 
 
-def _table_cells(doc: Doc) -> list[_Cell]:
+def _table_cells(doc: Doc, text: str) -> list[_Cell]:
     cells: list[_Cell] = []
     for table in doc._.tables or []:
-        offsets = _row_offsets(doc, table)
+        offsets = _row_offsets(text, table)
         if offsets is None:
             continue
         header_cells, body = offsets
@@ -474,7 +484,7 @@ def _row_label(row: list[str], column: int) -> str | None:
     return patient_label(match.group("n")) if match else None
 
 
-def _row_offsets(doc: Doc, table: Table) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]] | None:
+def _row_offsets(text: str, table: Table) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]] | None:
     """Character ranges of the header cells and of each body row's cells, found by the row lines the
     parser rendered into the text (None when the text does not hold them as expected)."""
     lines = [table.header] if table.header else []
@@ -483,7 +493,7 @@ def _row_offsets(doc: Doc, table: Table) -> tuple[list[tuple[int, int]], list[li
     found: list[list[tuple[int, int]]] = []
     for cells in lines:
         line = TABLE_CELL_SEPARATOR.join(cells)
-        at = doc.text.find(line, search_from, table.end + 1) if line else -1
+        at = text.find(line, search_from, table.end + 1) if line else -1
         if at < 0:
             return None
         offsets = []
@@ -500,8 +510,9 @@ def _row_offsets(doc: Doc, table: Table) -> tuple[list[tuple[int, int]], list[li
 
 
 class _PatientBuilder:
-    def __init__(self, doc: Doc, label: str) -> None:
+    def __init__(self, doc: Doc, label: str, sentences: SentenceIndex) -> None:
         self.doc = doc
+        self.sentences = sentences
         self.patient = Patient(label=label)
         self.ages: dict[str, list[Age]] = {}
         self.phenotype_keys: set[str] = set()
@@ -513,7 +524,7 @@ class _PatientBuilder:
         self.sex_spans: list[Span] = []
 
     def provenance(self, span: Span, extractor: str) -> Provenance:
-        sentence = span.sent.text if self.doc.has_annotation("SENT_START") else None
+        sentence = self.sentences.sentence_text(span).strip()
         return Provenance(
             doc_id=self.doc._.doc_id or "",
             start=span.start_char,
@@ -573,7 +584,7 @@ class _PatientBuilder:
         elif (
             group in ("CHEMICAL", "PROCEDURE")
             and not is_flagged(span)
-            and ((column is not None and _TREATMENT_COLUMN.search(column)) or received(span))
+            and ((column is not None and _TREATMENT_COLUMN.search(column)) or received(span, self.sentences))
         ):
             self._add_treatment(span, "drug" if group == "CHEMICAL" else "procedure")
 
@@ -583,7 +594,7 @@ class _PatientBuilder:
         span = self.doc.char_span(cell.start, cell.end, alignment_mode="expand")
         if span is None:
             return
-        value = self.doc.text[cell.start : cell.end].strip()
+        value = self.sentences.text[cell.start : cell.end].strip()
         lowered = value.lower()
         if _SEX_COLUMN.search(cell.name):
             if lowered in _SEX_CELL:
@@ -632,7 +643,7 @@ class _PatientBuilder:
         self.ages.setdefault(role, []).append(self._age(span, span._.age_days, role))
 
     def _add_variant(self, span: Span, genes: list[Span], topic_gene: Span | None) -> None:
-        gene = gene_of_variant(span, genes, topic_gene)
+        gene = gene_of_variant(span, genes, topic_gene, self.sentences)
         variant = PatientVariant(
             gene=gene_symbol(gene) if gene is not None else None,
             gene_id=gene._.concept_id if gene is not None else None,
@@ -731,7 +742,7 @@ class _PatientBuilder:
         if chosen is not None:
             span, status, extractor = chosen
             outcome.status = status  # type: ignore[assignment]
-            outcome.text = span.sent.text.strip() if self.doc.has_annotation("SENT_START") else span.text
+            outcome.text = self.sentences.sentence_text(span).strip()
             outcome.provenance = self.provenance(span, extractor)
         elif age_at_death is not None:
             outcome.status = "deceased"
@@ -758,10 +769,11 @@ def _describes_person(age: Span) -> bool:
     )
 
 
-def received(span: Span) -> bool:
+def received(span: Span, sentences: SentenceIndex) -> bool:
     """A drug or procedure the patient received, not a lab analyte ("serum bilirubin", "insulin
     levels"), a diagnostic procedure, or a transplant the sentence does not say was done."""
-    sentence = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
+    sentence = sentences.sentence_at(span.start_char)
+    text = sentences.text
     if span.label_ == "PROCEDURE":
         if _DIAGNOSTIC.search(span.text):
             return False
@@ -773,11 +785,11 @@ def received(span: Span) -> bool:
             ]
             return any(h._.hsct_performed for h in hsct)
         return True
-    before = span.doc.text[max(sentence.start_char, span.start_char - 25) : span.start_char]
-    after = span.doc.text[span.end_char : min(sentence.end_char, span.end_char + 30)]
+    before = text[max(sentence.start_char, span.start_char - 25) : span.start_char]
+    after = text[span.end_char : min(sentence.end_char, span.end_char + 30)]
     if _LAB_BEFORE.search(before) or _LAB_AFTER.match(after):
         return False
-    return bool(_TREATMENT_CUE.search(sentence.text))
+    return bool(_TREATMENT_CUE.search(text, sentence.start_char, sentence.end_char))
 
 
 def _age_role_of_column(name: str) -> str | None:

@@ -4,12 +4,15 @@ The pipeline (:func:`build_nlp`), in order:
 
 1. scispaCy's ``combined_rule_tokenizer`` on ``spacy.blank("en")`` (or a scispaCy model's own
    tokenizer when a model is loaded);
-2. spaCy's rule ``sentencizer``. Measured on the gold dev documents (10 real reports, 2 cores
-   shared; ``benchmarks/bench_extract.py --sentencizers``): spaCy ``sentencizer`` 0.7 ms/doc,
-   scispaCy ``pysbd_sentencizer`` 2,450 ms/doc (about 3,500x slower: the whole pipeline would run
-   at < 1 doc/s), with 96.5% vs 97.7% of pysbd's sentence ends found by the sentencizer on the same
-   texts. The extractors only need sentences as windows for context and gene attribution, so a
-   1% boundary difference does not pay for a 3,500x slowdown;
+2. spaCy's rule ``sentencizer``, then ``caseminer_passage_sentences`` (a sentence starts at every
+   passage: headings, paragraphs, table rows). Measured with ``benchmarks/bench_extract.py
+   --sentencizers`` on the 6 full-text gold dev documents (2 shared cores; each time includes the
+   same ~15 ms of tokenizing): sentencizer + passage starts 18.8 ms/doc, scispaCy
+   ``pysbd_sentencizer`` 107.9 ms/doc - about 25x slower splitting, which would halve the
+   pipeline's speed. Taking pysbd's sentence ends as reference (ends within 3 characters count
+   as one), ours find 98.5% of them and 96.0% of ours are pysbd's too (the rule sentencizer
+   alone: 87.7% / 95.4%). Sentences are windows for context cues and gene attribution; that
+   agreement is enough, the 6x slowdown is not worth it;
 3. scispaCy ``abbreviation_detector`` (short forms take their long form's concept);
 4. ``caseminer_variants`` -> ``caseminer_terminology_ner`` -> ``caseminer_ages`` ->
    ``caseminer_demographics`` -> ``caseminer_clinical`` -> ``caseminer_context`` ->
@@ -28,14 +31,14 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import scispacy.abbreviation  # noqa: F401
 import spacy
 from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 import caseminer.extractors.ages
@@ -47,6 +50,7 @@ import caseminer.extractors.passage_sentences
 import caseminer.extractors.patients
 import caseminer.extractors.terminology
 import caseminer.extractors.variants  # noqa: F401  (the imports register the spaCy factories)
+from caseminer.extractors.context import SentenceIndex
 from caseminer.extractors.patients import attach_tables, gene_of_variant, gene_symbol, topic_gene_of
 from caseminer.extractors.sections import attach_passages, section_of
 from caseminer.parsing import parse_file
@@ -101,10 +105,7 @@ def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None
         nlp.add_pipe("sentencizer", first=True)
     else:
         nlp = spacy.blank("en")
-        with warnings.catch_warnings():  # scispaCy's infix pattern trips a FutureWarning of `re`
-            warnings.simplefilter("ignore", FutureWarning)
-            nlp.tokenizer = combined_rule_tokenizer(nlp)
-            nlp.tokenizer.infix_finditer = _with_extra_infixes(nlp.tokenizer.infix_finditer)
+        nlp.tokenizer = make_tokenizer(nlp)
         nlp.add_pipe("sentencizer")
     nlp.add_pipe("caseminer_passage_sentences", after="sentencizer")
     nlp.max_length = _MAX_LENGTH
@@ -115,9 +116,14 @@ def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None
     return nlp
 
 
-def _with_extra_infixes(infix_finditer: Callable[[str], Iterator[re.Match[str]]]) -> Callable[..., Any]:
-    pattern: re.Pattern[str] = infix_finditer.__self__  # type: ignore[attr-defined]
-    return re.compile("|".join([pattern.pattern, *_EXTRA_INFIXES])).finditer
+def make_tokenizer(nlp: Language) -> Tokenizer:
+    """scispaCy's combined_rule_tokenizer with caseminer's extra infixes."""
+    with warnings.catch_warnings():  # scispaCy's infix pattern trips a FutureWarning of `re`
+        warnings.simplefilter("ignore", FutureWarning)
+        tokenizer = combined_rule_tokenizer(nlp)
+    pattern: re.Pattern[str] = tokenizer.infix_finditer.__self__  # type: ignore[attr-defined]
+    tokenizer.infix_finditer = re.compile("|".join([pattern.pattern, *_EXTRA_INFIXES])).finditer
+    return tokenizer
 
 
 def prepare_doc(document: Document, nlp: Language) -> Doc:
@@ -197,12 +203,13 @@ def _entity_set(doc: Doc) -> EntitySet:
     seen: set[tuple[str, str]] = set()
     genes = [e for e in doc.ents if e.label_ == "GENE"]
     topic_gene = topic_gene_of(genes)
+    sentences = SentenceIndex(doc)
     for ent in doc.ents:
         if ent.label_ == "VARIANT":
             key = (ent.label_, ent.text)
             if key not in seen:
                 seen.add(key)
-                gene = gene_of_variant(ent, genes, topic_gene)
+                gene = gene_of_variant(ent, genes, topic_gene, sentences)
                 entities.variants.append(EntityRef(text=ent.text, gene=gene_symbol(gene) if gene else None))
             continue
         if ent.label_ not in targets:
@@ -223,6 +230,7 @@ __all__ = [
     "extract_document",
     "extract_documents",
     "extract_file",
+    "make_tokenizer",
     "prepare_doc",
     "result_from_doc",
 ]

@@ -1,0 +1,168 @@
+"""Extraction speed and memory on one core (a benchmark, not a test).
+
+    python benchmarks/bench_extract.py [--gold DIR] [--min-docs 60] [--vocab PATH] [--sentencizers]
+
+Parses the full-text JATS documents of the gold dev folder, repeats them to at least --min-docs
+documents and runs the whole extraction pipeline (caseminer.pipeline.extract.extract_documents)
+over them in one process on one core. Prints documents/s, characters/s, peak RSS and the machine.
+Targets (issue 5): >= 20 full-text documents/s/core, < 1 GB RSS.
+
+--sentencizers also compares the sentence splitters build_nlp could use (spaCy's rule
+`sentencizer` and scispaCy's `pysbd_sentencizer`) on the same texts: milliseconds per document and
+how many of pysbd's sentence ends the rule sentencizer also finds (and vice versa; ends within 3
+characters count as the same, so a citation number on either side of the full stop does not matter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+
+import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
+import spacy
+from rich.console import Console
+from rich.table import Table
+
+import caseminer.extractors.passage_sentences  # noqa: F401  (registers the component)
+from caseminer.config import get_settings
+from caseminer.extractors.sections import attach_passages
+from caseminer.parsing import parse_file
+from caseminer.pipeline.extract import build_nlp, extract_documents, make_tokenizer
+from caseminer.schemas.document import Document
+from caseminer.vocab import TerminologyStore
+
+# A citation after the full stop ("reported.1 It") ends the sentence before or after the number.
+_END_TOLERANCE = 3
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev"
+
+
+def full_text_documents(gold_dir: Path) -> list[Document]:
+    documents = [d for path in sorted(gold_dir.glob("*.xml")) for d in parse_file(path)]
+    return [d for d in documents if d.text_scope == "full"]
+
+
+def machine() -> str:
+    model = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor() or "unknown CPU",
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
+    return f"{model}; {os.cpu_count()} cores; Python {platform.python_version()}; spaCy {spacy.__version__}"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def bench_pipeline(documents: list[Document], min_docs: int, store: TerminologyStore) -> Table:
+    started = time.perf_counter()
+    nlp = build_nlp(store)
+    load_seconds = time.perf_counter() - started
+    batch = (documents * (min_docs // len(documents) + 1))[: max(min_docs, len(documents))]
+    list(extract_documents(documents[:1], nlp))  # warm caches once, as a long run would be
+    started = time.perf_counter()
+    results = list(extract_documents(batch, nlp))
+    seconds = time.perf_counter() - started
+    chars = sum(len(d.text) for d in batch)
+    table = Table(title="caseminer extraction, one process, one core")
+    for column in ("documents", "distinct", "mean chars/doc", "seconds", "docs/s", "chars/s", "peak RSS MB"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(len(results)),
+        str(len(documents)),
+        f"{chars / len(batch):,.0f}",
+        f"{seconds:.2f}",
+        f"{len(batch) / seconds:.1f}",
+        f"{chars / seconds:,.0f}",
+        f"{peak_rss_mb():,.0f}",
+    )
+    table.caption = f"pipeline load {load_seconds:.1f} s (not counted); {machine()}"
+    return table
+
+
+def _sentence_ends(nlp: spacy.language.Language, document: Document) -> tuple[set[int], float]:
+    started = time.perf_counter()
+    doc = nlp(attach_passages(nlp.make_doc(document.text), document))
+    seconds = time.perf_counter() - started
+    # Where each sentence's last non-blank character is: splitters differ in where blanks go.
+    return {s.start_char + len(s.text.rstrip()) for s in doc.sents if s.text.strip()}, seconds
+
+
+def _near(ends: set[int], others: set[int], tolerance: int = _END_TOLERANCE) -> int:
+    """How many of `ends` have an end of `others` within `tolerance` characters."""
+    return sum(any(abs(end - other) <= tolerance for other in others) for end in ends)
+
+
+SPLITTERS = {
+    "sentencizer": ["sentencizer"],
+    "sentencizer + passage starts (caseminer)": ["sentencizer", "caseminer_passage_sentences"],
+    "pysbd_sentencizer": ["pysbd_sentencizer"],
+}
+
+
+def bench_sentencizers(documents: list[Document]) -> Table:
+    """Time (tokenizer included: it is the same for all) and agreement with pysbd's sentence ends."""
+    splitters = {}
+    for name, pipes in SPLITTERS.items():
+        nlp = spacy.blank("en")
+        nlp.tokenizer = make_tokenizer(nlp)
+        for pipe in pipes:
+            nlp.add_pipe(pipe)
+        splitters[name] = nlp
+    ends: dict[str, list[set[int]]] = {name: [] for name in splitters}
+    seconds = dict.fromkeys(splitters, 0.0)
+    for document in documents:
+        for name, nlp in splitters.items():
+            found, spent = _sentence_ends(nlp, document)
+            ends[name].append(found)
+            seconds[name] += spent
+    reference = ends["pysbd_sentencizer"]
+    table = Table(title=f"sentence splitters on {len(documents)} full-text documents (reference: pysbd)")
+    for column in ("splitter", "ms/doc", "sentences", "ends pysbd also has", "pysbd ends found"):
+        table.add_column(column, justify="right")
+    for name in splitters:
+        pairs = list(zip(ends[name], reference, strict=True))
+        total, reference_total = sum(len(e) for e in ends[name]), sum(len(e) for e in reference)
+        table.add_row(
+            name,
+            f"{1000 * seconds[name] / len(documents):.1f}",
+            str(total),
+            f"{sum(_near(ours, theirs) for ours, theirs in pairs) / total:.1%}",
+            f"{sum(_near(theirs, ours) for ours, theirs in pairs) / reference_total:.1%}",
+        )
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="folder with the gold dev XML files")
+    parser.add_argument("--min-docs", type=int, default=60)
+    parser.add_argument("--vocab", type=Path, default=None, help="terminology store (default: configured)")
+    parser.add_argument("--sentencizers", action="store_true", help="also compare sentence splitters")
+    args = parser.parse_args()
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    documents = full_text_documents(args.gold)
+    if not documents:
+        raise SystemExit(f"no full-text XML documents in {args.gold}")
+    console = Console()
+    store = TerminologyStore.open(args.vocab or get_settings().resolved_vocab_path)
+    console.print(bench_pipeline(documents, args.min_docs, store))
+    if args.sentencizers:
+        console.print(bench_sentencizers(documents))
+
+
+if __name__ == "__main__":
+    main()
