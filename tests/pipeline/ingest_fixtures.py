@@ -46,6 +46,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return _db_conftest._fresh_postgres_database(request.getfixturevalue("postgres_server_url"))
 
 
+@pytest.fixture
+def second_db_url(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> str:
+    """Another empty database on the same backend as `db_url` (for reference runs)."""
+    if db_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'second.db'}"
+    return _db_conftest._fresh_postgres_database(request.getfixturevalue("postgres_server_url"))
+
+
 @pytest.fixture(scope="session")
 def nlp(vocab_store: Any) -> Any:
     from caseminer.pipeline.extract import build_nlp

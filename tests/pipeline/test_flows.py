@@ -1,0 +1,83 @@
+"""The Prefect flows in local ephemeral mode, and `caseminer serve` started and stopped."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ingest_fixtures import make_settings, registry_snapshot, subprocess_env
+
+from caseminer.config import Settings
+from caseminer.demo import demo_cassette_dir, demo_topic
+from caseminer.pipeline.ingest import ingest_topic, store_engine
+from caseminer.sources import ReplayTransport
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+SERVE_TIMEOUT = 240
+
+
+@pytest.mark.timeout(600)
+def test_ingest_flow_in_ephemeral_prefect_equals_the_plain_run(
+    settings: Settings, nlp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in subprocess_env(settings).items():
+        if name.startswith(("CASEMINER_", "PREFECT_")):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    from caseminer.flows import ingest_flow, reextract_flow
+
+    summary = ingest_flow(demo_topic(), replay_dir=str(demo_cassette_dir()))
+    assert (summary.status, summary.found, summary.new, summary.failed) == ("succeeded", 6, 6, 0)
+    assert reextract_flow(force=True).documents == 6
+
+    plain = make_settings(
+        tmp_path / "plain", f"sqlite:///{tmp_path / 'plain.db'}", settings.resolved_vocab_path
+    )
+    ingest_topic(demo_topic(), settings=plain, transport=ReplayTransport(demo_cassette_dir()), nlp=nlp)
+    assert registry_snapshot(store_engine(settings.database_url)) == registry_snapshot(
+        store_engine(plain.database_url)
+    )
+
+
+@pytest.mark.timeout(SERVE_TIMEOUT + 60)
+def test_serve_registers_the_cron_schedule_and_stops_cleanly_on_sigint(
+    settings: Settings, tmp_path: Path
+) -> None:
+    env = subprocess_env(settings) | {"PREFECT_HOME": str(tmp_path / "prefect")}
+    command = [sys.executable, "-c", "from caseminer.cli import app; app()", "serve", "--topic", "ipex"]
+    process = subprocess.Popen(
+        [*command, "--cron", "30 3 * * *"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + SERVE_TIMEOUT
+        assert process.stdout is not None
+        while not any("being served" in line for line in output):
+            assert time.monotonic() < deadline and process.poll() is None, "".join(output)
+            output.append(process.stdout.readline())
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, "".join(output) + rest
+    assert "stopped" in rest
+
+    # The schedule is in the local Prefect database the ephemeral API kept.
+    with sqlite3.connect(tmp_path / "prefect" / "prefect.db") as prefect_db:
+        schedules = [
+            json.loads(row[0]) for row in prefect_db.execute("SELECT schedule FROM deployment_schedule")
+        ]
+    assert [schedule["cron"] for schedule in schedules] == ["30 3 * * *"]
