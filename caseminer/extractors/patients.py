@@ -355,15 +355,18 @@ def _marker_labels(text: str) -> list[str]:
 
 
 def _series_ranges(doc: Doc, sentences: SentenceIndex) -> _Segmentation | None:
-    """Ranges of the current numbered patients; None when the text names fewer than two, or the
-    numbers do not start at one (a citation of "case 3" of another report is not a series)."""
-    markers: list[tuple[_Sentence, list[str]]] = [
-        (s, labels) for s in _case_sentences(doc, sentences) if (labels := _marker_labels(s.text))
-    ]
-    seen = list(dict.fromkeys(label for _, labels in markers for label in labels))
-    if len(seen) < 2 or "Patient 1" not in seen:
+    """Ranges of the current numbered patients; None unless at least patients 1 and 2 are named.
+    A series numbers its patients 1, 2, 3...: numbers past the first gap ("P53" in a series of
+    two) are something else, as is a lone "case 3" cited from another report."""
+    markers = [(s, labels) for s in _case_sentences(doc, sentences) if (labels := _marker_labels(s.text))]
+    named = {label for _, labels in markers for label in labels}
+    series: list[str] = []
+    while patient_label(str(len(series) + 1)) in named:
+        series.append(patient_label(str(len(series) + 1)))
+    if len(series) < 2:
         return None
-    segmentation = _Segmentation(labels=seen, family_wide={"consanguinity", "country"})
+    segmentation = _Segmentation(labels=series, family_wide={"consanguinity", "country"})
+    markers = [(s, kept) for s, labels in markers if (kept := [label for label in labels if label in series])]
     text_end = len(sentences.text)
     for index, (sentence, labels) in enumerate(markers):
         end = markers[index + 1][0].start_char if index + 1 < len(markers) else text_end

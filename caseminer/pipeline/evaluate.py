@@ -2,7 +2,9 @@
 
 Every ``<doc_id>.txt`` / ``.xml`` of the gold folder with a ``<doc_id>.json`` beside it is parsed
 (``caseminer.parsing.parse_file``; a file holding several articles contributes the one whose id is
-the stem, else its first) and extracted; the result is compared with the JSON.
+the stem, else its first) and extracted; the result is compared with the JSON. A document that does
+not parse or whose extraction fails is reported with its error and counts as one where nothing was
+found.
 
 How it counts (all micro-averaged over documents):
 
@@ -37,7 +39,7 @@ from rich.table import Table
 from spacy.language import Language
 
 from caseminer.parsing import ParseError, parse_file
-from caseminer.pipeline.extract import build_nlp, extract_documents
+from caseminer.pipeline.extract import EXTRACTOR_VERSION, build_nlp, extract_documents
 from caseminer.schemas.document import Document
 from caseminer.schemas.extraction import ExtractionResult
 
@@ -166,15 +168,28 @@ def evaluate_gold(gold_dir: Path | str, nlp: Language | None = None) -> EvalRepo
     nlp = nlp or build_nlp()
     report = EvalReport(gold_dir=str(gold_dir))
     pairs: list[tuple[Document, dict[str, Any]]] = []
+    failed: dict[str, str] = {}
     for text_path in _gold_files(gold_dir):
         gold = json.loads(text_path.with_suffix(".json").read_text(encoding="utf-8"))
         try:
             pairs.append((_gold_document(text_path), gold))
         except ParseError as error:
-            report.documents.append(DocumentEval(doc_id=text_path.stem, error=str(error)))
-    results = extract_documents((document for document, _ in pairs), nlp)
-    for (document, gold), result in zip(pairs, results, strict=True):
-        report.documents.append(_compare_document(report, document.doc_id, gold, result))
+            failed[text_path.stem] = str(error)
+            pairs.append((Document(doc_id=text_path.stem, source_format="text", text=""), gold))
+
+    def record_failure(document: Document, error: Exception) -> None:
+        failed[document.doc_id] = f"extraction failed: {type(error).__name__}: {error}"
+
+    parsed = (d for d, _ in pairs if d.doc_id not in failed)
+    results = {r.doc_id: r for r in extract_documents(parsed, nlp, on_error=record_failure)}
+    for document, gold in pairs:
+        # A document that fails counts as found nothing: its gold is missed, not skipped.
+        result = results.get(document.doc_id) or ExtractionResult(
+            doc_id=document.doc_id, extractor_version=EXTRACTOR_VERSION
+        )
+        evaluation = _compare_document(report, document.doc_id, gold, result)
+        evaluation.error = failed.get(document.doc_id)
+        report.documents.append(evaluation)
     return report
 
 

@@ -31,7 +31,8 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import scispacy.abbreviation  # noqa: F401
@@ -141,12 +142,35 @@ def extract_document(document: Document, nlp: Language) -> ExtractionResult:
 
 
 def extract_documents(
-    documents: Iterable[Document], nlp: Language, batch_size: int = 8
+    documents: Iterable[Document],
+    nlp: Language,
+    batch_size: int = 8,
+    on_error: Callable[[Document, Exception], None] | None = None,
 ) -> Iterator[ExtractionResult]:
-    """Results in input order; nlp.pipe batches the components' work."""
-    pairs = ((prepare_doc(document, nlp), document) for document in documents)
-    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield result_from_doc(doc, document)
+    """Results in input order; nlp.pipe batches the components' work. With `on_error`, a document
+    whose extraction fails is handed to it (and left out) instead of failing the run."""
+    iterator = iter(documents)
+    while batch := list(islice(iterator, batch_size)):
+        pairs = [(prepare_doc(document, nlp), document) for document in batch]
+        try:
+            done = list(nlp.pipe(pairs, as_tuples=True, batch_size=batch_size))
+        except Exception:
+            if on_error is None:
+                raise
+            done = list(_one_by_one(batch, nlp, on_error))
+        for doc, document in done:
+            yield result_from_doc(doc, document)
+
+
+def _one_by_one(
+    batch: Iterable[Document], nlp: Language, on_error: Callable[[Document, Exception], None]
+) -> Iterator[tuple[Doc, Document]]:
+    """The documents of a failed batch alone, to find the one that fails."""
+    for document in batch:
+        try:
+            yield nlp(prepare_doc(document, nlp)), document
+        except Exception as error:  # any component's error: recorded, the run goes on
+            on_error(document, error)
 
 
 def extract_file(path: Path | str, nlp: Language) -> list[ExtractionResult]:

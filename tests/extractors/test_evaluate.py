@@ -91,7 +91,12 @@ def written_gold(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Eva
     (folder / "brothers.json").write_text(json.dumps(GOLD))
     (folder / "no-annotation.txt").write_text("A text without gold is not evaluated.")
     (folder / "broken.xml").write_text("<article><body>")
-    (folder / "broken.json").write_text(json.dumps({**GOLD, "doc_id": "broken"}))
+    broken_gold = {
+        "doc_id": "broken",
+        "patients": [_patient("proband", sex="female")],
+        "entities": {"genes": [{"text": "FOXP3", "id": "NCBIGene:50943"}]},
+    }
+    (folder / "broken.json").write_text(json.dumps(broken_gold))
     return evaluate_gold(folder, nlp)
 
 
@@ -106,19 +111,22 @@ def test_entities_matched_by_id_alt_ids_and_text(written_gold: EvalReport) -> No
 
 def test_patients_paired_by_label_and_fields_counted(written_gold: EvalReport) -> None:
     fields = written_gold.fields
-    assert (fields["sex"].correct, fields["sex"].total) == (1, 2)  # P1's gold sex is wrong on purpose
+    # P1's gold sex is wrong on purpose; the broken document's proband was not extracted at all.
+    assert (fields["sex"].correct, fields["sex"].total) == (1, 3)
     assert (fields["age_at_diagnosis"].correct, fields["age_at_diagnosis"].total) == (2, 2)
     assert (fields["outcome_status"].correct, fields["outcome_status"].total) == (2, 2)
     assert fields["age_at_onset"].total == 0  # neither side states it: not counted
     assert (written_gold.phenotypes.tp, written_gold.phenotypes.fn) == (3, 1)
     assert (written_gold.treatments.tp, written_gold.treatments.fp, written_gold.treatments.fn) == (1, 0, 0)
-    assert written_gold.patient_count.value == 1.0
+    assert (written_gold.patient_count.correct, written_gold.patient_count.total) == (1, 2)
 
 
-def test_documents_that_do_not_parse_are_reported_not_fatal(written_gold: EvalReport) -> None:
+def test_documents_that_do_not_parse_are_reported_and_count_as_missed(written_gold: EvalReport) -> None:
     by_id = {d.doc_id: d for d in written_gold.documents}
     assert set(by_id) == {"brothers", "broken"}
     assert by_id["broken"].error and "malformed XML" in by_id["broken"].error
+    assert by_id["broken"].entities["genes"].fn == 1 and written_gold.entities["genes"].fn == 1
+    assert by_id["broken"].field_errors == ["sex: 'female' != None"]
     assert by_id["brothers"].field_errors == ["sex: 'female' != 'male'"]
 
 
@@ -129,7 +137,7 @@ def test_report_renders_as_table_and_json(written_gold: EvalReport) -> None:
     assert "entities: diseases" in rendered and "patient count exact" in rendered
     payload = json.loads(json.dumps(written_gold.to_json()))
     assert payload["entities"]["diseases"]["recall"] == 0.6
-    assert payload["patient_fields"]["sex"] == {"accuracy": 0.5, "correct": 1, "total": 2}
+    assert payload["patient_fields"]["sex"] == {"accuracy": round(1 / 3, 4), "correct": 1, "total": 3}
 
 
 def test_real_gold_dev_set(nlp: Language, gold_dir: Path) -> None:

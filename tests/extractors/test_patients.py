@@ -108,6 +108,16 @@ def test_case_series_attributes_facts_to_the_named_patient(nlp: Language) -> Non
     assert first.consanguinity is True and second.consanguinity is True  # stated for both families
 
 
+def test_series_numbers_run_from_one_without_gaps(nlp: Language) -> None:
+    result = _case(
+        "<p>Patient 1 was a 2-year-old girl with eczema.</p><p>Patient 2 was a 4-year-old boy with"
+        " alopecia; P53 staining of his skin biopsy was normal.</p>",
+        nlp,
+    )
+    assert [p.label for p in result.patients] == ["Patient 1", "Patient 2"]
+    assert "alopecia" in _texts(result.patients[1].phenotypes)
+
+
 def test_citing_another_reports_case_is_not_a_series(nlp: Language) -> None:
     result = _case("<p>A 6-year-old girl had diarrhea, like case 3 of a previous report.</p>", nlp)
     assert [p.label for p in result.patients] == ["proband"]

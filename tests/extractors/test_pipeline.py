@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
 from extract_pipeline import jats_document, pipeline_for
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from caseminer.parsing import ParseError
 from caseminer.pipeline.extract import (
@@ -143,3 +145,29 @@ def test_turkjpediatr_acceptance(nlp: Language, gold_dir: Path) -> None:
     assert [(v.gene_id, v.hgvs_c, v.hgvs_p) for v in patient.variants] == [
         ("NCBIGene:50943", "c.1150G>A", "p.Ala384Thr")
     ]
+
+
+@Language.component("fails_on_boom")
+def _fails_on_boom(doc: Doc) -> Doc:
+    if "BOOM" in doc.text:
+        raise ValueError("cannot read this one")
+    return doc
+
+
+def test_one_failing_document_does_not_fail_the_run() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("fails_on_boom")
+    documents = [
+        jats_document(f"<sec><title>Case report</title><p>{text}</p></sec>").model_copy(
+            update={"doc_id": name}
+        )
+        for name, text in [("first", "A girl."), ("bad", "BOOM"), ("third", "A boy.")]
+    ]
+    failures: list[tuple[str, str]] = []
+    results = extract_documents(
+        documents, nlp, batch_size=2, on_error=lambda d, e: failures.append((d.doc_id, str(e)))
+    )
+    assert [r.doc_id for r in results] == ["first", "third"]
+    assert failures == [("bad", "cannot read this one")]
+    with pytest.raises(ValueError, match="cannot read"):
+        list(extract_documents(documents, nlp))
