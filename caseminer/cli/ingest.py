@@ -93,15 +93,12 @@ def _clear_errors() -> Iterator[None]:
 
 
 def _print_summary(summary: RunSummary) -> None:
-    counts = Table("run", "status", "found", "new", "updated", "unchanged", "failed", "documents", "seconds")
     seconds = sum(summary.durations.values())
-    counts.add_row(
-        f"{summary.topic} #{summary.run_id}",
-        summary.status,
-        *(str(n) for n in (summary.found, summary.new, summary.updated, summary.unchanged, summary.failed)),
-        str(summary.documents),
-        f"{seconds:.1f}",
-    )
+    counts = Table(title=f"run {summary.run_id} of {summary.topic}: {summary.status} in {seconds:.1f} s")
+    names = ("found", "new", "updated", "unchanged", "failed", "documents")
+    for name in names:
+        counts.add_column(name, justify="right")
+    counts.add_row(*(str(getattr(summary, name)) for name in names))
     console.print(counts)
     if summary.failures:
         failures = Table("source", "id", "stage", "error", title="recorded failures (retried next run)")
@@ -109,9 +106,9 @@ def _print_summary(summary: RunSummary) -> None:
             failures.add_row(note.source, note.source_id, note.stage, note.error[:120])
         console.print(failures)
     if summary.patients:
-        patients = Table(
-            "doc", "patient", "sex", "onset", "variant", "#phenotypes", "HSCT", "outcome", title="patients"
-        )
+        patients = Table(title="patients")
+        for header in ("doc", "patient", "sex", "onset", "variant", "phenotypes", "HSCT", "outcome"):
+            patients.add_column(header, no_wrap=header in ("doc", "variant"))
         for row in summary.patients[:PATIENT_ROWS_SHOWN]:
             hsct = "" if row.hsct is None else ("yes" if row.hsct else "no")
             patients.add_row(
@@ -148,10 +145,18 @@ def _use_flows(prefect: bool, workers: int | None, dask_address: str | None) -> 
     return prefect or bool(workers) or bool(dask_address)
 
 
-def _with_runner(flow: Any, workers: int | None, dask_address: str | None) -> Any:
-    from caseminer.flows import task_runner
+def _call_flow(
+    flow: Any,
+    report: ProgressCallback,
+    workers: int | None,
+    dask_address: str | None,
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    from caseminer.flows import local_inputs, task_runner
 
-    return flow.with_options(task_runner=task_runner(workers, dask_address))
+    with local_inputs(progress=report):
+        return flow.with_options(task_runner=task_runner(workers, dask_address))(*args, **kwargs)
 
 
 def _run(
@@ -210,9 +215,9 @@ def ingest(
     def flow(report: ProgressCallback) -> RunSummary:
         from caseminer.flows import ingest_flow
 
-        run = _with_runner(ingest_flow, workers, dask_address)
-        return run(
-            chosen_topic, since=_day(since), replay_dir=str(replay) if replay else None, progress=report
+        replay_dir = str(replay) if replay else None
+        return _call_flow(
+            ingest_flow, report, workers, dask_address, chosen_topic, since=_day(since), replay_dir=replay_dir
         )
 
     _print_summary(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
@@ -232,8 +237,8 @@ def nightly(
     def flow(report: ProgressCallback) -> RunSummary:
         from caseminer.flows import nightly_flow
 
-        run = _with_runner(nightly_flow, workers, dask_address)
-        return run(topic, replay_dir=str(replay) if replay else None, progress=report)
+        replay_dir = str(replay) if replay else None
+        return _call_flow(nightly_flow, report, workers, dask_address, topic, replay_dir=replay_dir)
 
     _print_summary(_run(flow, flow, True))
 
@@ -271,9 +276,10 @@ def backfill(
     def flow(report: ProgressCallback) -> list[RunSummary]:
         from caseminer.flows import backfill_flow
 
-        run = _with_runner(backfill_flow, workers, dask_address)
-        return run(
-            topic, start.date(), end.date(), window_days, str(replay) if replay else None, progress=report
+        replay_dir = str(replay) if replay else None
+        dates = (start.date(), end.date())
+        return _call_flow(
+            backfill_flow, report, workers, dask_address, topic, *dates, window_days, replay_dir
         )
 
     _print_summaries(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
@@ -303,7 +309,7 @@ def reextract(
     def flow(report: ProgressCallback) -> RunSummary:
         from caseminer.flows import reextract_flow
 
-        return _with_runner(reextract_flow, workers, dask_address)(topic, force, progress=report)
+        return _call_flow(reextract_flow, report, workers, dask_address, topic, force)
 
     _print_summary(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
 

@@ -24,12 +24,14 @@ from caseminer.flows.ingest import (  # noqa: E402  (Prefect reads the settings 
     reextract_flow,
     task_runner,
 )
+from caseminer.flows.inputs import local_inputs  # noqa: E402
 from caseminer.flows.serve import serve  # noqa: E402
 
 __all__ = [
     "PrefectStages",
     "backfill_flow",
     "ingest_flow",
+    "local_inputs",
     "nightly_flow",
     "reextract_flow",
     "serve",

@@ -31,13 +31,13 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from caseminer.config import Settings, get_settings
+from caseminer.flows.inputs import local_progress, local_transport
 from caseminer.pipeline.ingest import (
     DEFAULT_BATCH_SIZE,
     ArticleWork,
     BatchOutcome,
     FetchOutcome,
     PendingOutcome,
-    ProgressCallback,
     RunSummary,
     backfill,
     fetch_batch,
@@ -133,17 +133,16 @@ def resolve_topic(topic: str | Topic) -> Topic:
     return topic if isinstance(topic, Topic) else load_topic(topic)
 
 
-def _transport(replay_dir: str | Path | None, transport: Transport | None) -> Transport | None:
-    return transport or (ReplayTransport(replay_dir) if replay_dir else None)
+def _transport(replay_dir: str | Path | None) -> Transport | None:
+    return local_transport() or (ReplayTransport(replay_dir) if replay_dir else None)
 
 
 def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-# Flows take objects (a Topic, a transport, a progress callback) from the CLI and tests, so Prefect's
-# parameter validation is off; deployments pass plain strings, which are converted here. `transport`
-# (a caseminer.sources.http.Transport) is typed Any: Prefect cannot build a JSON schema for a Protocol.
+# Flows also take a Topic object (the CLI's --demo), so Prefect's parameter validation is off;
+# deployments pass plain strings, which are converted here.
 
 
 @flow(name="caseminer-ingest", validate_parameters=False)
@@ -152,18 +151,16 @@ def ingest_flow(
     since: date | str | None = None,
     until: date | str | None = None,
     replay_dir: str | None = None,
-    transport: Any = None,
-    progress: ProgressCallback | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RunSummary:
     """Search → fetch → parse → extract → store for a topic (all of its window, or from `since`)."""
     return ingest_topic(
         resolve_topic(topic),
         settings=get_settings(),
-        transport=_transport(replay_dir, transport),
+        transport=_transport(replay_dir),
         since=_as_date(since),
         until=_as_date(until),
-        progress=progress,
+        progress=local_progress(),
         batch_size=batch_size,
         stages=PrefectStages(),
     )
@@ -173,17 +170,15 @@ def ingest_flow(
 def nightly_flow(
     topic: str | Topic,
     replay_dir: str | None = None,
-    transport: Any = None,
-    progress: ProgressCallback | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RunSummary:
     """The incremental run: from the topic's watermark, which advances only if the run completes."""
     return ingest_topic(
         resolve_topic(topic),
         settings=get_settings(),
-        transport=_transport(replay_dir, transport),
+        transport=_transport(replay_dir),
         incremental=True,
-        progress=progress,
+        progress=local_progress(),
         batch_size=batch_size,
         stages=PrefectStages(),
     )
@@ -196,8 +191,6 @@ def backfill_flow(
     end: date | str,
     window_days: int = 365,
     replay_dir: str | None = None,
-    transport: Any = None,
-    progress: ProgressCallback | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> list[RunSummary]:
     """The topic's literature from `start` to `end` in windows of `window_days` (one run each)."""
@@ -209,8 +202,8 @@ def backfill_flow(
         end_date,
         window_days,
         settings=get_settings(),
-        transport=_transport(replay_dir, transport),
-        progress=progress,
+        transport=_transport(replay_dir),
+        progress=local_progress(),
         batch_size=batch_size,
         stages=PrefectStages(),
     )
@@ -220,10 +213,14 @@ def backfill_flow(
 def reextract_flow(
     topic: str | None = None,
     force: bool = False,
-    progress: ProgressCallback | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RunSummary:
     """Extraction again over stored documents (all, or a topic's), with the current extractor."""
     return reextract(
-        get_settings(), topic, force=force, progress=progress, batch_size=batch_size, stages=PrefectStages()
+        get_settings(),
+        topic,
+        force=force,
+        progress=local_progress(),
+        batch_size=batch_size,
+        stages=PrefectStages(),
     )
