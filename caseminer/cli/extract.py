@@ -17,6 +17,7 @@ from caseminer.cli.app import app
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from caseminer.schemas.document import Document
     from caseminer.schemas.extraction import ExtractionResult
 
 console = Console()
@@ -85,7 +86,13 @@ def extract(
     except ParseError as error:
         raise _fail(str(error)) from error
     nlp = _pipeline(vocab, model)
-    results = list(extract_documents(documents, nlp))
+
+    def report_failure(document: Document, error: Exception) -> None:
+        errors.print(f"[red]error:[/] {document.doc_id}: extraction failed: {error}", highlight=False)
+
+    results = list(extract_documents(documents, nlp, on_error=report_failure))
+    if not results:
+        raise typer.Exit(code=2)
     if output_format is OutputFormat.json:
         payload = [r.to_gold_json() for r in results]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))

@@ -516,6 +516,9 @@ class _PatientBuilder:
     def __init__(self, doc: Doc, label: str, sentences: SentenceIndex) -> None:
         self.doc = doc
         self.sentences = sentences
+        # A title names the case in general terms the text then details ("nephropathy"); its signs
+        # are the patient's own only when the record has nothing but a title.
+        self.title_only = all(p.section == "title" for p in doc._.passages or [])
         self.patient = Patient(label=label)
         self.ages: dict[str, list[Age]] = {}
         self.phenotype_keys: set[str] = set()
@@ -582,7 +585,7 @@ class _PatientBuilder:
             self.outcomes.append((span, span._.outcome_status, EXTRACTOR_OF[group]))
         elif group == "VARIANT" and not is_flagged(span, ("negated", "hypothetical", "background")):
             self._add_variant(span, genes, topic_gene)
-        elif group == "DISEASE" and not is_flagged(span):
+        elif group == "DISEASE" and not is_flagged(span) and (section_of(span) != "title" or self.title_only):
             self._add_phenotype(span)
         elif (
             group in ("CHEMICAL", "PROCEDURE")

@@ -100,7 +100,7 @@ def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None
     store = store or TerminologyStore.open(build_if_missing=True)
     model = model or os.environ.get(MODEL_ENV) or None
     if model:
-        nlp = spacy.load(model, exclude=[p for p in _UNUSED_MODEL_PIPES if p != "ner"])
+        nlp = spacy.load(model, exclude=list(_UNUSED_MODEL_PIPES))
         if "ner" in nlp.pipe_names:
             nlp.add_pipe("caseminer_model_entities", after="ner", config={"store_path": str(store.path)})
         nlp.add_pipe("sentencizer", first=True)
