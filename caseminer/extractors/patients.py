@@ -13,22 +13,39 @@ Who is described (the segmentation):
   are themselves labels ("Patient 1 | Patient 2") has one patient per column. A fact found in a cell
   belongs to that cell's patient; the column (or row) name gives its meaning ("Sex" cells "M"/"F",
   "Age at onset" ages, "+" under a sign).
-* **Case series.** At least two numbered patients ("Patient 1", "Case 2", "P3", "Patients 1 and
-  2") in the case sections. A sentence naming patients makes them current until another sentence
-  names others or the section changes; facts in between belong to the current patients. Family
-  facts (consanguinity, country) stated before the first label belong to every patient.
+* **Case series.** Patients numbered from 1 without gaps ("Patient 1", "Case 2", "P3", "Patients 1
+  and 2"; at least 1 and 2) in the case sections. A sentence naming patients makes them current
+  until another sentence names others or the section changes; facts in between belong to the
+  current patients. Family facts (consanguinity, country) outside every patient's range belong to
+  every patient.
 * **Affected relatives.** A case-section sentence whose subject is a relative ("His elder brother
   died at 5 months of sepsis") and that states a clinical fact makes that relative a patient of
   its own (SCHEMA.md: only when the report describes the relative's course); such sentences, and
   the following ones of the paragraph that go on with the relative's pronoun, are the relative's.
 * Otherwise the document describes one patient, the ``proband``.
 
-Which facts count: a patient's phenotypes and treatments are the DISEASE and CHEMICAL/PROCEDURE
-mentions in case-describing sections (title, abstract, case, results, tables, figure captions, or
-unstructured text) that are not negated, hypothetical, background or about a relative (except for
-a relative's own patient record). Ages go to the field of their role (the age of presentation
-stands in for the age at diagnosis when none is stated: a case report's diagnosis is made at the
-presentation it describes). Each fact keeps its provenance.
+Which facts count (general rules, each documented where it is applied):
+
+* Phenotypes: DISEASE mentions in case-describing sections (abstract, case, results, tables,
+  figure captions, unstructured text; the title only when the record is nothing but a title) that
+  are not negated, uncertain, hypothetical, background or about a relative (except in a
+  relative's own record). HP ids first, then MONDO and MeSH; an onset age of the same sentence.
+* Treatments: CHEMICAL / PROCEDURE mentions in those sections with the same context rules that the
+  patient received: a treatment cue in the sentence ("treated with", "started on", "mg", "oral"),
+  not a lab analyte ("serum bilirubin", "insulin levels"), not a diagnostic procedure (biopsy,
+  endoscopy, imaging), and a stem cell transplant only when the HSCT component says it was done.
+  A patient-table column about treatment counts as the cue.
+* Ages go to the field of their role; an age right before a person noun ("a 60-year-old woman")
+  is the age at presentation. The age at diagnosis is the latest diagnosis age not after the
+  presentation (an early sign is often diagnosed first: "diabetes diagnosed at 3 weeks", the
+  syndrome "at 11 months"), else the age at presentation (a case report's diagnosis is made at the
+  presentation it describes). Onset: the earliest onset age.
+* Sex: a person noun decides; pronouns only by majority when no noun does.
+* Outcome: a death stated for the patient makes it "deceased", else the last stated "alive" cue;
+  a report that follows the patient through treatment and states no death is "alive" (its
+  provenance is the last treatment read).
+
+Each fact keeps its provenance (document, section, offsets, sentence, extractor and version).
 """
 
 from __future__ import annotations
@@ -677,9 +694,18 @@ class _PatientBuilder:
                 text=span.text,
                 ids=_phenotype_ids(span),
                 label=span._.concept_label,
+                onset=self._onset_in_sentence(span),
                 provenance=self.provenance(span, "caseminer_terminology_ner"),
             )
         )
+
+    def _onset_in_sentence(self, span: Span) -> Age | None:
+        """An onset age stated in the sign's sentence ("diarrhea since the age of 1 month")."""
+        sentence = self.sentences.sentence_at(span.start_char)
+        for age in self.doc.spans.get("ages", ()):
+            if age._.age_role == "onset" and sentence.start_char <= age.start_char < sentence.end_char:
+                return self._age(age, age._.age_days, "onset")
+        return None
 
     def _add_treatment(self, span: Span, kind: Literal["drug", "procedure"]) -> None:
         key = span._.concept_id or span.text.lower()

@@ -207,3 +207,15 @@ def test_lab_values_and_diagnostic_procedures_are_not_treatments(nlp: Language) 
     )
     treatments = _texts(result.patients[0].treatments)
     assert not {"bilirubin", "creatinine", "biopsy"} & treatments
+
+
+def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
+    result = _case(
+        "<p>A 9-month-old girl was referred. Eczema started at 2 months of age"
+        " and diarrhea at 3 weeks of age.</p>",
+        nlp,
+    )
+    (patient,) = result.patients
+    assert patient.age_at_onset is not None and patient.age_at_onset.days == 21  # the earliest onset
+    eczema = next(p for p in patient.phenotypes if p.text.lower() == "eczema")
+    assert eczema.onset is not None and eczema.onset.role == "onset"
