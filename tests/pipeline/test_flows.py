@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import signal
 import sqlite3
@@ -12,17 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ingest_fixtures import make_settings, registry_snapshot, subprocess_env
+import yaml
+from ingest_fixtures import REPO_ROOT, make_settings, registry_snapshot, subprocess_env
+from prefect import Flow
 
 from caseminer.config import Settings
 from caseminer.demo import demo_cassette_dir, demo_topic
 from caseminer.pipeline.ingest import ingest_topic, store_engine
 from caseminer.sources import ReplayTransport
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 SERVE_TIMEOUT = 240
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
+@sqlite_only
 @pytest.mark.timeout(600)
 def test_ingest_flow_in_ephemeral_prefect_equals_the_plain_run(
     settings: Settings, nlp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -46,6 +51,7 @@ def test_ingest_flow_in_ephemeral_prefect_equals_the_plain_run(
     )
 
 
+@sqlite_only
 @pytest.mark.timeout(SERVE_TIMEOUT + 60)
 def test_serve_registers_the_cron_schedule_and_stops_cleanly_on_sigint(
     settings: Settings, tmp_path: Path
@@ -81,3 +87,16 @@ def test_serve_registers_the_cron_schedule_and_stops_cleanly_on_sigint(
             json.loads(row[0]) for row in prefect_db.execute("SELECT schedule FROM deployment_schedule")
         ]
     assert [schedule["cron"] for schedule in schedules] == ["30 3 * * *"]
+
+
+def test_prefect_yaml_deploys_existing_flows_with_their_parameters() -> None:
+    config = yaml.safe_load((REPO_ROOT / "prefect.yaml").read_text())
+    assert config["deployments"]
+    for deployment in config["deployments"]:
+        path, _, name = deployment["entrypoint"].partition(":")
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        flow = getattr(module, name)
+        assert isinstance(flow, Flow), deployment["name"]
+        assert set(deployment["parameters"]) <= set(inspect.signature(flow.fn).parameters), deployment["name"]
+    nightly = next(d for d in config["deployments"] if d["entrypoint"].endswith(":nightly_flow"))
+    assert nightly["schedules"][0]["cron"] == "0 2 * * *"
