@@ -747,7 +747,9 @@ def ingest_topic(
         clients = clients_from_settings(settings, topic, transport=transport)
         with _timed(summary.durations, "search"):
             report("search", 0, 0)
-            plan = plan_fetches(engine, stages.search(topic, clients, since, until))
+            # A watermark past the topic's end date (a closed topic) leaves nothing to search.
+            closed = since is not None and since > (until or topic.end_date or date.today())
+            plan = plan_fetches(engine, [] if closed else stages.search(topic, clients, since, until))
             report("search", plan.found, plan.found)
         summary.found, summary.new, summary.updated = plan.found, len(plan.new), len(plan.updated)
         summary.unchanged = len(plan.unchanged)

@@ -155,3 +155,12 @@ def test_backfill_windows_cover_the_range_without_overlap() -> None:
     assert [(w.start.day, w.end.day) for w in windows] == [(1, 4), (5, 8), (9, 10)]
     with pytest.raises(ValueError):
         backfill_windows(date(2020, 1, 1), date(2020, 1, 10), 0)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_incremental_run_of_a_closed_topic_finds_nothing_and_succeeds(settings: Settings, nlp: Any) -> None:
+    replay = ReplayTransport(demo_cassette_dir())
+    ingest_topic(demo_topic(), settings=settings, transport=replay, nlp=nlp)
+    # The demo topic ends in 2025; its watermark (today) is past that: nothing to search, no request.
+    nightly = ingest_topic(demo_topic(), settings=settings, transport=replay, incremental=True, nlp=nlp)
+    assert (nightly.status, nightly.since, nightly.found) == ("succeeded", date.today(), 0)
