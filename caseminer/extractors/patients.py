@@ -131,9 +131,9 @@ _TREATMENT_CUE = re.compile(
     r"|responded|response to|improve(?:d|ment) (?:with|on|after)|failed|trials? of|taking|took|use of)\b",
     re.IGNORECASE,
 )
-_LAB_BEFORE = re.compile(
-    r"\b(?:serum|plasma|urine|urinary|blood|total|direct|indirect|fasting|low|high|elevated)\s+$", re.I
-)
+_LAB_WORDS = r"(?:serum|plasma|urine|urinary|blood|total|direct|indirect|fasting|low|high|elevated)"
+_LAB_BEFORE = re.compile(rf"\b{_LAB_WORDS}\s+$", re.I)
+_LAB_NAME = re.compile(rf"{_LAB_WORDS}\s", re.I)  # "blood glucose", "serum albumin" as one mention
 _LAB_AFTER = re.compile(
     r"\s*(?:\(|,)?\s*(?:levels?|concentrations?|values?|of\s+\d|was\s+(?:elevated|low|high|normal|\d)"
     r"|were\s+(?:elevated|low|high|normal)|\d|<|>|ratio|clearance)",
@@ -819,7 +819,7 @@ def received(span: Span, sentences: SentenceIndex) -> bool:
         return True
     before = text[max(sentence.start_char, span.start_char - 25) : span.start_char]
     after = text[span.end_char : min(sentence.end_char, span.end_char + 30)]
-    if _LAB_BEFORE.search(before) or _LAB_AFTER.match(after):
+    if _LAB_BEFORE.search(before) or _LAB_NAME.match(span.text) or _LAB_AFTER.match(after):
         return False
     return bool(_TREATMENT_CUE.search(text, sentence.start_char, sentence.end_char))
 

@@ -202,11 +202,13 @@ def test_plain_text_report_without_structure(nlp: Language) -> None:
 def test_lab_values_and_diagnostic_procedures_are_not_treatments(nlp: Language) -> None:
     result = _case(
         "<p>A 50-year-old man had jaundice. Serum bilirubin was 8 mg/dL and creatinine levels were normal."
+        " His blood glucose was monitored during the treatment."
         " A liver biopsy was performed. He was treated with ursodiol.</p>",
         nlp,
     )
     treatments = _texts(result.patients[0].treatments)
-    assert not {"bilirubin", "creatinine", "biopsy"} & treatments
+    assert not {"bilirubin", "creatinine", "biopsy", "glucose", "blood glucose"} & treatments
+    assert "ursodiol" in treatments
 
 
 def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
