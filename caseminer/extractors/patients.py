@@ -128,7 +128,8 @@ _TREATMENT_CUE = re.compile(
     r"|prescribed|switched|continu(?:ed|es)|discontinued|stopped|dos(?:e|es|ing)|\d+\s*(?:mg|g|iu|units?|µg|mcg)\b"
     r"|infusions?|intravenous(?:ly)?|oral(?:ly)?|i\.?v\.?|injections?|regimen|placed on|managed"
     r"|on\s+(?:a|an)\b|tapered|weaned|add(?:ed|ition)|replaced|supplement(?:ed|ation)?|course of"
-    r"|responded|response to|improve(?:d|ment) (?:with|on|after)|failed|trials? of|taking|took|use of)\b",
+    r"|responded|response to|improve(?:d|ment) (?:with|on|after)|controlled with|failed|trials? of"
+    r"|taking|took|use of)\b",
     re.IGNORECASE,
 )
 _LAB_WORDS = r"(?:serum|plasma|urine|urinary|blood|total|direct|indirect|fasting|low|high|elevated)"
