@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import pytest
-import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
-import spacy
-from scispacy.custom_tokenizer import combined_rule_tokenizer
+from component_pipelines import component_pipeline
 from spacy.language import Language
 
-import caseminer.extractors.ages  # noqa: F401  (registers the factory)
 from caseminer.extractors.ages import days_of
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
-    nlp.add_pipe("pysbd_sentencizer")
-    nlp.add_pipe("caseminer_ages")
-    return nlp
+    return component_pipeline("caseminer_ages")
 
 
 @pytest.mark.parametrize(

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import pytest
-import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
-import spacy
-from scispacy.custom_tokenizer import combined_rule_tokenizer
+from component_pipelines import component_pipeline
 from spacy.language import Language
-
-import caseminer.extractors.clinical  # noqa: F401  (registers the factory)
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
-    nlp.add_pipe("pysbd_sentencizer")
-    nlp.add_pipe("caseminer_clinical")
-    return nlp
+    return component_pipeline("caseminer_clinical")
 
 
 @pytest.mark.parametrize(
@@ -99,9 +91,9 @@ def test_conditioning_in_the_transplant_sentence(nlp: Language) -> None:
 
 
 def test_conditioning_agents_are_configurable() -> None:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("caseminer_clinical", config={"conditioning_agents": ["clofarabine"]})
+    nlp = component_pipeline(
+        ("caseminer_clinical", {"conditioning_agents": ["clofarabine"]}), sentencizer="sentencizer"
+    )
     doc = nlp("BMT followed conditioning with clofarabine and busulfan.")
     assert doc.spans["hsct"][0]._.conditioning == ["clofarabine"]
 

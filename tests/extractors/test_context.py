@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import pytest
-import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
 import spacy
-from scispacy.custom_tokenizer import combined_rule_tokenizer
+from component_pipelines import component_pipeline
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import caseminer.extractors.ages  # registers the factories used below
-import caseminer.extractors.clinical
-import caseminer.extractors.context
-import caseminer.extractors.demographics
-import caseminer.extractors.variants  # noqa: F401
 from caseminer.extractors.sections import DocPassage
 from caseminer.schemas.document import SectionKind
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
-    nlp.add_pipe("pysbd_sentencizer")
-    nlp.add_pipe("caseminer_ages")
-    nlp.add_pipe("caseminer_clinical")
-    nlp.add_pipe("caseminer_context")
-    return nlp
+    return component_pipeline("caseminer_ages", "caseminer_clinical", "caseminer_context")
 
 
 def annotate(nlp: Language, text: str, entities: list[str], section: SectionKind | None = None) -> Doc:

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import pytest
-import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
-import spacy
-from scispacy.custom_tokenizer import combined_rule_tokenizer
+from component_pipelines import component_pipeline
 from spacy.language import Language
 
-import caseminer.extractors.demographics  # noqa: F401  (registers the factory)
 from caseminer.extractors.demographics import country_code
 from caseminer.extractors.sections import DocPassage
 
 
 def build(pronouns: bool = True) -> Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
-    nlp.add_pipe("pysbd_sentencizer")
-    nlp.add_pipe("caseminer_demographics", config={"pronouns": pronouns})
-    return nlp
+    return component_pipeline(("caseminer_demographics", {"pronouns": pronouns}))
 
 
 @pytest.fixture(scope="module")

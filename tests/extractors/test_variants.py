@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import pytest
-import scispacy.abbreviation  # registers abbreviation_detector
-import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_sentencizer)
 import spacy
+from component_pipelines import component_pipeline
 from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
 from spacy.tokens import Span
 
-import caseminer.extractors.variants  # noqa: F401  (registers the factory)
 from caseminer.extractors.variants import normalize_protein
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
-    nlp.add_pipe("pysbd_sentencizer")
-    nlp.add_pipe("caseminer_variants")
-    return nlp
+    return component_pipeline("caseminer_variants")
 
 
 def variants(nlp: Language, text: str) -> list[Span]:
@@ -164,11 +158,7 @@ def test_sentence_end_hidden_in_a_token_is_restored_for_rule_based_sentences() -
 
 
 def test_abbreviations_survive_token_splits() -> None:
-    nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("abbreviation_detector")
-    nlp.add_pipe("caseminer_variants")
+    nlp = component_pipeline("abbreviation_detector", "caseminer_variants", sentencizer="sentencizer")
     doc = nlp("He carried c.530A>G. Autoimmune enteropathy (AIE) followed. AIE was severe.")
     assert [e.text for e in doc.ents] == ["c.530A>G"]
     assert [(a.text, a._.long_form.text) for a in doc._.abbreviations] == [
