@@ -90,6 +90,7 @@ _COMPONENTS = (
 )
 # scispaCy's abbreviation detector keeps an empty global matcher; spaCy warns about it on every run.
 warnings.filterwarnings("ignore", message=r".*\[W036\] The component 'matcher' does not have any patterns")
+_MENTION_FLAGS = ("negated", "uncertain", "family", "hypothetical")
 # Components of a loaded model that extraction does not use (they cost time, not accuracy).
 _UNUSED_MODEL_PIPES = ("parser", "lemmatizer", "attribute_ruler", "tagger")
 
@@ -197,25 +198,20 @@ def result_from_doc(doc: Doc, document: Document) -> ExtractionResult:
     )
 
 
-def _flag(span: Span, name: str) -> bool:
-    return bool(span._.get(name)) if Span.has_extension(name) else False
-
-
 def _mention(ent: Span) -> Mention:
+    underscore = ent._  # one accessor per entity: each `ent._` builds a new one
+    flags = {name: bool(underscore.get(name)) for name in _MENTION_FLAGS if Span.has_extension(name)}
     return Mention(
         start=ent.start_char,
         end=ent.end_char,
         text=ent.text,
         type=_ENTITY_TYPES[ent.label_],
-        concept_id=ent._.concept_id,
-        alt_ids=list(ent._.alt_ids or []),
-        label=ent._.concept_label,
-        negated=_flag(ent, "negated"),
-        uncertain=_flag(ent, "uncertain"),
-        family=_flag(ent, "family"),
-        hypothetical=_flag(ent, "hypothetical"),
+        concept_id=underscore.concept_id,
+        alt_ids=list(underscore.alt_ids or []),
+        label=underscore.concept_label,
         section=section_of(ent),
         extractor_version=EXTRACTOR_VERSION,
+        **flags,
     )
 
 
