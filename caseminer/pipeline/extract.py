@@ -181,6 +181,7 @@ def extract_file(path: Path | str, nlp: Language) -> list[ExtractionResult]:
 
 def result_from_doc(doc: Doc, document: Document) -> ExtractionResult:
     ids = document.ids
+    ents = list(doc.ents)  # Doc.ents builds new spans on every access
     return ExtractionResult(
         doc_id=document.doc_id,
         title=document.title,
@@ -192,9 +193,9 @@ def result_from_doc(doc: Doc, document: Document) -> ExtractionResult:
         is_case_report=document.is_case_report or None,
         text_scope=document.text_scope,
         extractor_version=EXTRACTOR_VERSION,
-        mentions=[_mention(ent) for ent in doc.ents if ent.label_ in _ENTITY_TYPES],
+        mentions=[_mention(ent) for ent in ents if ent.label_ in _ENTITY_TYPES],
         patients=list(doc._.patients or []),
-        entities=_entity_set(doc),
+        entities=_entity_set(doc, ents),
     )
 
 
@@ -215,20 +216,21 @@ def _mention(ent: Span) -> Mention:
     )
 
 
-def _entity_set(doc: Doc) -> EntitySet:
+def _entity_set(doc: Doc, ents: list[Span]) -> EntitySet:
     """Document-level sets in PubTator's style: each concept once (by id, else by text), whatever
     its context; variants as written, with the gene they were attributed to."""
     entities = EntitySet()
     targets = {"GENE": entities.genes, "DISEASE": entities.diseases, "CHEMICAL": entities.chemicals}
     seen: set[tuple[str, str]] = set()
-    genes = [e for e in doc.ents if e.label_ == "GENE"]
+    genes = [e for e in ents if e.label_ == "GENE"]
     topic_gene = topic_gene_of(genes)
-    sentences = SentenceIndex(doc)
-    for ent in doc.ents:
+    sentences: SentenceIndex | None = None  # built for the first variant only: it walks the doc
+    for ent in ents:
         if ent.label_ == "VARIANT":
             key = (ent.label_, ent.text)
             if key not in seen:
                 seen.add(key)
+                sentences = sentences or SentenceIndex(doc)
                 gene = gene_of_variant(ent, genes, topic_gene, sentences)
                 entities.variants.append(EntityRef(text=ent.text, gene=gene_symbol(gene) if gene else None))
             continue
