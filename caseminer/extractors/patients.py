@@ -274,22 +274,23 @@ def make_patients(nlp: Language, name: str) -> PatientAssembler:
 class PatientAssembler:
     def __call__(self, doc: Doc) -> Doc:
         sentences = SentenceIndex(doc)  # Span.sent and Doc.text walk every token on each call
-        segmentation = _segment(doc, sentences)
-        builders = {label: _PatientBuilder(doc, label, sentences) for label in segmentation.labels}
+        ents = list(doc.ents)  # and Doc.ents builds new spans on each access
+        segmentation = _segment(doc, sentences, ents)
+        builders = {label: _PatientBuilder(doc, label, sentences, ents) for label in segmentation.labels}
         for label, (sex, span) in segmentation.relative_sex.items():
             builders[label].set_sex(sex, span, COMPONENT)
-        self._assign_facts(doc, segmentation, builders)
+        self._assign_facts(doc, ents, segmentation, builders)
         for cell in segmentation.cells:
             builders[cell.label].read_cell(cell)
         doc._.patients = [builders[label].build() for label in segmentation.labels]
         return doc
 
     def _assign_facts(
-        self, doc: Doc, segmentation: _Segmentation, builders: dict[str, _PatientBuilder]
+        self, doc: Doc, ents: list[Span], segmentation: _Segmentation, builders: dict[str, _PatientBuilder]
     ) -> None:
-        genes = [e for e in doc.ents if e.label_ == "GENE"]
+        genes = [e for e in ents if e.label_ == "GENE"]
         topic_gene = topic_gene_of(genes)
-        for group, span in _facts(doc):
+        for group, span in _facts(doc, ents):
             owner = segmentation.owner(span.start_char)
             if owner is None:
                 if group in segmentation.family_wide and section_of(span) in CASE_SECTIONS:
@@ -306,8 +307,8 @@ class PatientAssembler:
                 builder.add(group, span, owner.column if owner else None, genes, topic_gene)
 
 
-def _facts(doc: Doc) -> Iterator[tuple[str, Span]]:
-    for ent in doc.ents:
+def _facts(doc: Doc, ents: list[Span]) -> Iterator[tuple[str, Span]]:
+    for ent in ents:
         yield ent.label_, ent
     for group in ("ages", "durations", "sex", "consanguinity", "country", "hsct", "outcome"):
         if group in doc.spans:
@@ -318,7 +319,7 @@ def _facts(doc: Doc) -> Iterator[tuple[str, Span]]:
 # -- segmentation --------------------------------------------------------------------------------
 
 
-def _segment(doc: Doc, sentences: SentenceIndex) -> _Segmentation:
+def _segment(doc: Doc, sentences: SentenceIndex, ents: list[Span]) -> _Segmentation:
     cells = _table_cells(doc, sentences.text)
     table_ranges = _table_owners(cells)
     table_labels = list(dict.fromkeys(cell.label for cell in cells))
@@ -330,7 +331,7 @@ def _segment(doc: Doc, sentences: SentenceIndex) -> _Segmentation:
         return series
     if len(table_labels) >= 2:
         return _Segmentation(labels=table_labels, ranges=table_ranges, cells=cells)
-    return _proband_with_relatives(doc, sentences)
+    return _proband_with_relatives(doc, sentences, ents)
 
 
 def _label_order(label: str) -> tuple[int, str]:
@@ -408,10 +409,10 @@ def _section_end(doc: Doc, offset: int, section: SectionKind | None, text_end: i
     return end if started else text_end
 
 
-def _proband_with_relatives(doc: Doc, sentences: SentenceIndex) -> _Segmentation:
+def _proband_with_relatives(doc: Doc, sentences: SentenceIndex, ents: list[Span]) -> _Segmentation:
     segmentation = _Segmentation(labels=[PROBAND])
     segmentation.ranges.append((0, len(sentences.text), _Owner((PROBAND,))))
-    clinical = _clinical_offsets(doc)
+    clinical = _clinical_offsets(doc, ents)
     current: tuple[str, str, int] | None = None  # (label, kind, passage start)
     for sentence in _case_sentences(doc, sentences):
         passage = passage_at(doc, sentence.start_char)
@@ -440,11 +441,9 @@ def _continues_with(sentence: _Sentence, kind: str) -> bool:
     return first in _PRONOUN_OF.get(kind, ())
 
 
-def _clinical_offsets(doc: Doc) -> list[int]:
+def _clinical_offsets(doc: Doc, ents: list[Span]) -> list[int]:
     offsets = [
-        e.start_char
-        for e in doc.ents
-        if e.label_ in ("DISEASE", "VARIANT") and not is_flagged(e, ("negated",))
+        e.start_char for e in ents if e.label_ in ("DISEASE", "VARIANT") and not is_flagged(e, ("negated",))
     ]
     for group in ("outcome", "hsct"):
         if group in doc.spans:
@@ -531,9 +530,10 @@ def _row_offsets(text: str, table: Table) -> tuple[list[tuple[int, int]], list[l
 
 
 class _PatientBuilder:
-    def __init__(self, doc: Doc, label: str, sentences: SentenceIndex) -> None:
+    def __init__(self, doc: Doc, label: str, sentences: SentenceIndex, ents: list[Span]) -> None:
         self.doc = doc
         self.sentences = sentences
+        self.ents = ents
         # A title names the case in general terms the text then details ("nephropathy"); its signs
         # are the patient's own only when the record has nothing but a title.
         self.title_only = all(p.section == "title" for p in doc._.passages or [])
@@ -650,7 +650,7 @@ class _PatientBuilder:
                 self.patient.consanguinity = lowered in _POSITIVE_CELL
         elif lowered in _POSITIVE_CELL and cell.name_range is not None:
             start, end = cell.name_range
-            for ent in self.doc.ents:
+            for ent in self.ents:
                 if ent.label_ == "DISEASE" and start <= ent.start_char < end:
                     self._add_phenotype(ent)
 
