@@ -203,12 +203,16 @@ def _write(engine: Engine, write: Callable[[Session], T]) -> T:
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             with session_scope(engine) as session:
+                if engine.dialect.name == "sqlite":
+                    # Take SQLite's write lock first (waiting up to its busy timeout): a transaction that
+                    # read first cannot write once another process has committed, and starts over.
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 return write(session)
         except (OperationalError, IntegrityError) as error:
             if attempt == WRITE_ATTEMPTS:
                 raise
             log.info("write collided with a concurrent writer (%s); retrying", type(error.orig).__name__)
-            time.sleep(random.uniform(0.05, 0.2) * 2**attempt)
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
     raise AssertionError("unreachable")
 
 
