@@ -97,6 +97,9 @@ def full_ingest(topic: Topic, service: SyntheticService, settings: Settings, wor
         "seconds": seconds,
         "docs_per_s": summary.documents / seconds,
         "peak_mb": max(peaks.values()),
+        "extract_s": summary.durations.get("extract", 0.0),
+        "store_s": summary.durations.get("store", 0.0),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -161,6 +164,9 @@ def main() -> None:
         "docs/s",
         "speed-up",
         "peak RSS per worker (MB)",
+        "extract s (all workers)",
+        "store s (all workers)",
+        "load avg (1 min)",
         title=f"end-to-end ingest of {args.documents} generated full-text reports",
     )
     for row in rows:
@@ -171,6 +177,9 @@ def main() -> None:
             f"{row['docs_per_s']:.2f}",
             f"{row['docs_per_s'] / rows[0]['docs_per_s']:.2f}x",
             f"{row['peak_mb']:.0f}",
+            f"{row['extract_s']:.1f}",
+            f"{row['store_s']:.1f}",
+            f"{row['load']:.1f}",
         )
     console.print(table)
     table = Table("run as", "increment", "found", "new", "wall s", title="nightly increment")
