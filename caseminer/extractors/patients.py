@@ -103,6 +103,7 @@ _SERIES_MARKER = re.compile(
     rf"(?P<list>{_NUMBER}(?:\s*(?:,|and|&|-|–|to)\s*{_NUMBER})*)"
     rf"|\bP(?:t\.?\s?)?(?P<short>\d{{1,2}})\b)"
 )
+_SUBJECT_MARKER = re.compile(rf"\W*(?:(?:[Ii]n|[Ff]or)\s+)?(?:[Tt]he\s+)?(?:{_SERIES_MARKER.pattern})")
 _LABEL_CELL = re.compile(
     r"^(?:(?:patient|case|subject|proband|pt\.?|p)\s*(?:no\.?\s*)?)?(?P<n>\d{1,2}|[IVX]{1,4})$", re.IGNORECASE
 )
@@ -376,7 +377,9 @@ def _marker_labels(text: str) -> list[str]:
 def _series_ranges(doc: Doc, sentences: SentenceIndex) -> _Segmentation | None:
     """Ranges of the current numbered patients; None unless at least patients 1 and 2 are named.
     A series numbers its patients 1, 2, 3...: numbers past the first gap ("P53" in a series of
-    two) are something else, as is a lone "case 3" cited from another report."""
+    two) are something else, as is a lone "case 3" cited from another report. Only a sentence
+    that starts with patients (a heading "Patient 2", "Patient 2 was...", "In patients 1 and 2,")
+    makes them current; "The younger brother of Patient 1 ..." goes on about the current one."""
     markers = [(s, labels) for s in _case_sentences(doc, sentences) if (labels := _marker_labels(s.text))]
     named = {label for _, labels in markers for label in labels}
     series: list[str] = []
@@ -385,7 +388,12 @@ def _series_ranges(doc: Doc, sentences: SentenceIndex) -> _Segmentation | None:
     if len(series) < 2:
         return None
     segmentation = _Segmentation(labels=series, family_wide={"consanguinity", "country"})
-    markers = [(s, kept) for s, labels in markers if (kept := [label for label in labels if label in series])]
+    markers = [
+        (sentence, kept)
+        for index, (sentence, labels) in enumerate(markers)
+        if (kept := [label for label in labels if label in series])
+        and (index == 0 or _SUBJECT_MARKER.match(sentence.text))
+    ]
     text_end = len(sentences.text)
     for index, (sentence, labels) in enumerate(markers):
         end = markers[index + 1][0].start_char if index + 1 < len(markers) else text_end

@@ -221,3 +221,18 @@ def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
     assert patient.age_at_onset is not None and patient.age_at_onset.days == 21  # the earliest onset
     eczema = next(p for p in patient.phenotypes if p.text.lower() == "eczema")
     assert eczema.onset is not None and eczema.onset.role == "onset"
+
+
+def test_series_under_headings_and_cross_references(nlp: Language) -> None:
+    body = (
+        "<sec><title>Case reports</title>"
+        "<sec><title>Patient 1</title><p>A 2-month-old girl had severe diarrhea and died at 5 months"
+        " of age.</p></sec><sec><title>Patient 2</title><p>The younger brother of Patient 1 developed"
+        " eczema at 3 months of age. He is alive and well.</p></sec></sec>"
+    )
+    patients = _by_label(extract_document(jats_document(body), nlp))
+    assert list(patients) == ["Patient 1", "Patient 2"]
+    second = patients["Patient 2"]
+    assert second.sex == "male" and second.outcome.status == "alive"
+    assert "eczema" in _texts(second.phenotypes) and "eczema" not in _texts(patients["Patient 1"].phenotypes)
+    assert patients["Patient 1"].sex == "female" and patients["Patient 1"].outcome.status == "deceased"
