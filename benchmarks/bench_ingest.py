@@ -1,15 +1,16 @@
 """End-to-end ingestion benchmark over generated full-text reports (no network).
 
-    python benchmarks/bench_ingest.py [--documents 500] [--new 50] [--workers 1 2]
+    python benchmarks/bench_ingest.py [--documents 500] [--new 50] [--workers 1 2] [--postgres URL]
 
 SyntheticService answers the real Europe PMC / E-utilities / PubTator3 endpoints from generated
 reports (every one a full-text article), so the whole pipe runs: search, fetch, archive, parse,
-extract, store (SQLite). For each worker count, a fresh database is filled by the Prefect ingest
-flow with its batches on a local Dask cluster of single-thread worker processes; the time is the
-flow's wall time (worker start-up and each worker's pipeline load included; the Prefect ephemeral
-server is started once beforehand and reported apart). Then, on the last database, the nightly
-increment: nothing new, and `--new` newly indexed reports; with Prefect (server warm) and as plain
-functions. Needs the terminology store (CASEMINER_VOCAB_PATH or the default location).
+extract, store (SQLite, or PostgreSQL with --postgres). For each worker count, a fresh database is
+filled by the Prefect ingest flow with its batches on a local Dask cluster of single-thread worker
+processes; the time is the flow's wall time (worker start-up and each worker's pipeline load
+included; the Prefect ephemeral server is started once beforehand and reported apart). Then, on the
+last database, the nightly increment: nothing new, and `--new` newly indexed reports; with Prefect
+(server warm) and as plain functions. Needs the terminology store (CASEMINER_VOCAB_PATH or the
+default location).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from distributed import Client, LocalCluster
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import create_engine, text
 
 from caseminer.config import Settings
 from caseminer.demo import SyntheticService, demo_topic, generate_reports
@@ -35,7 +37,7 @@ from caseminer.flows import ingest_flow, local_inputs, nightly_flow, task_runner
 from caseminer.pipeline.ingest import RunSummary, ingest_topic
 from caseminer.sources.topic import Topic
 
-console = Console()
+console = Console(width=160)
 
 
 def _peak_rss_mb() -> float:
@@ -61,10 +63,22 @@ def _timed(run: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - started
 
 
-def _settings(root: Path, name: str) -> Settings:
+def _database_url(root: Path, name: str, server_url: str | None) -> str:
+    """A fresh SQLite file, or a fresh database on the PostgreSQL server of `server_url`."""
+    if server_url is None:
+        return f"sqlite:///{root / name}.db"
+    database = f"caseminer_bench_{os.getpid()}_{name}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    return f"{server_url.rsplit('/', 1)[0]}/{database}"
+
+
+def _settings(root: Path, name: str, server_url: str | None = None) -> Settings:
     base = Settings()
     return Settings(
-        database_url=f"sqlite:///{root / name}.db",
+        database_url=_database_url(root, name, server_url),
         data_dir=root / name,
         vocab_path=base.resolved_vocab_path,
         vocab_source_dir=base.vocab_source_dir,
@@ -100,6 +114,7 @@ def full_ingest(topic: Topic, service: SyntheticService, settings: Settings, wor
         "extract_s": summary.durations.get("extract", 0.0),
         "store_s": summary.durations.get("store", 0.0),
         "load": os.getloadavg()[0],
+        "settings": settings,
     }
 
 
@@ -118,6 +133,11 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=500)
     parser.add_argument("--new", type=int, default=50)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="a PostgreSQL server URL (fresh databases are created); default SQLite",
+    )
     args = parser.parse_args()
 
     # The demo topic's queries, open-ended so the nightly window (today) is valid.
@@ -131,11 +151,11 @@ def main() -> None:
 
     rows = []
     for workers in args.workers:
-        settings = _settings(root, f"workers{workers}")
+        settings = _settings(root, f"workers{workers}", args.postgres)
         rows.append(full_ingest(topic, SyntheticService(reports), settings, workers))
-        console.print(rows[-1])
+        console.print({key: value for key, value in rows[-1].items() if key != "settings"})
 
-    settings = _settings(root, f"workers{args.workers[-1]}")
+    settings = rows[-1]["settings"]
     service = SyntheticService(reports)
     increments = []
     for prefect in (True, False):
@@ -155,7 +175,7 @@ def main() -> None:
             ("Prefect flow" if prefect else "plain functions", f"{args.new} new", summary, seconds)
         )
 
-    console.print(f"machine: {_machine()}")
+    console.print(f"machine: {_machine()}; database: {'PostgreSQL' if args.postgres else 'SQLite'}")
     console.print(f"Prefect ephemeral server start + first flow: {server_seconds:.1f} s (once per process)")
     table = Table(
         "Dask workers",
