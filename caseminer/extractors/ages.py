@@ -23,7 +23,8 @@ Contract:
   of the sentence cue nearest to the age, a cue in the same clause first ("onset", "began" ->
   onset; "diagnosed", "suspected" -> diagnosis; "presented", "admitted", "referred" ->
   presentation; "HSCT", "transplant" -> transplant; "died" -> death; "currently", "now", "last
-  follow-up" -> last_report).
+  follow-up" -> last_report). An onset cue right before the age binds it whatever the sentence's
+  other cues: "since (the age of)", "beginning at", "first symptoms at", "onset at".
 * ``doc.spans["durations"]``: ``Span._.duration_days`` (int) and ``Span._.duration_role``
   ("follow_up" when the duration measures follow-up: "follow-up", "post-transplant", "after
   HSCT"; else None).
@@ -107,6 +108,13 @@ _FOLLOW_UP = lowered(
     r"follow[- ]?up|followed[- ]up|post[- ]?(?:transplant\w*|HSCT|BMT|HCT|SCT|engraftment)|"
     r"(?:after|following) (?:the )?(?:\w+ )?"
     r"(?:transplant\w*|HSCT|BMT|HCT|SCT|stem cell|bone marrow|cord blood)"
+)
+# A cue binding the age that follows it to the onset, whatever else the sentence says: "presented
+# with diarrhoea since the age of 3 weeks", "beginning at 2 months", "first symptoms at 6 weeks".
+_ONSET_BEFORE = lowered(
+    r"(?:\bsince|\b(?:beginning|starting|commencing) (?:at|from|in)|\bfirst (?:symptoms?|signs?|"
+    r"manifestations?)(?: \w+){0,2} (?:at|in)|\bonset (?:at|in|of)) (?:the )?(?:ages? (?:of )?)?"
+    r"(?:about |around |approximately |nearly |almost )?$"
 )
 _CLAUSE_BREAK = lowered(r"[,;:()]|\b(?:although|though|and|but|when|while|whereas|after|before)\b")
 _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
@@ -221,6 +229,10 @@ class AgeRecognizer:
         sentence = sentences.sentence_at(span.start_char)
         text, offset = sentences.lower[sentence.start_char : sentence.end_char], sentence.start_char
         age_start, age_end = span.start_char - offset, span.end_char - offset
+        if _ONSET_BEFORE.search(text, max(0, age_start - 60), age_start) or text.startswith(
+            "since ", age_start
+        ):
+            return "onset"
         best: tuple[int, int, str] | None = None
         for priority, (role, pattern) in enumerate(_ROLE_CUES):
             for match in pattern.finditer(text):

@@ -107,8 +107,10 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
         "negated",
         "backward",
         _words(
-            r"(?:was|were|is|are|been) (?:all |also |both )?(?:ruled out|excluded|absent|negative(?! for)|"
-            r"not (?:found|detected|seen|observed|present|identified))",
+            r"(?:was|were|is|are|been) (?:all |also |both |\w+ly )?"
+            r"(?:ruled out|excluded|absent|negative(?! for)|"
+            r"not (?:\w+ly )?(?:found|detected|seen|observed|present|identified|confirmed))",
+            r"(?:came back|returned|tested|proved|turned out)(?: to be)? negative",
             "ruled out",
         ),
     ),
@@ -127,6 +129,7 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             "suggestive of",
             "might",
             "could",
+            "can",
             "likely",
             "questionable",
             "presumed",
@@ -161,7 +164,42 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
     (
         "hypothetical",
         "forward",
-        _words("if", "in case of", "risk of", "to prevent", "prevention of", "should", "would", "will"),
+        _words(
+            "if",
+            "in case of",
+            "risk of",
+            "to prevent",
+            "prevention of",
+            "should",
+            "would",
+            "will",
+            "recommend(?:ed|ation)",
+            "candidate for",
+            "awaiting",
+            "planned",
+        ),
+    ),
+    (
+        "hypothetical",
+        "backward",
+        _words(
+            r"(?:was|were|is|are) (?:\w+ly )?(?:recommended|planned|proposed|advised|scheduled|considered)"
+        ),
+    ),
+    (
+        # a comparison: "similar to conventional Lemierre's syndrome" names a condition the patient's
+        # is compared with, not one the patient has
+        "background",
+        "forward",
+        _words(
+            "similar to",
+            "unlike",
+            "in contrast (?:to|with)",
+            "resembl(?:es|ed|ing)",
+            "mimick?(?:s|ed|ing)",
+            "reminiscent of",
+            r"as (?:seen|described|reported|observed) in",
+        ),
     ),
     (
         "generic",
@@ -171,8 +209,25 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             r"(?:usually|typically|generally|often|commonly|frequently|classically|mostly)",
             "typically",
             "in general",
-            r"(?:has|have) been (?:reported|described|associated|observed|identified|shown)",
+            r"(?:has|have) (?:\w+ )?been (?:reported|described|documented|associated|observed|identified|"
+            r"shown|used|tried|proposed|suggested)",
             r"(?:is|are) (?:characteri[sz]ed by|caused by|associated with|an? rare|rare)",
+            r"(?:is|are) known (?:for|to|as)",
+            r"(?:is|are) (?:an? |the )?(?:\w+ )?(?:form|type|subtype|variant|cause)s? of",
+            r"(?:is|are) (?:susceptible|prone|predisposed) to",
+            r"(?:treatment|therapeutic|management) options",
+            # recommendations: what is done in general, not what this patient received
+            r"(?:is|are) (?:the )?(?:treatment|therapy|drug|option)s? of choice",
+            r"(?:is|are) (?:the |a )?(?:first|second|third)[- ]line",
+            r"(?:is|are) (?:(?:usually|generally|often) )?(?:recommended|indicated|advised|preferred)",
+            r"(?:is|are) the mainstay",
+            r"should be (?:considered|suspected|aware|included)",
+            r"(?:physicians|clinicians|pediatricians|practitioners) (?:should|must|need)",
+            r"presents? (?:with|as)",
+            # other patients than the one described
+            r"other (?:patients|cases|authors|reports|studies)",
+            r"(?:previous|earlier|prior|published) (?:reports|studies|cases|series)",
+            "reported (?:cases|patients)",
             # present tense verbs of generic statements (case narratives are in the past tense)
             r"(?:leads?|lead) to",
             r"results? (?:from|in)",
@@ -195,6 +250,7 @@ _PSEUDO = lowered(
         "not responsive",
         "gram[- ]negative",
         "not be weaned",
+        "recommended (?:daily )?(?:dose|dosage|doses)",
     )
 )
 _TERMINATION = re.compile(
@@ -212,16 +268,18 @@ _TERMINATION = re.compile(
     )
     + r"|[;:]"
 )
+# Naming the described patient: only these make a sentence of a discussion about the patient.
+_EXPLICIT_PATIENT = (
+    "our (?:patient|case|proband)",
+    "th(?:is|e) (?:patient|proband)",
+    "the present (?:patient|case)",
+    "the index (?:patient|case)",
+)
 _PATIENT_REFERENCE = lowered(
     _words(
-        "our patient",
-        "the patient",
-        "this patient",
-        "the proband",
+        *_EXPLICIT_PATIENT,
         "our case",
         "this case",
-        "the present case",
-        "the index case",
         "he",
         "she",
         "his",
@@ -230,6 +288,24 @@ _PATIENT_REFERENCE = lowered(
         "the (?:boy|girl|infant|child|baby|neonate)",
     )
 )
+_EXPLICIT_PATIENT_REFERENCE = lowered(_words(*_EXPLICIT_PATIENT))
+# "Unlike our patient, ..." compares other patients with this one: the sentence is about the others.
+_COMPARED_WITH_PATIENT = lowered(
+    _words(
+        r"(?:unlike|like|as in|similar to|in contrast (?:to|with)|compared (?:to|with)|than (?:in )?)"
+        r" (?:our|the|this|the present) (?:patient|case|proband)"
+    )
+)
+# Items of a list ("CMV, EBV and HIV serologies were negative") stay in one scope; a finite verb
+# between trigger and target starts another clause.
+_LIST_SEPARATOR = re.compile(r",|\b(?:and|or|and/or)\b|/")
+_CLAUSE_VERB = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|did|does|developed|presented|showed|revealed|received|underwent"
+    r"|required|started|became|remained)\b"
+)
+# Negation and uncertainty cues each open their own scope: "absence of goblet cells, findings
+# suggestive of autoimmune enteropathy" hedges the enteropathy, it does not negate it.
+_SCOPE_BREAKING_FLAGS = {"negated": "uncertain", "uncertain": "negated"}
 # "may" hedges, "May" is a month: the one trigger matched case-sensitively, on the original text.
 _MAY = re.compile(r"\bmay\b")
 _WORD = re.compile(r"\w+")
@@ -360,13 +436,15 @@ class ContextAnnotator:
                 t for t in triggers[low:high] if not (t.start < span.end_char and span.start_char < t.end)
             ]
             for trigger in sentence_triggers:
-                if trigger.direction != "sentence" and self._in_scope(trigger, span, text, terminations):
+                if trigger.direction != "sentence" and self._in_scope(
+                    trigger, span, text, terminations, sentence_triggers
+                ):
                     setattr(span._, trigger.flag, True)
             if sentence.start_char not in background_by_sentence:
                 background_by_sentence[sentence.start_char] = self._is_background(
                     doc, sentence, text[sentence.start_char : sentence.end_char], sentence_triggers
                 )
-            span._.background = background_by_sentence[sentence.start_char]
+            span._.background = span._.background or background_by_sentence[sentence.start_char]
         return doc
 
     def _targets(self, doc: Doc) -> Iterable[Span]:
@@ -375,7 +453,12 @@ class ContextAnnotator:
             if name in doc.spans:
                 yield from doc.spans[name]
 
-    def _in_scope(self, trigger: _Trigger, span: Span, text: str, terminations: list[int]) -> bool:
+    def _in_scope(
+        self, trigger: _Trigger, span: Span, text: str, terminations: list[int], triggers: list[_Trigger]
+    ) -> bool:
+        """Whether `span` lies in the trigger's scope: on the trigger's side, with no termination
+        word or opposing trigger between them, and at most ``max_scope_words`` words away - or
+        further, when the words between are the items of a list (each item within the limit)."""
         if trigger.direction == "forward":
             gap_start, gap_end = trigger.end, span.start_char
         else:
@@ -385,16 +468,47 @@ class ContextAnnotator:
         index = bisect_left(terminations, gap_start)
         if index < len(terminations) and terminations[index] < gap_end:
             return False
-        return len(_WORD.findall(text, gap_start, gap_end)) <= self.max_scope_words
+        breaking = _SCOPE_BREAKING_FLAGS.get(trigger.flag)
+        if breaking and any(t.flag == breaking and gap_start <= t.start < gap_end for t in triggers):
+            return False
+        if len(_WORD.findall(text, gap_start, gap_end)) <= self.max_scope_words:
+            return True
+        gap = text[gap_start:gap_end]
+        return not _CLAUSE_VERB.search(gap) and all(
+            len(_WORD.findall(item)) <= self.max_scope_words for item in _LIST_SEPARATOR.split(gap)
+        )
 
     @staticmethod
     def _is_background(doc: Doc, sentence: Sentence, sentence_text: str, triggers: list[_Trigger]) -> bool:
-        if _PATIENT_REFERENCE.search(sentence_text):
+        if refers_to_patient(sentence_text, _PATIENT_REFERENCE):
             return False
         if any(t.direction == "sentence" for t in triggers):  # a generic statement
             return True
         passage = passage_at(doc, sentence.start_char)
         return passage is not None and passage.section in BACKGROUND_SECTIONS
+
+
+def refers_to_patient(
+    sentence: str, references: re.Pattern[str] = _EXPLICIT_PATIENT_REFERENCE, within_words: int | None = None
+) -> bool:
+    """Whether a lower-cased sentence speaks of the described patient: by default by naming them
+    ("our patient", "the proband"; a pronoun is not enough in a discussion), not in a comparison
+    with others ("unlike our patient, most boys ..."). With `within_words`, the patient must be
+    named among the first words of its clause - its topic ("In our patient, ...", "Since 1 month,
+    our patient ...", "We suspected our patient to have ..."), not a side remark ("..., including
+    alopecia which was found in our patient")."""
+    compared = _Intervals((m.start(), m.end()) for m in _COMPARED_WITH_PATIENT.finditer(sentence))
+    return any(
+        not compared.overlaps(m.start(), m.end())
+        and (within_words is None or len(_WORD.findall(_clause_before(sentence, m.start()))) <= within_words)
+        for m in references.finditer(sentence)
+    )
+
+
+def _clause_before(sentence: str, offset: int) -> str:
+    """The words of the clause of `offset` before it (the clause starts after the last , ; or :)."""
+    head = sentence[:offset]
+    return head[max(head.rfind(","), head.rfind(";"), head.rfind(":")) + 1 :]
 
 
 @Language.factory(
@@ -414,4 +528,5 @@ __all__ = [
     "lower_text",
     "lowered",
     "make_context",
+    "refers_to_patient",
 ]

@@ -60,7 +60,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from caseminer.extractors.ages import days_of
-from caseminer.extractors.context import SentenceIndex
+from caseminer.extractors.context import SentenceIndex, refers_to_patient
 from caseminer.extractors.sections import passage_at, section_of
 from caseminer.parsing.builder import TABLE_CELL_SEPARATOR
 from caseminer.schemas.document import Document, SectionKind, Table
@@ -92,6 +92,9 @@ EXTRACTOR_OF = {
     "outcome": "caseminer_clinical",
     "VARIANT": "caseminer_variants",
 }
+# A discussion sentence is about the patient when it names them among the first words of a clause
+# ("In our patient", "We suspected our patient", a leading citation number "3 Our case").
+_PATIENT_AS_TOPIC_WORDS = 3
 _CONTEXT_FLAGS = ("negated", "hypothetical", "background", "uncertain")
 
 for _name in ("patients", "tables", "doc_id", "extractor_version"):
@@ -126,7 +129,8 @@ _ALIVE_CELL = re.compile(r"\b(?:alive|living|well|survived|a&w)\b|^a$", re.IGNOR
 _NO_CELL = frozenset({"-", "no", "none", "n", "not done", "nd", "—", "–"})
 _TREATMENT_CUE = re.compile(
     r"\b(?:treat(?:ed|ment)|therap(?:y|ies)|receiv(?:ed|ing)|given|start(?:ed)?|initiated|administ(?:ered|ration)"
-    r"|prescribed|switched|continu(?:ed|es)|discontinued|stopped|dos(?:e|es|ing)|\d+\s*(?:mg|g|iu|units?|µg|mcg)\b"
+    r"|prescribed|switched|continu(?:ed|es)|discontinued|stopped|dos(?:e|es|ing)"
+    r"|\d+\s*(?:mg|g|iu|units?|µg|mcg)\b(?!\s*/\s*(?:d?l|ml|dl)\b)"
     r"|infusions?|intravenous(?:ly)?|oral(?:ly)?|i\.?v\.?|injections?|regimen|placed on|managed"
     r"|on\s+(?:a|an)\b|tapered|weaned|add(?:ed|ition)|replaced|supplement(?:ed|ation)?|course of"
     r"|responded|response to|improve(?:d|ment) (?:with|on|after)|controlled with|failed|trials? of"
@@ -138,7 +142,8 @@ _LAB_BEFORE = re.compile(rf"\b{_LAB_WORDS}\s+$", re.I)
 _LAB_NAME = re.compile(rf"{_LAB_WORDS}\s", re.I)  # "blood glucose", "serum albumin" as one mention
 _LAB_AFTER = re.compile(
     r"\s*(?:\(|,)?\s*(?:levels?|concentrations?|values?|of\s+\d|was\s+(?:elevated|low|high|normal|\d)"
-    r"|were\s+(?:elevated|low|high|normal)|\d|<|>|ratio|clearance)",
+    r"|were\s+(?:elevated|low|high|normal)|\d|<|>|ratio|clearance"
+    r"|(?:challenge|stimulation|tolerance|suppression|provocation)\b|tests?\b)",
     re.IGNORECASE,
 )
 _DIAGNOSTIC = re.compile(
@@ -576,10 +581,17 @@ class _PatientBuilder:
         self, group: str, span: Span, column: str | None, genes: list[Span], topic_gene: Span | None
     ) -> None:
         if section_of(span) not in CASE_SECTIONS and (
-            group in ("DISEASE", "CHEMICAL", "PROCEDURE") or is_flagged(span, ("background",))
+            is_flagged(span, ("background",))
+            or (
+                group in ("DISEASE", "CHEMICAL", "PROCEDURE")
+                and not refers_to_patient(
+                    self.sentences.sentence_text(span, lower=True), within_words=_PATIENT_AS_TOPIC_WORDS
+                )
+            )
         ):
-            # The literature, not this patient. Ages, sex, outcome or HSCT of "our patient" in a
-            # discussion count; signs and drugs there are mostly restated or compared with others.
+            # The literature, not this patient. Ages, sex, outcome or HSCT of the patient in a
+            # discussion count; signs and drugs only in a sentence naming the patient ("our
+            # patient"): the others restate the literature or compare other patients with this one.
             return
         if column is not None and group in _CELL_GROUPS:
             return  # a table cell means what its column says: read_cell reads it

@@ -43,7 +43,7 @@ def test_days_of(expression: str, days: int) -> None:
         ("He died at 14 months of sepsis.", [("14 months", 426, "death")]),
         ("She is now 6 years old and attends school.", [("6 years old", 2190, "last_report")]),
         ("Watery stools started in the neonatal period.", [("in the neonatal period", 0, "onset")]),
-        ("He has had eczema since early infancy.", [("since early infancy", None, "unknown")]),
+        ("He has had eczema since early infancy.", [("since early infancy", None, "onset")]),
         ("At age 42 she was referred to our clinic.", [("42", 15330, "presentation")]),
         ("Blood tests at birth were normal.", [("at birth", 0, "unknown")]),
         ("A 6 y/o girl was admitted with colitis.", [("6 y/o", 2190, "presentation")]),
@@ -56,6 +56,31 @@ def test_ages_with_days_and_role(
 ) -> None:
     doc = nlp(text)
     assert [(s.text, s._.age_days, s._.age_role) for s in doc.spans["ages"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A 4-month-old girl presented with bloody stools since the age of 3 weeks.",
+            [("4-month-old", "presentation"), ("3 weeks", "onset")],
+        ),
+        (
+            "He was admitted at 5 months with vomiting beginning at 2 weeks.",
+            [("5 months", "presentation"), ("2 weeks", "onset")],
+        ),
+        ("She was referred with first symptoms at 6 weeks of age.", [("6 weeks", "onset")]),
+        (
+            "The girl was diagnosed at 8 months, with onset at 4 months.",
+            [("8 months", "diagnosis"), ("4 months", "onset")],
+        ),
+    ],
+)
+def test_an_onset_cue_before_the_age_binds_it_to_onset(
+    nlp: Language, text: str, expected: list[tuple[str, str]]
+) -> None:
+    doc = nlp(text)
+    assert [(s.text, s._.age_role) for s in doc.spans["ages"]] == expected
 
 
 def test_nearest_cue_decides_the_role_of_each_age(nlp: Language) -> None:
