@@ -110,7 +110,7 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             r"(?:was|were|is|are|been) (?:all |also |both |\w+ly )?"
             r"(?:ruled out|excluded|absent|negative(?! for)|"
             r"not (?:\w+ly )?(?:found|detected|seen|observed|present|identified|confirmed))",
-            r"(?:came back|returned|tested|proved|turned out)(?: to be)? negative",
+            r"(?:came back|returned|tested|proved|turned out)(?: to be)? negative(?! for)",
             "ruled out",
         ),
     ),
@@ -437,7 +437,7 @@ class ContextAnnotator:
             ]
             for trigger in sentence_triggers:
                 if trigger.direction != "sentence" and self._in_scope(
-                    trigger, span, text, terminations, sentence_triggers
+                    trigger, span, text, terminations, sentence_triggers, sentence
                 ):
                     setattr(span._, trigger.flag, True)
             if sentence.start_char not in background_by_sentence:
@@ -454,11 +454,19 @@ class ContextAnnotator:
                 yield from doc.spans[name]
 
     def _in_scope(
-        self, trigger: _Trigger, span: Span, text: str, terminations: list[int], triggers: list[_Trigger]
+        self,
+        trigger: _Trigger,
+        span: Span,
+        text: str,
+        terminations: list[int],
+        triggers: list[_Trigger],
+        sentence: Sentence,
     ) -> bool:
         """Whether `span` lies in the trigger's scope: on the trigger's side, with no termination
         word or opposing trigger between them, and at most ``max_scope_words`` words away - or
-        further, when the words between are the items of a list (each item within the limit)."""
+        further, when the words between are the items of a list (each item within the limit) and
+        no finite verb makes the list part of another clause ("He had diarrhea for weeks, and
+        cultures were negative")."""
         if trigger.direction == "forward":
             gap_start, gap_end = trigger.end, span.start_char
         else:
@@ -473,8 +481,13 @@ class ContextAnnotator:
             return False
         if len(_WORD.findall(text, gap_start, gap_end)) <= self.max_scope_words:
             return True
+        clause_start, clause_end = (
+            (trigger.end, span.end_char)
+            if trigger.direction == "forward"
+            else (sentence.start_char, trigger.start)
+        )
         gap = text[gap_start:gap_end]
-        return not _CLAUSE_VERB.search(gap) and all(
+        return not _CLAUSE_VERB.search(text, clause_start, clause_end) and all(
             len(_WORD.findall(item)) <= self.max_scope_words for item in _LIST_SEPARATOR.split(gap)
         )
 

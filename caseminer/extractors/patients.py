@@ -134,7 +134,7 @@ _TREATMENT_CUE = re.compile(
     r"|infusions?|intravenous(?:ly)?|oral(?:ly)?|i\.?v\.?|injections?|regimen|placed on|managed"
     r"|on\s+(?:a|an)\b|tapered|weaned|add(?:ed|ition)|replaced|supplement(?:ed|ation)?|course of"
     r"|responded|response to|improve(?:d|ment) (?:with|on|after)|controlled with|failed|trials? of"
-    r"|taking|took|use of)\b",
+    r"|taking|took|use of|requir(?:ed|ing))\b",
     re.IGNORECASE,
 )
 _LAB_WORDS = r"(?:serum|plasma|urine|urinary|blood|total|direct|indirect|fasting|low|high|elevated)"

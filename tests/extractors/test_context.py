@@ -8,6 +8,7 @@ from component_pipelines import component_pipeline
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from caseminer.extractors.context import refers_to_patient
 from caseminer.extractors.sections import DocPassage
 from caseminer.schemas.document import SectionKind
 
@@ -134,3 +135,89 @@ def test_span_components_accept_empty_and_unsegmented_docs(text: str) -> None:
     assert [(s.text, s._.outcome_status) for s in doc.spans["outcome"]] == (
         [("died", "deceased")] if "died" in text else []
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "expected"),
+    [
+        # a list before "were negative" / after "negative for" is negated item by item, past the word limit
+        (
+            "Stool antigen for rotavirus, PCR for norovirus and adenovirus, serology for celiac disease "
+            "and antibodies against Giardia came back negative.",
+            "norovirus",
+            {"negated"},
+        ),
+        (
+            "She tested negative for hepatitis B, hepatitis C, cytomegalovirus infection, toxoplasmosis "
+            "and tuberculosis.",
+            "tuberculosis",
+            {"negated"},
+        ),
+        # ... but a finite verb starts another clause
+        (
+            "Vomiting, which resolved, and dehydration were seen; cultures were negative.",
+            "dehydration",
+            set(),
+        ),
+        (
+            "The boy had persistent watery diarrhea for many weeks despite formula changes, "
+            "and stool cultures were negative.",
+            "watery diarrhea",
+            set(),
+        ),
+        ("A fistula was not histologically confirmed.", "fistula", {"negated"}),
+        # negation and uncertainty each open their own scope
+        (
+            "Biopsy showed absence of goblet cells, findings suggestive of autoimmune enteropathy.",
+            "autoimmune enteropathy",
+            {"uncertain"},
+        ),
+        ("Sirolimus was recommended by the consultant.", "Sirolimus", {"hypothetical"}),
+        ("He received the recommended dose of insulin.", "insulin", set()),
+        ("The rash was similar to atopic dermatitis.", "atopic dermatitis", {"background"}),
+    ],
+)
+def test_scopes_of_lists_clauses_and_opposing_cues(
+    nlp: Language, text: str, entity: str, expected: set[str]
+) -> None:
+    assert flags(annotate(nlp, text, [entity], section="case"), text=entity) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("The organism is known for its association with endocarditis.", "endocarditis"),
+        ("Transplant recipients are susceptible to fungal infections.", "fungal infections"),
+        ("Treatment options include sirolimus and tacrolimus.", "sirolimus"),
+        ("Sirolimus is the treatment of choice in these children.", "Sirolimus"),
+        ("Variable success has been documented with steroids.", "steroids"),
+        ("Other patients received rituximab.", "rituximab"),
+        ("Clinicians should consider the diagnosis in any infant with diabetes.", "diabetes"),
+        ("Pyoderma is a rare form of neutrophilic dermatosis.", "neutrophilic dermatosis"),
+    ],
+)
+def test_general_statements_and_other_patients_are_background(nlp: Language, text: str, entity: str) -> None:
+    assert "background" in flags(annotate(nlp, text, [entity], section="abstract"), entity)
+
+
+def test_a_comparison_with_the_patient_is_about_the_others(nlp: Language) -> None:
+    text = "Unlike our patient, most boys with the syndrome develop diabetes."
+    assert "background" in flags(annotate(nlp, text, ["diabetes"], section="discussion"), "diabetes")
+    text = "Our patient, like most boys with the syndrome, developed diabetes."
+    assert flags(annotate(nlp, text, ["diabetes"], section="discussion"), "diabetes") == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("in our patient, the diarrhea resolved.", True),
+        ("since the age of one month, our patient had diarrhea.", True),
+        ("3 our case adds to this evidence.", True),
+        ("thyroiditis was also present, which was found in our patient too.", False),
+        ("thyroiditis and nephritis are common manifestations of the syndrome and of our patient.", False),
+        ("unlike our patient, most boys develop diabetes.", False),
+        ("he had diarrhea.", False),  # a pronoun does not name the patient
+    ],
+)
+def test_the_patient_as_the_topic_of_a_sentence(sentence: str, expected: bool) -> None:
+    assert refers_to_patient(sentence, within_words=3) is expected

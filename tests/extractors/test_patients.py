@@ -236,3 +236,47 @@ def test_series_under_headings_and_cross_references(nlp: Language) -> None:
     assert second.sex == "male" and second.outcome.status == "alive"
     assert "eczema" in _texts(second.phenotypes) and "eczema" not in _texts(patients["Patient 1"].phenotypes)
     assert patients["Patient 1"].sex == "female" and patients["Patient 1"].outcome.status == "deceased"
+
+
+def test_background_negated_and_family_signs_are_not_the_patients(nlp: Language) -> None:
+    result = _case(
+        "<p>A 3-month-old boy presented with watery diarrhea. There was no family history of diabetes."
+        " Duodenal biopsy showed villous atrophy with absence of goblet cells."
+        " Stool cultures, rotavirus antigen, serology for cytomegalovirus and antibodies against"
+        " Giardia came back negative.</p>",
+        nlp,
+        discussion="IPEX is usually fatal in the first years of life. Thyroiditis is seen in a third of"
+        " affected boys. Unlike our patient, most boys with the syndrome develop eczema.",
+    )
+    phenotypes = _texts(result.patients[0].phenotypes)
+    assert {"diarrhea", "villous atrophy"} <= phenotypes
+    assert not {"diabetes", "ipex", "thyroiditis", "eczema", "cytomegalovirus", "giardia"} & phenotypes
+
+
+def test_discussion_sentence_naming_the_patient_counts(nlp: Language) -> None:
+    result = _case(
+        "<p>A 3-month-old boy presented with watery diarrhea.</p>",
+        nlp,
+        discussion="In our patient, alopecia appeared at 2 years and required topical steroids."
+        " Other features may be present, including thyroiditis and nephritis, which were absent in"
+        " our patient.",
+    )
+    (patient,) = result.patients
+    assert "alopecia" in _texts(patient.phenotypes)
+    assert not {"thyroiditis", "nephritis"} & _texts(patient.phenotypes)
+    assert "steroids" in _texts(patient.treatments)
+
+
+def test_only_received_treatments_count(nlp: Language) -> None:
+    result = _case(
+        "<p>A 5-month-old boy presented with diarrhea. He was treated with tacrolimus, sirolimus and"
+        " infliximab. Cyclosporine was recommended by another center. Other patients received rituximab."
+        " In a glucagon stimulation test, glucose rose to 60 mg/dL."
+        " His albumin improved from 2.1 g/dL to 3.5 g/dL.</p>",
+        nlp,
+        discussion="Hematopoietic stem cell transplantation is the treatment of choice.",
+    )
+    treatments = _texts(result.patients[0].treatments)
+    assert {"tacrolimus", "sirolimus", "infliximab"} <= treatments
+    assert not {"cyclosporine", "rituximab", "glucagon", "albumin"} & treatments
+    assert not any("transplant" in t for t in treatments)
