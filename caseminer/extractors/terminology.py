@@ -19,9 +19,11 @@ Entities already in ``doc.ents`` (e.g. variants) are kept; overlapping matches a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -34,6 +36,7 @@ ALL_KINDS = ["gene", "disease", "phenotype", "chemical", "procedure"]
 _KIND_PRIORITY = {"disease": 0, "phenotype": 1, "chemical": 2, "procedure": 3, "gene": 4}
 _WORD = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _SURFACE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9α-ωΑ-Ω](?:[A-Za-z0-9α-ωΑ-Ω\-]*[A-Za-z0-9α-ωΑ-Ω])?(?![\w])")
+_KEY_PIECE = re.compile(r"[a-z0-9]+")
 _SKIPPED_PUNCT = frozenset("-‐‑‒–/")
 _APOSTROPHES = frozenset("'’")
 _MAX_TERM_TOKENS = 12
@@ -95,69 +98,70 @@ class TerminologyNer:
     ) -> None:
         self.store = store
         self.linker = Linker(store, focus or ())
-        self._terms: dict[str, list[_Candidate]] = {}
-        self._surface_terms: dict[str, list[_Candidate]] = {}
-        self._max_tokens: dict[str, int] = {}
+        terms: dict[str, list[_Candidate]] = {}
+        surface_terms: dict[str, list[_Candidate]] = {}
+        # Word sequences that start a longer term: matching extends an n-gram only while it is one.
+        self._prefixes: set[str] = set()
         for term in store.iter_ner_terms(types or ALL_KINDS):
             candidate = _Candidate(term.curie, term.kind, term.tier)
             if term.case_sensitive:
-                self._surface_terms.setdefault(term.key, []).append(candidate)
+                surface_terms.setdefault(term.key, []).append(candidate)
             else:
-                self._terms.setdefault(term.key, []).append(candidate)
-                first, _, rest = term.key.partition(" ")
-                length = rest.count(" ") + 2 if rest else 1
-                if length > self._max_tokens.get(first, 0):
-                    self._max_tokens[first] = min(length, _MAX_TERM_TOKENS)
+                terms.setdefault(term.key, []).append(candidate)
+                words = term.key.split(" ")[:_MAX_TERM_TOKENS]
+                self._prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
+        self._terms = {key: tuple(candidates) for key, candidates in terms.items()}
+        self._surface_terms = {key: tuple(candidates) for key, candidates in surface_terms.items()}
         self._link = lru_cache(maxsize=50_000)(self._link_uncached)
 
     # -- matching -------------------------------------------------------------------------------
 
-    def _key_tokens(self, text: str) -> list[tuple[str, int, int] | None]:
-        """Normalized tokens with offsets in `text`; None marks punctuation no term spans."""
-        tokens: list[tuple[str, int, int] | None] = []
-        previous = ""
-        for match in _WORD.finditer(text):
-            word = match.group()
-            after_apostrophe, previous = previous in _APOSTROPHES, word
-            if word in _SKIPPED_PUNCT or word in _APOSTROPHES or (word == "s" and after_apostrophe):
-                continue
-            folded = fold(word)
-            if not folded[:1].isalnum():
-                tokens.append(None)
-                continue
-            for piece in re.findall(r"[a-z0-9]+", folded):
-                tokens.append((normalize_token(piece), match.start(), match.end()))
-        return tokens
+    def _key_tokens(self, text: str) -> tuple[list[str | None], list[int], list[re.Match[str]]]:
+        """Normalized tokens of `text` (None marks punctuation that no term spans), the index of
+        each token's word and the words. Bulk operations only: this runs on every word."""
+        words = list(_WORD.finditer(text))
+        texts = list(map(re.Match.group, words))
+        pieces = list(map(_word_keys, texts))
+        for index in [i for i, word in enumerate(texts) if word == "s" and i]:
+            if texts[index - 1] in _APOSTROPHES:
+                pieces[index] = ()  # possessive "'s"
+        keys = list(chain.from_iterable(pieces))
+        owners = list(chain.from_iterable(map(repeat, range(len(pieces)), map(len, pieces))))
+        return keys, owners, words
 
     def _dictionary_matches(self, text: str) -> Iterator[_Match]:
-        tokens = self._key_tokens(text)
-        for i, token in enumerate(tokens):
-            if token is None or token[0] not in self._max_tokens:
+        keys, owners, words = self._key_tokens(text)
+        terms, prefixes = self._terms, self._prefixes
+        count = len(keys)
+        for i, key in enumerate(keys):
+            if key is None:
                 continue
-            words: list[str] = []
-            found: _Match | None = None
-            for j in range(i, min(len(tokens), i + self._max_tokens[token[0]])):
-                next_token = tokens[j]
-                if next_token is None:
-                    break
-                words.append(next_token[0])
-                candidates = self._terms.get(" ".join(words))
-                if candidates:
-                    found = _Match(token[1], next_token[2], tuple(candidates))
-            if found is not None:
-                yield found
+            found = terms.get(key)
+            found_end = i
+            j = i + 1
+            limit = min(count, i + _MAX_TERM_TOKENS)
+            while j < limit and key in prefixes and (next_key := keys[j]) is not None:
+                key = f"{key} {next_key}"
+                if candidates := terms.get(key):
+                    found, found_end = candidates, j
+                j += 1
+            if found:
+                yield _Match(words[owners[i]].start(), words[owners[found_end]].end(), found)
 
     def _surface_matches(self, text: str) -> Iterator[_Match]:
         for match in _SURFACE_WORD.finditer(text):
             word = match.group()
-            candidates = self._surface_terms.get(gene_surface_key(word))
+            # gene_surface_key, for the only separator a surface word can hold
+            candidates = self._surface_terms.get(word.replace("-", "") if "-" in word else word)
             if candidates:
-                yield _Match(match.start(), match.end(), tuple(candidates))
+                yield _Match(match.start(), match.end(), candidates)
+                continue
+            if "-" not in word:
                 continue
             offset = match.start()
             for part in word.split("-"):  # "FOXP3-deficient", "CD4-positive"
                 if part and (candidates := self._surface_terms.get(part)):
-                    yield _Match(offset, offset + len(part), tuple(candidates))
+                    yield _Match(offset, offset + len(part), candidates)
                 offset += len(part) + 1
 
     # -- linking --------------------------------------------------------------------------------
@@ -191,17 +195,21 @@ class TerminologyNer:
             [*self._dictionary_matches(text), *self._surface_matches(text)],
             key=lambda m: (-(m.end - m.start), m.tier, m.start),
         )
-        taken = [(e.start_char, e.end_char) for e in doc.ents]
+        existing = doc.ents
+        taken = bytearray(len(text))  # 1 where a character belongs to an entity
+        for entity in existing:
+            taken[entity.start_char : entity.end_char] = b"\x01" * (entity.end_char - entity.start_char)
         new_spans: list[Span] = []
+        sentences = _SentenceContext(doc, text)
 
         def add(start: int, end: int, resolved: tuple[str, Normalized] | None) -> None:
-            if resolved is None or any(start < e and s < end for s, e in taken):
+            if resolved is None or taken.find(1, start, end) >= 0:
                 return
             span = doc.char_span(start, end, label=resolved[0], alignment_mode="expand")
-            if span is None or any(span.start_char < e and s < span.end_char for s, e in taken):
+            if span is None or taken.find(1, span.start_char, span.end_char) >= 0:
                 return
             _set_concept(span, resolved[1])
-            taken.append((span.start_char, span.end_char))
+            taken[span.start_char : span.end_char] = b"\x01" * (span.end_char - span.start_char)
             new_spans.append(span)
 
         for short in doc._.abbreviations if abbreviations else ():
@@ -210,10 +218,7 @@ class TerminologyNer:
             surface = text[match.start : match.end]
             if surface in abbreviations:
                 continue  # defined in this text: its long form decided above
-            context = ""
-            if _needs_context(match) and doc.has_annotation("SENT_START"):
-                span = doc.char_span(match.start, match.end, alignment_mode="expand")
-                context = span.sent.text if span is not None else ""
+            context = sentences.text_at(match.start) if _needs_context(match) else ""
             resolved = self._link(match.candidates, surface, context)
             if (
                 resolved is not None
@@ -222,7 +227,7 @@ class TerminologyNer:
             ):
                 match, resolved = self._head_with_mesh_id(text, match, resolved)
             add(match.start, match.end, resolved)
-        doc.ents = sorted([*doc.ents, *new_spans], key=lambda s: s.start)
+        doc.ents = sorted([*existing, *new_spans], key=lambda s: s.start)
         return doc
 
     def _head_with_mesh_id(
@@ -261,6 +266,40 @@ class TerminologyNer:
             elif not any(c.tier == 0 for c in self._surface_terms.get(gene_surface_key(short.text), [])):
                 concepts[short.text] = None  # an approved gene symbol stays a gene whatever its expansion
         return concepts
+
+
+class _SentenceContext:
+    """The sentence around a character offset, with the sentence starts read once per document
+    (``Span.sent`` and ``Doc.has_annotation`` each walk the document)."""
+
+    def __init__(self, doc: Doc, text: str) -> None:
+        self._doc = doc
+        self._text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def text_at(self, offset: int) -> str:
+        """The text of the sentence holding `offset`; empty when the document has no sentences."""
+        if self._starts is None:
+            sentences = list(self._doc.sents) if self._doc.has_annotation("SENT_START") else []
+            self._starts = [s.start_char for s in sentences]
+            self._ends = [s.end_char for s in sentences]
+        index = bisect_right(self._starts, offset) - 1
+        if index < 0:
+            return ""
+        return self._text[self._starts[index] : self._ends[index]]
+
+
+@lru_cache(maxsize=200_000)
+def _word_keys(word: str) -> tuple[str | None, ...]:
+    """The normalized key pieces of one text word: none for separators and apostrophes that terms
+    skip, (None,) for other punctuation (no term spans it)."""
+    if word in _SKIPPED_PUNCT or word in _APOSTROPHES:
+        return ()
+    folded = fold(word)
+    if not folded[:1].isalnum():
+        return (None,)
+    return tuple(normalize_token(piece) for piece in _KEY_PIECE.findall(folded))
 
 
 def _needs_context(match: _Match) -> bool:
