@@ -125,6 +125,11 @@ def make_tokenizer(nlp: Language) -> Tokenizer:
         tokenizer = combined_rule_tokenizer(nlp)
     pattern: re.Pattern[str] = tokenizer.infix_finditer.__self__  # type: ignore[attr-defined]
     tokenizer.infix_finditer = re.compile("|".join([pattern.pattern, *_EXTRA_INFIXES])).finditer
+    # spaCy stops caching a text's chunks once any special case has matched in it (the flag is per
+    # text, not per chunk), and its whitespace exceptions ("\n", " ", "\t", "\xa0") match at the
+    # first line break: the cache never held more than a title's words and every later chunk ran the
+    # affix regexes again. Whitespace has no affixes, so the same tokens come out without them.
+    tokenizer.rules = {text: tokens for text, tokens in tokenizer.rules.items() if not text.isspace()}
     return tokenizer
 
 

@@ -16,6 +16,7 @@ from caseminer.pipeline.extract import (
     extract_document,
     extract_documents,
     extract_file,
+    make_tokenizer,
     prepare_doc,
 )
 from caseminer.vocab import TerminologyStore
@@ -108,6 +109,18 @@ def test_cell_marker_notation_gives_each_marker(nlp: Language) -> None:
     result = extract_document(document, nlp)
     genes = {(m.text, m.concept_id) for m in result.mentions if m.type == "gene"}
     assert {("CD4", "NCBIGene:920"), ("CD25", "NCBIGene:3559")} <= genes
+
+
+def test_tokenizer_keeps_whitespace_tokens_and_abbreviations_on_repeated_text() -> None:
+    """Whitespace runs stay tokens of their own, and scispaCy's abbreviation exceptions still hold
+    after the first line break - the second tokenization is served from the tokenizer's cache."""
+    tokenizer = make_tokenizer(spacy.blank("en"))
+    text = "Case Report\nA  boy\xa0(e.g. Fig. 2)\twas seen.\n\nNo fever."
+    expected = "Case|Report|\n|A| |boy|\xa0|(|e.g.|Fig.|2|)|\t|was|seen|.|\n\n|No|fever|.".split("|")
+    for _ in range(2):
+        doc = tokenizer(text)
+        assert [token.text for token in doc] == expected
+        assert doc.text == text
 
 
 def test_extract_file_reads_every_article_of_a_bulk_file(nlp: Language, tmp_path: Path) -> None:
