@@ -21,6 +21,12 @@ from sqlalchemy.orm import Session
 from caseminer.config import Settings
 from caseminer.db.models import Base, IngestRun
 
+# Prefect's INFO lines (server start/stop) are noise in test output, and at interpreter exit they are
+# written to pytest's already closed capture stream. Set before any test module imports Prefect, as
+# are caseminer.flows' own Prefect defaults (importing it sets them, then imports Prefect).
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+import caseminer.flows  # noqa: F401
+
 TESTS_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = TESTS_DIR.parent
 # Tables whose rows describe runs rather than the registry's content.
