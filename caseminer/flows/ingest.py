@@ -11,11 +11,11 @@ Where tasks run:
   fetched while the previous ones are processed.
 
 Batch size. Measured on the 2-core development machine (Prefect 3.8, ephemeral API): a no-op task
-costs about 14 ms whether called or submitted (50 and 200 tasks: 11-15 ms each), plus 12-18 s for
-the ephemeral server on the first flow of a process. Extracting one full-text synthetic report takes
-tens to hundreds of milliseconds, so a batch of 25 articles keeps Prefect's share of a batch's time
-near 1 % while still giving two Dask workers many batches to share on a few hundred documents
-(`DEFAULT_BATCH_SIZE`; benchmarks/bench_ingest.py measures the end-to-end rates).
+costs 11-15 ms whether called or submitted (runs of 50 and 200 tasks), plus 17-57 s (by machine
+load) for the ephemeral server on the first flow of a process. One generated full-text article costs
+about 40 ms to extract and 80 ms to store on SQLite (bench_ingest, 500 articles, one worker), so a
+batch of 25 articles (~3 s) keeps Prefect's share near 0.5 % while 500 articles still make 20
+batches for the workers to share (`DEFAULT_BATCH_SIZE`).
 """
 
 from __future__ import annotations
