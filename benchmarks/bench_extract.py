@@ -1,11 +1,18 @@
 """Extraction speed and memory on one core (a benchmark, not a test).
 
-    python benchmarks/bench_extract.py [--gold DIR] [--min-docs 60] [--vocab PATH] [--sentencizers]
+    python benchmarks/bench_extract.py [--gold DIR] [--min-docs 60] [--vocab PATH] [--profile]
+                                        [--sentencizers]
 
 Parses the full-text JATS documents of the gold dev folder, repeats them to at least --min-docs
 documents and runs the whole extraction pipeline (caseminer.pipeline.extract.extract_documents)
-over them in one process on one core. Prints documents/s, characters/s, peak RSS and the machine.
+over them in one process pinned to one core. Prints documents/s and characters/s, both per
+wall-clock second and per CPU second of the process (on a shared, loaded machine the CPU figure is
+the one that says what a core does), peak RSS, the machine and its load average.
 Targets (issue 5): >= 20 full-text documents/s/core, < 1 GB RSS.
+
+--profile also runs the documents once more component by component and prints each one's CPU
+milliseconds per document: the tokenizer with the document structure (prepare_doc), every pipe of
+the pipeline, and building the ExtractionResult.
 
 --sentencizers also compares the sentence splitters build_nlp could use (spaCy's rule
 `sentencizer` and scispaCy's `pysbd_sentencizer`) on the same texts: milliseconds per document and
@@ -26,12 +33,19 @@ import scispacy.custom_sentence_segmenter  # noqa: F401  (registers pysbd_senten
 import spacy
 from rich.console import Console
 from rich.table import Table
+from spacy.language import Language
 
 import caseminer.extractors.passage_sentences  # noqa: F401  (registers the component)
 from caseminer.config import get_settings
 from caseminer.extractors.sections import attach_passages
 from caseminer.parsing import parse_file
-from caseminer.pipeline.extract import build_nlp, extract_documents, make_tokenizer
+from caseminer.pipeline.extract import (
+    build_nlp,
+    extract_documents,
+    make_tokenizer,
+    prepare_doc,
+    result_from_doc,
+)
 from caseminer.schemas.document import Document
 from caseminer.vocab import TerminologyStore
 
@@ -65,18 +79,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def bench_pipeline(documents: list[Document], min_docs: int, store: TerminologyStore) -> Table:
-    started = time.perf_counter()
-    nlp = build_nlp(store)
-    load_seconds = time.perf_counter() - started
+def load_average() -> str:
+    return " ".join(f"{load:.1f}" for load in os.getloadavg())
+
+
+def bench_pipeline(documents: list[Document], min_docs: int, nlp: Language, load_seconds: float) -> Table:
     batch = (documents * (min_docs // len(documents) + 1))[: max(min_docs, len(documents))]
     list(extract_documents(documents[:1], nlp))  # warm caches once, as a long run would be
-    started = time.perf_counter()
+    load = load_average()
+    started, cpu_started = time.perf_counter(), time.process_time()
     results = list(extract_documents(batch, nlp))
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     chars = sum(len(d.text) for d in batch)
     table = Table(title="caseminer extraction, one process, one core")
-    for column in ("documents", "distinct", "mean chars/doc", "seconds", "docs/s", "chars/s", "peak RSS MB"):
+    columns = ("documents", "distinct", "mean chars/doc", "wall s", "docs/s", "CPU s", "docs/CPU-s")
+    for column in (*columns, "chars/CPU-s", "peak RSS MB"):
         table.add_column(column, justify="right")
     table.add_row(
         str(len(results)),
@@ -84,10 +101,39 @@ def bench_pipeline(documents: list[Document], min_docs: int, store: TerminologyS
         f"{chars / len(batch):,.0f}",
         f"{seconds:.2f}",
         f"{len(batch) / seconds:.1f}",
-        f"{chars / seconds:,.0f}",
+        f"{cpu_seconds:.2f}",
+        f"{len(batch) / cpu_seconds:.1f}",
+        f"{chars / cpu_seconds:,.0f}",
         f"{peak_rss_mb():,.0f}",
     )
-    table.caption = f"pipeline load {load_seconds:.1f} s (not counted); {machine()}"
+    table.caption = f"pipeline load {load_seconds:.1f} s (not counted); load average {load}; {machine()}"
+    return table
+
+
+def bench_components(documents: list[Document], nlp: Language, rounds: int) -> Table:
+    """CPU milliseconds per document of each step of extract_document, run step by step."""
+    steps = ["tokenizer + document structure", *nlp.pipe_names, "result building"]
+    spent = dict.fromkeys(steps, 0.0)
+    for _ in range(rounds):
+        for document in documents:
+            started = time.process_time()
+            doc = prepare_doc(document, nlp)
+            spent[steps[0]] += time.process_time() - started
+            for name, component in nlp.pipeline:
+                started = time.process_time()
+                doc = component(doc)
+                spent[name] += time.process_time() - started
+            started = time.process_time()
+            result_from_doc(doc, document)
+            spent[steps[-1]] += time.process_time() - started
+    runs = rounds * len(documents)
+    total = sum(spent.values())
+    table = Table(title=f"CPU ms per document by step ({len(documents)} documents x {rounds} rounds)")
+    for column in ("step", "ms/doc", "share"):
+        table.add_column(column, justify="right")
+    for step in steps:
+        table.add_row(step, f"{1000 * spent[step] / runs:.1f}", f"{spent[step] / total:.0%}")
+    table.add_row("total", f"{1000 * total / runs:.1f}", f"{runs / total:.1f} docs/CPU-s")
     return table
 
 
@@ -151,6 +197,7 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="folder with the gold dev XML files")
     parser.add_argument("--min-docs", type=int, default=60)
     parser.add_argument("--vocab", type=Path, default=None, help="terminology store (default: configured)")
+    parser.add_argument("--profile", action="store_true", help="also time each pipeline step")
     parser.add_argument("--sentencizers", action="store_true", help="also compare sentence splitters")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -159,7 +206,12 @@ def main() -> None:
         raise SystemExit(f"no full-text XML documents in {args.gold}")
     console = Console()
     store = TerminologyStore.open(args.vocab or get_settings().resolved_vocab_path)
-    console.print(bench_pipeline(documents, args.min_docs, store))
+    started = time.perf_counter()
+    nlp = build_nlp(store)
+    load_seconds = time.perf_counter() - started
+    console.print(bench_pipeline(documents, args.min_docs, nlp, load_seconds))
+    if args.profile:
+        console.print(bench_components(documents, nlp, rounds=max(1, args.min_docs // len(documents))))
     if args.sentencizers:
         console.print(bench_sentencizers(documents))
 

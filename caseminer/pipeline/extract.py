@@ -34,6 +34,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 import scispacy.abbreviation  # noqa: F401
 import spacy
@@ -184,9 +185,21 @@ def extract_file(path: Path | str, nlp: Language) -> list[ExtractionResult]:
     return list(extract_documents(parse_file(Path(path)), nlp))
 
 
+class _Entity(NamedTuple):
+    """An entity's attributes, read once: spaCy builds a new accessor on every ``span._`` and looks
+    the label string up on every ``label_``, and results read each entity more than once."""
+
+    span: Span
+    label: str
+    concept_id: str | None
+    alt_ids: list[str]
+    concept_label: str | None
+    flags: dict[str, bool]
+
+
 def result_from_doc(doc: Doc, document: Document) -> ExtractionResult:
     ids = document.ids
-    ents = list(doc.ents)  # Doc.ents builds new spans on every access
+    entities = _read_entities(doc)
     return ExtractionResult(
         doc_id=document.doc_id,
         title=document.title,
@@ -198,57 +211,77 @@ def result_from_doc(doc: Doc, document: Document) -> ExtractionResult:
         is_case_report=document.is_case_report or None,
         text_scope=document.text_scope,
         extractor_version=EXTRACTOR_VERSION,
-        mentions=[_mention(ent) for ent in ents if ent.label_ in _ENTITY_TYPES],
+        mentions=[_mention(entity) for entity in entities],
         patients=list(doc._.patients or []),
-        entities=_entity_set(doc, ents),
+        entities=_entity_set(doc, entities),
     )
 
 
-def _mention(ent: Span) -> Mention:
-    underscore = ent._  # one accessor per entity: each `ent._` builds a new one
-    flags = {name: bool(underscore.get(name)) for name in _MENTION_FLAGS if Span.has_extension(name)}
+def _read_entities(doc: Doc) -> list[_Entity]:
+    """The entities of the types results report, in document order."""
+    flag_names = [name for name in _MENTION_FLAGS if Span.has_extension(name)]
+    entities = []
+    for span in doc.ents:  # Doc.ents builds new spans on every access: read once
+        label = span.label_
+        if label not in _ENTITY_TYPES:
+            continue
+        underscore = span._
+        entities.append(
+            _Entity(
+                span=span,
+                label=label,
+                concept_id=underscore.concept_id,
+                alt_ids=list(underscore.alt_ids or []),
+                concept_label=underscore.concept_label,
+                flags={name: bool(underscore.get(name)) for name in flag_names},
+            )
+        )
+    return entities
+
+
+def _mention(entity: _Entity) -> Mention:
+    span = entity.span
     return Mention(
-        start=ent.start_char,
-        end=ent.end_char,
-        text=ent.text,
-        type=_ENTITY_TYPES[ent.label_],
-        concept_id=underscore.concept_id,
-        alt_ids=list(underscore.alt_ids or []),
-        label=underscore.concept_label,
-        section=section_of(ent),
+        start=span.start_char,
+        end=span.end_char,
+        text=span.text,
+        type=_ENTITY_TYPES[entity.label],
+        concept_id=entity.concept_id,
+        alt_ids=list(entity.alt_ids),
+        label=entity.concept_label,
+        section=section_of(span),
         extractor_version=EXTRACTOR_VERSION,
-        **flags,
+        **entity.flags,
     )
 
 
-def _entity_set(doc: Doc, ents: list[Span]) -> EntitySet:
+def _entity_set(doc: Doc, entities: list[_Entity]) -> EntitySet:
     """Document-level sets in PubTator's style: each concept once (by id, else by text), whatever
     its context; variants as written, with the gene they were attributed to."""
-    entities = EntitySet()
-    targets = {"GENE": entities.genes, "DISEASE": entities.diseases, "CHEMICAL": entities.chemicals}
+    entity_set = EntitySet()
+    targets = {"GENE": entity_set.genes, "DISEASE": entity_set.diseases, "CHEMICAL": entity_set.chemicals}
     seen: set[tuple[str, str]] = set()
-    genes = [e for e in ents if e.label_ == "GENE"]
+    genes = [e.span for e in entities if e.label == "GENE"]
     topic_gene = topic_gene_of(genes)
     sentences: SentenceIndex | None = None  # built for the first variant only: it walks the doc
-    for ent in ents:
-        if ent.label_ == "VARIANT":
-            key = (ent.label_, ent.text)
+    for entity in entities:
+        text = entity.span.text
+        if entity.label == "VARIANT":
+            key = (entity.label, text)
             if key not in seen:
                 seen.add(key)
                 sentences = sentences or SentenceIndex(doc)
-                gene = gene_of_variant(ent, genes, topic_gene, sentences)
-                entities.variants.append(EntityRef(text=ent.text, gene=gene_symbol(gene) if gene else None))
+                gene = gene_of_variant(entity.span, genes, topic_gene, sentences)
+                entity_set.variants.append(EntityRef(text=text, gene=gene_symbol(gene) if gene else None))
             continue
-        if ent.label_ not in targets:
+        if entity.label not in targets:
             continue
-        key = (ent.label_, ent._.concept_id or ent.text.lower())
+        key = (entity.label, entity.concept_id or text.lower())
         if key in seen:
             continue
         seen.add(key)
-        targets[ent.label_].append(
-            EntityRef(text=ent.text, id=ent._.concept_id, alt_ids=list(ent._.alt_ids or []))
-        )
-    return entities
+        targets[entity.label].append(EntityRef(text=text, id=entity.concept_id, alt_ids=list(entity.alt_ids)))
+    return entity_set
 
 
 __all__ = [
