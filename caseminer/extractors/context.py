@@ -14,20 +14,31 @@ termset) 10/11 - it negates "nephrotic syndrome" in "did not respond to steroids
 nephrotic syndrome" - and these rules 11/11 (written together with those tests, so not an
 independent measure). ConText pseudo-triggers ("not only", "did not respond") handle that case.
 
+Scopes (beyond plain ConText): the items of a list stay in one scope however long the list is
+("serologies for CMV, EBV, hepatitis B and C, HIV and toxoplasmosis were negative") as long as no
+finite verb makes part of it another clause; a negation scope ends at an uncertainty trigger and
+vice versa ("absence of goblet cells, findings suggestive of autoimmune enteropathy" only hedges
+the enteropathy).
+
 Contract (set on every span of ``doc.ents`` and of the span groups in ``span_groups``):
 
 * ``Span._.negated`` - the mention is negated ("no", "without", "absence of", "negative for",
   "ruled out", "did not develop", "free of").
 * ``Span._.uncertain`` - hedged ("possible", "suspected", "may", "probable").
 * ``Span._.family`` - about a relative ("family history of", "his mother had", "a brother who died").
-* ``Span._.hypothetical`` - conditional ("if", "in case of", "risk of", "to prevent", "should").
+* ``Span._.hypothetical`` - conditional or not (yet) done ("if", "in case of", "risk of", "to
+  prevent", "should", "recommended", "was planned", "candidate for").
 * ``Span._.background`` - not about the described patient: a generic/literature sentence anywhere
-  ("is usually", "typically", "patients with", "has been reported"), or any sentence of an
-  introduction, discussion or conclusion section, unless the sentence refers to the patient ("our
-  patient", "the patient", "the proband", "he", "she", "his", "her", "this case").
+  ("is usually", "typically", "patients with", "has been reported", "is known for", "is the
+  treatment of choice", "treatment options", "other patients", "clinicians should"), or any
+  sentence of an introduction, discussion or conclusion section, unless the sentence refers to the
+  patient ("our patient", "the patient", "the proband", "he", "she", "his", "her", "this case") -
+  other than to compare ("unlike our patient, most boys ..."); also a condition the patient's is
+  compared with ("similar to Lemierre's syndrome", "mimicking").
 
 All five are plain booleans (default False). Helpers used by the other span extractors:
-:class:`SentenceIndex`, :func:`doc_text`.
+:class:`SentenceIndex`, :func:`doc_text`, :func:`refers_to_patient` (does a sentence name the
+patient as its topic: the patient builder's test for discussion sentences).
 """
 
 from __future__ import annotations
@@ -58,7 +69,7 @@ DEFAULT_SPAN_GROUPS = [
 ]
 BACKGROUND_SECTIONS = frozenset({"introduction", "discussion", "conclusion"})
 
-Direction = Literal["forward", "backward", "sentence"]
+Direction = Literal["forward", "backward"]
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -77,8 +88,7 @@ _RELATIVES = (
     r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|"
     r"grand(?:mother|father)s?|parents?)"
 )
-# (flag, direction, pattern). "sentence" triggers mark a generic statement: with no reference to the
-# patient, every target of their sentence is background.
+# (flag, direction, pattern).
 _TRIGGERS: list[tuple[str, Direction, str]] = [
     (
         "negated",
@@ -108,7 +118,7 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
         "backward",
         _words(
             r"(?:was|were|is|are|been) (?:all |also |both |\w+ly )?"
-            r"(?:ruled out|excluded|absent|negative(?! for)|"
+            r"(?:ruled out|excluded|absent|contraindicated|negative(?! for)|"
             r"not (?:\w+ly )?(?:found|detected|seen|observed|present|identified|confirmed))",
             r"(?:came back|returned|tested|proved|turned out)(?: to be)? negative(?! for)",
             "ruled out",
@@ -126,7 +136,7 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             "suspicion of",
             "suspicious (?:for|of)",
             "suspect for",
-            "suggestive of",
+            "suggestive (?:of|for)",
             "might",
             "could",
             "can",
@@ -201,45 +211,45 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             r"as (?:seen|described|reported|observed) in",
         ),
     ),
-    (
-        "generic",
-        "sentence",
-        _words(
-            r"(?:is|are) (?:an? )?"
-            r"(?:usually|typically|generally|often|commonly|frequently|classically|mostly)",
-            "typically",
-            "in general",
-            r"(?:has|have) (?:\w+ )?been (?:reported|described|documented|associated|observed|identified|"
-            r"shown|used|tried|proposed|suggested)",
-            r"(?:is|are) (?:characteri[sz]ed by|caused by|associated with|an? rare|rare)",
-            r"(?:is|are) known (?:for|to|as)",
-            r"(?:is|are) (?:an? |the )?(?:\w+ )?(?:form|type|subtype|variant|cause)s? of",
-            r"(?:is|are) (?:susceptible|prone|predisposed) to",
-            r"(?:treatment|therapeutic|management) options",
-            # recommendations: what is done in general, not what this patient received
-            r"(?:is|are) (?:the )?(?:treatment|therapy|drug|option)s? of choice",
-            r"(?:is|are) (?:the |a )?(?:first|second|third)[- ]line",
-            r"(?:is|are) (?:(?:usually|generally|often) )?(?:recommended|indicated|advised|preferred)",
-            r"(?:is|are) the mainstay",
-            r"should be (?:considered|suspected|aware|included)",
-            r"(?:physicians|clinicians|pediatricians|practitioners) (?:should|must|need)",
-            r"presents? (?:with|as)",
-            # other patients than the one described
-            r"other (?:patients|cases|authors|reports|studies)",
-            r"(?:previous|earlier|prior|published) (?:reports|studies|cases|series)",
-            "reported (?:cases|patients)",
-            # present tense verbs of generic statements (case narratives are in the past tense)
-            r"(?:leads?|lead) to",
-            r"results? (?:from|in)",
-            r"occurs? (?:in|when|during)",
-            r"(?:is|are) (?:seen|found|observed|reported) in",
-            "most (?:patients|cases)",
-            "(?:affected )?patients with",
-            "the literature",
-            "previously reported",
-        ),
-    ),
 ]
+# A generic statement (the literature, the disease in general): with no reference to the patient,
+# every target of the sentence is background. Searched only in such sentences, not in the whole text.
+_GENERIC_STATEMENT = lowered(
+    _words(
+        r"(?:is|are) (?:an? )?"
+        r"(?:usually|typically|generally|often|commonly|frequently|classically|mostly)",
+        "typically",
+        "in general",
+        r"(?:has|have) (?:\w+ )?been (?:reported|described|documented|associated|observed|identified|"
+        r"shown|used|tried|proposed|suggested)",
+        r"(?:is|are) (?:characteri[sz]ed by|caused by|associated with|an? rare|rare)",
+        r"(?:is|are) known (?:for|to|as)",
+        r"(?:is|are) (?:an? |the )?(?:\w+ )?(?:form|type|subtype|variant|cause)s? of",
+        r"(?:is|are) (?:susceptible|prone|predisposed) to",
+        r"(?:treatment|therapeutic|management) options",
+        # recommendations: what is done in general, not what this patient received
+        r"(?:is|are) (?:the )?(?:treatment|therapy|drug|option)s? of choice",
+        r"(?:is|are) (?:the |a )?(?:first|second|third)[- ]line",
+        r"(?:is|are) (?:(?:usually|generally|often) )?(?:recommended|indicated|advised|preferred)",
+        r"(?:is|are) the mainstay",
+        r"should be (?:considered|suspected|aware|included)",
+        r"(?:physicians|clinicians|pediatricians|practitioners) (?:should|must|need)",
+        r"presents? (?:with|as)",
+        # other patients than the one described
+        r"other (?:patients|cases|authors|reports|studies)",
+        r"(?:previous|earlier|prior|published) (?:reports|studies|cases|series)",
+        "reported (?:cases|patients)",
+        # present tense verbs of generic statements (case narratives are in the past tense)
+        r"(?:leads?|lead) to",
+        r"results? (?:from|in)",
+        r"occurs? (?:in|when|during)",
+        r"(?:is|are) (?:seen|found|observed|reported) in",
+        "most (?:patients|cases)",
+        "(?:affected )?patients with",
+        "the literature",
+        "previously reported",
+    ),
+)
 # Pseudo-triggers (ConText): phrases holding a trigger word that negate or hedge nothing.
 _PSEUDO = lowered(
     _words(
@@ -292,8 +302,9 @@ _EXPLICIT_PATIENT_REFERENCE = lowered(_words(*_EXPLICIT_PATIENT))
 # "Unlike our patient, ..." compares other patients with this one: the sentence is about the others.
 _COMPARED_WITH_PATIENT = lowered(
     _words(
-        r"(?:unlike|like|as in|similar to|in contrast (?:to|with)|compared (?:to|with)|than (?:in )?)"
-        r" (?:our|the|this|the present) (?:patient|case|proband)"
+        r"(?:unlike|like|as in|similar to|in contrast (?:to|with)|compared (?:to|with)|than (?:in )?|"
+        r"prior to|besides|other than)"
+        r" (?:our|the|this|the present) (?:patient|case|proband)(?!['’])"
     )
 )
 # Items of a list ("CMV, EBV and HIV serologies were negative") stay in one scope; a finite verb
@@ -435,16 +446,19 @@ class ContextAnnotator:
             sentence_triggers = [
                 t for t in triggers[low:high] if not (t.start < span.end_char and span.start_char < t.end)
             ]
-            for trigger in sentence_triggers:
-                if trigger.direction != "sentence" and self._in_scope(
-                    trigger, span, text, terminations, sentence_triggers, sentence
-                ):
-                    setattr(span._, trigger.flag, True)
+            flags = {
+                t.flag
+                for t in sentence_triggers
+                if self._in_scope(t, span, text, terminations, sentence_triggers, sentence)
+            }
             if sentence.start_char not in background_by_sentence:
                 background_by_sentence[sentence.start_char] = self._is_background(
-                    doc, sentence, text[sentence.start_char : sentence.end_char], sentence_triggers
+                    doc, sentence, text[sentence.start_char : sentence.end_char]
                 )
-            span._.background = span._.background or background_by_sentence[sentence.start_char]
+            if background_by_sentence[sentence.start_char]:
+                flags.add("background")
+            for flag in flags:  # the flags default to False: set only the raised ones
+                setattr(span._, flag, True)
         return doc
 
     def _targets(self, doc: Doc) -> Iterable[Span]:
@@ -492,13 +506,13 @@ class ContextAnnotator:
         )
 
     @staticmethod
-    def _is_background(doc: Doc, sentence: Sentence, sentence_text: str, triggers: list[_Trigger]) -> bool:
+    def _is_background(doc: Doc, sentence: Sentence, sentence_text: str) -> bool:
         if refers_to_patient(sentence_text, _PATIENT_REFERENCE):
             return False
-        if any(t.direction == "sentence" for t in triggers):  # a generic statement
-            return True
         passage = passage_at(doc, sentence.start_char)
-        return passage is not None and passage.section in BACKGROUND_SECTIONS
+        if passage is not None and passage.section in BACKGROUND_SECTIONS:
+            return True
+        return _GENERIC_STATEMENT.search(sentence_text) is not None
 
 
 def refers_to_patient(
@@ -510,6 +524,8 @@ def refers_to_patient(
     named among the first words of its clause - its topic ("In our patient, ...", "Since 1 month,
     our patient ...", "We suspected our patient to have ..."), not a side remark ("..., including
     alopecia which was found in our patient")."""
+    if references.search(sentence) is None:  # the common case, decided by one scan
+        return False
     compared = _Intervals((m.start(), m.end()) for m in _COMPARED_WITH_PATIENT.finditer(sentence))
     return any(
         not compared.overlaps(m.start(), m.end())

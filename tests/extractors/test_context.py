@@ -221,3 +221,19 @@ def test_a_comparison_with_the_patient_is_about_the_others(nlp: Language) -> Non
 )
 def test_the_patient_as_the_topic_of_a_sentence(sentence: str, expected: bool) -> None:
     assert refers_to_patient(sentence, within_words=3) is expected
+
+
+def test_sentences_about_earlier_cases_than_ours_are_background(nlp: Language) -> None:
+    text = "Prior to our case, success has been documented with steroids in 12 adults."
+    assert "background" in flags(annotate(nlp, text, ["steroids"], section="abstract"), "steroids")
+    text = "Prior to the patient's admission, success was documented with steroids."
+    assert "background" not in flags(annotate(nlp, text, ["steroids"], section="case"), "steroids")
+
+
+def test_contraindicated_and_suggestive_for(nlp: Language) -> None:
+    doc = annotate(nlp, "Infliximab was contraindicated because of cardiomyopathy.", ["Infliximab"], "case")
+    assert flags(doc, "Infliximab") == {"negated"}
+    doc = annotate(
+        nlp, "Urine casts were highly suggestive for cast nephropathy.", ["cast nephropathy"], "case"
+    )
+    assert flags(doc, "cast nephropathy") == {"uncertain"}
