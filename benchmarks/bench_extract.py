@@ -1,11 +1,12 @@
 """Extraction speed and memory on one core (a benchmark, not a test).
 
-    python benchmarks/bench_extract.py [--gold DIR] [--min-docs 60] [--vocab PATH] [--profile]
-                                        [--sentencizers]
+    python benchmarks/bench_extract.py [--gold DIR | --xml PATH...] [--min-docs 60] [--vocab PATH]
+                                        [--profile] [--sentencizers]
 
-Parses the full-text JATS documents of the gold dev folder, repeats them to at least --min-docs
-documents and runs the whole extraction pipeline (caseminer.pipeline.extract.extract_documents)
-over them in one process pinned to one core. Prints documents/s and characters/s, both per
+Parses the full-text JATS documents of the gold dev folder (or of the --xml files and folders, e.g.
+the longer articles of ../shared/samples), repeats them to at least --min-docs documents and runs
+the whole extraction pipeline (caseminer.pipeline.extract.extract_documents) over them in one
+process pinned to one core. Prints documents/s and characters/s, both per
 wall-clock second and per CPU second of the process (on a shared, loaded machine the CPU figure is
 the one that says what a core does), peak RSS, the machine and its load average.
 Targets (issue 5): >= 20 full-text documents/s/core, < 1 GB RSS.
@@ -38,7 +39,7 @@ from spacy.language import Language
 import caseminer.extractors.passage_sentences  # noqa: F401  (registers the component)
 from caseminer.config import get_settings
 from caseminer.extractors.sections import attach_passages
-from caseminer.parsing import parse_file
+from caseminer.parsing import ParseError, parse_file
 from caseminer.pipeline.extract import (
     build_nlp,
     extract_documents,
@@ -54,9 +55,20 @@ _END_TOLERANCE = 3
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev"
 
 
-def full_text_documents(gold_dir: Path) -> list[Document]:
-    documents = [d for path in sorted(gold_dir.glob("*.xml")) for d in parse_file(path)]
-    return [d for d in documents if d.text_scope == "full"]
+def full_text_documents(*places: Path) -> list[Document]:
+    """The full-text documents of XML files and of the XML files in folders, each doc_id once;
+    files that do not parse as articles (error responses) are skipped."""
+    paths = [p for place in places for p in (sorted(place.rglob("*.xml")) if place.is_dir() else [place])]
+    documents: dict[str, Document] = {}
+    for path in paths:
+        try:
+            parsed = parse_file(path)
+        except ParseError:
+            continue
+        for document in parsed:
+            if document.text_scope == "full":
+                documents.setdefault(document.doc_id, document)
+    return list(documents.values())
 
 
 def machine() -> str:
@@ -195,16 +207,24 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="folder with the gold dev XML files")
+    parser.add_argument(
+        "--xml",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="benchmark the full-text documents of these XML files or folders instead of --gold",
+    )
     parser.add_argument("--min-docs", type=int, default=60)
     parser.add_argument("--vocab", type=Path, default=None, help="terminology store (default: configured)")
     parser.add_argument("--profile", action="store_true", help="also time each pipeline step")
     parser.add_argument("--sentencizers", action="store_true", help="also compare sentence splitters")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    documents = full_text_documents(args.gold)
+    places = args.xml or [args.gold]
+    documents = full_text_documents(*places)
     if not documents:
-        raise SystemExit(f"no full-text XML documents in {args.gold}")
-    console = Console()
+        raise SystemExit(f"no full-text XML documents in {', '.join(map(str, places))}")
+    console = Console(width=150)  # the tables stay readable when piped into a file
     store = TerminologyStore.open(args.vocab or get_settings().resolved_vocab_path)
     started = time.perf_counter()
     nlp = build_nlp(store)
