@@ -78,6 +78,7 @@ def test_consanguinity(nlp: Language, text: str, expected: list[tuple[str, bool]
         ("In Turkish patient cohorts it was rare.", [("Turkish", "TR")]),
         ("A South African boy was admitted.", [("South African", "ZA")]),
         ("A Persistent Fever patient was seen.", []),
+        ("We describe the first case of the syndrome reported from Peru.", [("Peru", "PE")]),
         ("Samples came from Jordan University Hospital.", []),
         ("The study was done at a hospital in Amman, Jordan.", []),
         ("The Turkish Journal of Pediatrics published it.", []),
