@@ -30,6 +30,7 @@ from caseminer.demo.render import europepmc_full_text
 from caseminer.pipeline import extract
 from caseminer.pipeline.ingest import (
     WATERMARK_SOURCE,
+    backfill,
     backfill_windows,
     ingest_local,
     ingest_topic,
@@ -164,3 +165,24 @@ def test_incremental_run_of_a_closed_topic_finds_nothing_and_succeeds(settings: 
     # The demo topic ends in 2025; its watermark (today) is past that: nothing to search, no request.
     nightly = ingest_topic(demo_topic(), settings=settings, transport=replay, incremental=True, nlp=nlp)
     assert (nightly.status, nightly.since, nightly.found) == ("succeeded", date.today(), 0)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_backfill_ingests_each_window_once_and_leaves_the_watermark_alone(
+    settings: Settings, nlp: Any
+) -> None:
+    reports = generate_reports(12, seed=31)  # indexed every 3 days from 2015-01-05
+    service = SyntheticService(reports)
+    summaries = backfill(
+        demo_topic(), date(2015, 1, 1), date(2015, 2, 28), 20, settings=settings, transport=service, nlp=nlp
+    )
+    assert [(s.since, s.until) for s in summaries] == [
+        (date(2015, 1, 1), date(2015, 1, 20)),
+        (date(2015, 1, 21), date(2015, 2, 9)),
+        (date(2015, 2, 10), date(2015, 2, 28)),
+    ]
+    # Each article is found in exactly one window; together they are the whole corpus.
+    assert sum(s.new for s in summaries) == 12 and all(s.found == s.new for s in summaries)
+    assert _count(settings, Article) == 12
+    with session_scope(store_engine(settings.database_url)) as session:
+        assert get_watermark(session, "ipex-demo", WATERMARK_SOURCE) is None
