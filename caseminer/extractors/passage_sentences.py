@@ -11,8 +11,8 @@ passages, after every blank line.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
+import numpy
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -24,13 +24,15 @@ def passage_sentences(doc: Doc) -> Doc:
     starts = [p.start for p in doc._.passages or []]
     if not starts:
         starts = [t.idx + len(t.text) for t in doc if t.is_space and t.text.count("\n") >= 2]
-    token_starts = [t.idx for t in doc]
-    for offset in starts:
-        index = bisect_left(token_starts, offset)
-        while index < len(doc) and doc[index].is_space:
-            index += 1
-        if 0 < index < len(doc):
-            doc[index].is_sent_start = True
+    # Arrays, not Token objects: a full-text article has thousands of tokens and hundreds of
+    # passages, and spaCy's Token.is_sent_start setter scans the whole doc on every call.
+    words = numpy.flatnonzero(doc.to_array(IS_SPACE) == 0)  # the first token of a passage is no space
+    token_starts = doc.to_array(IDX)[words]
+    found = numpy.searchsorted(token_starts, starts)  # the first word at or after each start
+    first_words = words[found[found < len(words)]]
+    sent_starts = doc.to_array(SENT_START)
+    sent_starts[first_words[first_words > 0]] = 1
+    doc.from_array([SENT_START], sent_starts)
     return doc
 
 
