@@ -303,24 +303,26 @@ def _vocabulary(curie: str) -> str:
 def _store_concepts(session: Session, labels: dict[str, str | None], xrefs: set[tuple[str, str]]) -> None:
     """Register the concepts stored facts use, so every id in the registry has a label and vocabulary."""
     if labels:
-        statement = _insert(session, Concept.__table__).values(
-            [
-                {"curie": curie, "vocabulary": _vocabulary(curie), "label": label}
-                for curie, label in sorted(labels.items())
-            ]
-        )
+        # Rows go as executemany parameters, not .values([...]): the statement then compiles once per
+        # process instead of once per document.
+        statement = _insert(session, Concept.__table__)
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["curie"],
                 set_={"label": statement.excluded.label},
                 where=Concept.__table__.c.label.is_(None),
-            )
+            ),
+            [
+                {"curie": curie, "vocabulary": _vocabulary(curie), "label": label}
+                for curie, label in sorted(labels.items())
+            ],
         )
     if xrefs:
         session.execute(
-            _insert(session, Crosswalk.__table__)
-            .values([{"from_curie": a, "to_curie": b, "relation": "xref"} for a, b in sorted(xrefs)])
-            .on_conflict_do_nothing(index_elements=["from_curie", "to_curie", "relation"])
+            _insert(session, Crosswalk.__table__).on_conflict_do_nothing(
+                index_elements=["from_curie", "to_curie", "relation"]
+            ),
+            [{"from_curie": a, "to_curie": b, "relation": "xref"} for a, b in sorted(xrefs)],
         )
 
 
@@ -549,11 +551,11 @@ def store_external_mentions(
         return 0
     inserted = session.scalars(
         _insert(session, MentionRow.__table__)
-        .values(list(rows.values()))
         .on_conflict_do_nothing(
             index_elements=["article_id", "source", "doc_id", "start", "end", "type", "concept_id"]
         )
-        .returning(MentionRow.__table__.c.id)
+        .returning(MentionRow.__table__.c.id),
+        list(rows.values()),
     ).all()
     _store_concepts(session, *_collect_concepts(mentions, []))
     return len(inserted)
