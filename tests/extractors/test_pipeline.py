@@ -116,10 +116,10 @@ def test_tokenizer_keeps_whitespace_tokens_and_abbreviations_on_repeated_text() 
     after the first line break - the second tokenization is served from the tokenizer's cache."""
     tokenizer = make_tokenizer(spacy.blank("en"))
     text = "Case Report\nA  boy\xa0(e.g. Fig. 2)\twas seen.\n\nNo fever."
-    expected = "Case|Report|\n|A| |boy|\xa0|(|e.g.|Fig.|2|)|\t|was|seen|.|\n\n|No|fever|.".split("|")
     for _ in range(2):
         doc = tokenizer(text)
-        assert [token.text for token in doc] == expected
+        tokens = "|".join(token.text for token in doc)
+        assert tokens == "Case|Report|\n|A| |boy|\xa0|(|e.g.|Fig.|2|)|\t|was|seen|.|\n\n|No|fever|."
         assert doc.text == text
 
 
