@@ -234,9 +234,11 @@ class TerminologyNer:
         self, text: str, match: _Match, resolved: tuple[str, Normalized]
     ) -> tuple[_Match, tuple[str, Normalized]]:
         """ "persistent fever" without a MeSH id -> "fever" with one: the gold policy wants MeSH
-        for diseases, and a leading course/severity word does not change the concept."""
+        for diseases, and a leading course/severity word does not change the concept. A course
+        word that is part of a disease entity of its own ("acute pancreatitis": MONDO and HP
+        cross-reference it as one concept) stays: the longest concept the vocabulary has wins."""
         first, _, rest = text[match.start : match.end].partition(" ")
-        if first.lower() not in _COURSE_MODIFIERS or not rest:
+        if first.lower() not in _COURSE_MODIFIERS or not rest or self._is_disease_entity(resolved[1]):
             return match, resolved
         offset = match.end - len(rest)
         for head in self._dictionary_matches(rest):
@@ -245,6 +247,12 @@ class TerminologyNer:
                 if linked is not None and linked[1].concept_id.startswith("MESH:"):
                     return _Match(offset, match.end, head.candidates), linked
         return match, resolved
+
+    def _is_disease_entity(self, normalized: Normalized) -> bool:
+        """MONDO and HP cross-reference each other for this concept."""
+        ids = (normalized.concept_id, *normalized.alt_ids)
+        phenotypes = {i for i in ids if i.startswith("HP:")}
+        return any(phenotypes.intersection(self.store.xrefs(i)) for i in ids if i.startswith("MONDO:"))
 
     def _abbreviation_concepts(self, doc: Doc) -> dict[str, tuple[str, Normalized] | None]:
         """Short forms defined in the text -> their long form's concept (None: long form unknown)."""

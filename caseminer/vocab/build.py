@@ -17,7 +17,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -32,7 +32,7 @@ from caseminer.vocab.inputs import (
     shared_dir_sources,
     wheel_sources,
 )
-from caseminer.vocab.normalize import bag_key, gene_surface_key, normalize_key, uninvert
+from caseminer.vocab.normalize import bag_key, gene_surface_key, normalize_key, singularize, uninvert
 from caseminer.vocab.sources import ChebiRecord, DrugRecord, GeneRecord, MeshRecord, MondoRecord, OboTerm
 
 SCHEMA_VERSION = "1"
@@ -149,6 +149,53 @@ _MESH_TREE_KINDS = (
     ("E02", "procedure"),
     ("E04", "procedure"),
 )
+# MeSH cytokines: named in case reports as the gene's product ("TNF-α", "IL-2"), which the gold
+# policy counts as the gene unless given as a drug.
+_CYTOKINE_TREES = ("D12.644.276.374", "D12.776.467.374")
+# A term whose last word is one of these names what is measured ("birth weight", "body length"),
+# not a disease, unless another word says how it deviates ("low birth weight", "weight loss").
+_MEASURED_ATTRIBUTES = frozenset(
+    [
+        "weight",
+        "height",
+        "length",
+        "circumference",
+        "size",
+        "mass",
+        "volume",
+        "temperature",
+        "pressure",
+        "rate",
+        "count",
+        "index",
+        "ratio",
+    ]
+)
+_DEVIATIONS = frozenset(
+    [
+        "low",
+        "high",
+        "increased",
+        "decreased",
+        "elevated",
+        "reduced",
+        "raised",
+        "abnormal",
+        "short",
+        "tall",
+        "large",
+        "small",
+        "excessive",
+        "poor",
+        "loss",
+        "gain",
+        "failure",
+        "deficiency",
+        "deficient",
+        "impaired",
+        "absent",
+    ]
+)
 HPO_PHENOTYPIC_ABNORMALITY = "HP:0000118"
 MONDO_DISEASE_CHARACTERISTIC = "MONDO:0021125"  # modifiers ("acquired", "rare or common"), not diseases
 # Enzymes are lab analytes in case reports ("alkaline phosphatase"), not drugs; drug lists
@@ -198,6 +245,9 @@ class TermCollector:
         self._gene_aliases: list[tuple[GeneRecord, str]] = []
         self._mesh_kinds: dict[str, str] = {}
         self._chemical_names: dict[str, list[str]] | None = None
+        self._cytokines: set[str] = set()  # MeSH cytokine concepts (by tree)
+        self._not_drugs: set[str] = set()  # MeSH chemicals that name no drug (headings, enzymes)
+        self._drugs: set[str] = set()  # concepts a drug list names
 
     # -- concepts -------------------------------------------------------------------------------
 
@@ -224,6 +274,8 @@ class TermCollector:
             if not key:
                 continue
             usable = ner and key not in _STOP_KEYS and len(key) >= 4 and not key.replace(" ", "").isdigit()
+            if usable and row.kind in ("disease", "phenotype") and is_measured_attribute(variant):
+                usable = False
             if usable and is_abbreviation(variant):
                 # short upper-case forms ("IPEX", "IDDM") only match in upper case
                 self.aliases.add(
@@ -292,6 +344,8 @@ class TermCollector:
         if kind is None:
             return False
         self._mesh_kinds[record.mesh_id] = kind
+        if kind == "chemical" and any(t.startswith(_CYTOKINE_TREES) for t in record.tree_numbers):
+            self._cytokines.add(f"MESH:{record.mesh_id}")
         row = ConceptRow(
             f"MESH:{record.mesh_id}",
             kind,
@@ -311,6 +365,7 @@ class TermCollector:
             and all(t.count(".") < 2 or t.startswith(_NON_DRUG_TREES) for t in record.tree_numbers)
         ):
             ner_terms = []  # broad headings ("Proteins", "Lipids") and analytes name no drug
+            self._not_drugs.add(row.curie)
         else:
             ner_terms = terms
         return self._add_concept(row, ner_terms, terms)
@@ -389,9 +444,13 @@ class TermCollector:
         for xref in record.xrefs:
             if not xref.startswith("MESH:"):
                 self.add_xref(target.curie, xref, source)
+        # a drug list's name does not make an enzyme or a broad heading a drug in clinical text
+        is_drug = target.kind == "chemical" and target.curie not in self._not_drugs
+        if is_drug:
+            self._drugs.add(target.curie)
         names = [record.name, *record.synonyms]
         for name in names:
-            self._add_alias(name, target, ner=target.kind == "chemical" and bool(_DRUG_LIKE_NAME.match(name)))
+            self._add_alias(name, target, ner=is_drug and bool(_DRUG_LIKE_NAME.match(name)))
         return True
 
     def _mesh_chemicals_by_name(self) -> dict[str, list[str]]:
@@ -428,7 +487,23 @@ class TermCollector:
 
     def finish(self) -> None:
         self._finish_gene_aliases()
+        self._cytokines_as_genes()
         self._lexical_crosswalk()
+
+    def _cytokines_as_genes(self) -> None:
+        """A MeSH cytokine that no drug list names and whose name is an alias of exactly one gene
+        ("TNF-alpha", "interleukin-2") is found as that gene: the gold policy (PubTator) counts a
+        protein named as such as its gene."""
+        genes_by_key: dict[str, set[str]] = {}
+        for alias in self.aliases:
+            if alias.kind == "gene" and not alias.case_sensitive:
+                genes_by_key.setdefault(alias.key, set()).add(alias.curie)
+        for alias in [a for a in self.aliases if a.ner and a.curie in self._cytokines]:
+            if alias.curie in self._drugs or len(genes := genes_by_key.get(alias.key, set())) != 1:
+                continue
+            self.aliases.discard(alias)
+            self.aliases.add(replace(alias, ner=False))
+            self.aliases.add(AliasRow(alias.key, next(iter(genes)), "gene", alias.text, True, False, 1))
 
     def _lexical_crosswalk(self) -> None:
         """HP and MONDO concepts without a MeSH id get the one MeSH disease whose name or entry
@@ -460,10 +535,16 @@ _ADJECTIVE_ENDINGS = (
 
 def disease_adjective(term: str) -> str | None:
     """The adjective that names a one-word condition in clinical text ("anuric", "hypotensive")."""
-    if " " in term or not term.isalpha() or len(term) < 7:
+    if " " in term or not term.isalpha() or len(term) < 6:
         return None
     lower = term.lower()
     return next((lower[: -len(noun)] + adj for noun, adj in _ADJECTIVE_ENDINGS if lower.endswith(noun)), None)
+
+
+def is_measured_attribute(term: str) -> bool:
+    """ "Birth weight", "head circumference": a quantity that is measured, not a condition."""
+    words = [singularize(w) for w in re.findall(r"[a-z]+", term.lower())]
+    return bool(words) and words[-1] in _MEASURED_ATTRIBUTES and not _DEVIATIONS.intersection(words)
 
 
 def is_abbreviation(text: str) -> bool:

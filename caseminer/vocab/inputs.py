@@ -147,6 +147,14 @@ def _pharmgkb(drugs: Path, sssom: Path) -> Callable[[TermCollector, str], int]:
     return load
 
 
+def _drug_ner_dictionary(ref: FileRef) -> Callable[[TermCollector, str], int]:
+    def load(collector: TermCollector, name: str) -> int:
+        with open_text(*ref) as handle:
+            return sum(collector.add_drug_names(r, name) for r in parse.read_drug_ner_dictionary(handle))
+
+    return load
+
+
 def _chebi(ref: FileRef) -> Callable[[TermCollector, str], int]:
     def load(collector: TermCollector, name: str) -> int:
         with open_text(*ref) as handle:
@@ -224,6 +232,16 @@ def shared_dir_sources(root: Path) -> list[Source]:
     if all(p.exists() for p in pharmgkb):
         sources.append(
             Source("PharmGKB", "2025-10-31", "shared/vocab obo-db-ingest pharmgkb.drug", _pharmgkb(*pharmgkb))
+        )
+    drug_ner = root / "drugs/drug_ner_dictionary_2.0.9.tsv.gz"
+    if drug_ner.exists():
+        sources.append(
+            Source(
+                "drug-named-entity-recognition",
+                "2.0.9",
+                "shared/vocab drug_ner_dictionary (name variants)",
+                _drug_ner_dictionary((drug_ner, None)),
+            )
         )
     chebi = root / "drugs/chebi_cellxgene_2026-05-01_labels.tsv.gz"
     if chebi.exists():

@@ -75,6 +75,9 @@ _TOKEN_SYNONYMS = {
     "iv": "4",  # "type I diabetes" == "type 1 diabetes"
 }
 _FILLERS = frozenset({"serum", "circulating", "plasma", "level", "concentration"})
+_FUNCTION_WORDS = frozenset(
+    {"of", "in", "the", "a", "an", "to", "for", "with", "and", "or", "on", "at", "by"}
+)
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _SEPARATORS = frozenset("-‐‑‒–—/_+")
 _KEEP_PLURAL_ENDINGS = ("ss", "us", "is", "ys")
@@ -130,7 +133,9 @@ def key_tokens(text: str) -> list[str]:
             continue
         tokens.append(normalize_token(token))
     if len(tokens) >= 3:
-        tokens = tokens[:1] + [t for t in tokens[1:] if t not in _FILLERS]
+        kept = tokens[:1] + [t for t in tokens[1:] if t not in _FILLERS]
+        if kept[-1] not in _FUNCTION_WORDS:  # "lack of concentration" is not "lack of"
+            tokens = kept
     return tokens
 
 

