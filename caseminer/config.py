@@ -17,11 +17,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CASEMINER_", extra="ignore")
 
-    database_url: str = Field(default="sqlite:///caseminer.db", description="SQLAlchemy URL of the registry DB")
+    database_url: str = Field(
+        default="sqlite:///caseminer.db", description="SQLAlchemy URL of the registry DB"
+    )
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("caseminer")))
     cache_dir: Path = Field(default_factory=lambda: Path(user_cache_dir("caseminer")))
     archive_dir: Path | None = Field(default=None, description="raw archive root; default <data_dir>/archive")
-    vocab_path: Path | None = Field(default=None, description="terminology store; default <data_dir>/vocab.sqlite")
+    vocab_path: Path | None = Field(
+        default=None, description="terminology store; default <data_dir>/vocab.sqlite"
+    )
     vocab_source_dir: Path | None = Field(
         default=None, description="a directory of vocabulary files in the shared/vocab layout"
     )

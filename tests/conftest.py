@@ -51,7 +51,9 @@ def vocab_source_dir(shared_dir: Path) -> Path:
 def _vocab_fingerprint(source_dir: Path) -> str:
     code = REPO_ROOT / "caseminer" / "vocab"
     parts = [
-        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(source_dir.rglob("*")) if p.is_file()
+        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+        for p in sorted(source_dir.rglob("*"))
+        if p.is_file()
     ]
     parts += [p.read_text() for p in sorted(code.glob("*.py"))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
@@ -60,7 +62,11 @@ def _vocab_fingerprint(source_dir: Path) -> str:
 @pytest.fixture(scope="session")
 def vocab_store(vocab_source_dir: Path) -> TerminologyStore:
     """Built from the shared files; cached in the temp dir until the sources or the builder change."""
-    path = Path(tempfile.gettempdir()) / "caseminer-test-vocab" / f"{_vocab_fingerprint(vocab_source_dir)}.sqlite"
+    path = (
+        Path(tempfile.gettempdir())
+        / "caseminer-test-vocab"
+        / f"{_vocab_fingerprint(vocab_source_dir)}.sqlite"
+    )
     if not path.exists():
         build_store(path, vocab_source_dir, progress=False)
     return TerminologyStore(path)

@@ -35,7 +35,9 @@ class Mention(BaseModel):
     end: int
     text: str
     type: EntityType
-    concept_id: str | None = Field(default=None, description="primary id, e.g. NCBIGene:50943 or MESH:D016559")
+    concept_id: str | None = Field(
+        default=None, description="primary id, e.g. NCBIGene:50943 or MESH:D016559"
+    )
     alt_ids: list[str] = Field(default_factory=list)
     label: str | None = None
     negated: bool = False
@@ -85,7 +87,12 @@ class PatientTreatment(BaseModel):
 
 class Hsct(BaseModel):
     performed: bool | None = None
-    donor: Literal["haploidentical", "matched unrelated", "matched sibling", "cord blood", "mismatched unrelated"] | None = None
+    donor: (
+        Literal[
+            "haploidentical", "matched unrelated", "matched sibling", "cord blood", "mismatched unrelated"
+        ]
+        | None
+    ) = None
     age: Age | None = None
     conditioning: list[str] = Field(default_factory=list)
     provenance: Provenance | None = None

@@ -30,7 +30,13 @@ def normalize_doi(value: str | None) -> str | None:
     if not value:
         return None
     text = value.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "http://dx.doi.org/", "https://dx.doi.org/", "doi:"):
+    for prefix in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "http://dx.doi.org/",
+        "https://dx.doi.org/",
+        "doi:",
+    ):
         if text.lower().startswith(prefix):
             text = text[len(prefix) :]
     return text.lower() or None
