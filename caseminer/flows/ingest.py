@@ -141,6 +141,17 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _run_inputs(replay_dir: str | None, batch_size: int) -> dict[str, Any]:
+    """What every ingest flow hands the pipeline: settings, transport, progress and Prefect stages."""
+    return {
+        "settings": get_settings(),
+        "transport": _transport(replay_dir),
+        "progress": local_progress(),
+        "batch_size": batch_size,
+        "stages": PrefectStages(),
+    }
+
+
 # Flows also take a Topic object (the CLI's --demo), so Prefect's parameter validation is off;
 # deployments pass plain strings, which are converted here.
 
@@ -154,16 +165,8 @@ def ingest_flow(
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RunSummary:
     """Search → fetch → parse → extract → store for a topic (all of its window, or from `since`)."""
-    return ingest_topic(
-        resolve_topic(topic),
-        settings=get_settings(),
-        transport=_transport(replay_dir),
-        since=_as_date(since),
-        until=_as_date(until),
-        progress=local_progress(),
-        batch_size=batch_size,
-        stages=PrefectStages(),
-    )
+    window = {"since": _as_date(since), "until": _as_date(until)}
+    return ingest_topic(resolve_topic(topic), **window, **_run_inputs(replay_dir, batch_size))
 
 
 @flow(name="caseminer-nightly", validate_parameters=False)
@@ -173,15 +176,7 @@ def nightly_flow(
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RunSummary:
     """The incremental run: from the topic's watermark, which advances only if the run completes."""
-    return ingest_topic(
-        resolve_topic(topic),
-        settings=get_settings(),
-        transport=_transport(replay_dir),
-        incremental=True,
-        progress=local_progress(),
-        batch_size=batch_size,
-        stages=PrefectStages(),
-    )
+    return ingest_topic(resolve_topic(topic), incremental=True, **_run_inputs(replay_dir, batch_size))
 
 
 @flow(name="caseminer-backfill", validate_parameters=False)
@@ -197,15 +192,7 @@ def backfill_flow(
     start_date, end_date = _as_date(start), _as_date(end)
     assert start_date is not None and end_date is not None
     return backfill(
-        resolve_topic(topic),
-        start_date,
-        end_date,
-        window_days,
-        settings=get_settings(),
-        transport=_transport(replay_dir),
-        progress=local_progress(),
-        batch_size=batch_size,
-        stages=PrefectStages(),
+        resolve_topic(topic), start_date, end_date, window_days, **_run_inputs(replay_dir, batch_size)
     )
 
 
