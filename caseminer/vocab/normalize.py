@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 GREEK_LETTERS = {
     "α": "alpha",
@@ -83,13 +84,20 @@ _SEPARATORS = frozenset("-‐‑‒–—/_+")
 _KEEP_PLURAL_ENDINGS = ("ss", "us", "is", "ys")
 
 
+_GREEK_TABLE = str.maketrans(GREEK_LETTERS)
+
+
 def fold(text: str) -> str:
     """Lower-case, Greek letters spelled out, accents and compatibility forms removed."""
-    text = "".join(GREEK_LETTERS.get(ch, ch) for ch in text.lower())
+    text = text.lower()
+    if text.isascii():  # nothing to spell out or decompose
+        return text
+    text = text.translate(_GREEK_TABLE)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=200_000)  # few distinct words, called for every term of the store and every mention
 def normalize_token(token: str) -> str:
     """One folded token -> its canonical spelling (American, singular)."""
     if not token.isalpha():
@@ -146,7 +154,11 @@ def normalize_key(text: str) -> str:
 
 def bag_key(text: str) -> str | None:
     """Order-free key for 2-3 word terms ("diabetes type 1" == "type 1 diabetes"), else None."""
-    tokens = key_tokens(text)
+    return bag_of_tokens(key_tokens(text))
+
+
+def bag_of_tokens(tokens: list[str]) -> str | None:
+    """:func:`bag_key` from tokens already computed by :func:`key_tokens`."""
     if not 2 <= len(tokens) <= 3:
         return None
     return " ".join(sorted(tokens))

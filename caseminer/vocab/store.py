@@ -11,9 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from caseminer.config import get_settings
-from caseminer.vocab.normalize import bag_key, normalize_key
+from caseminer.vocab.normalize import bag_of_tokens, key_tokens
 
 # Which vocabularies give the primary id of an entity type (the gold policy), in order.
+_CONCEPT_CACHE_SIZE = 200_000
+_MMAP_BYTES = 1 << 30
 PRIMARY_VOCABS = {
     "gene": ("NCBIGene",),
     "disease": ("MESH", "MONDO", "HP"),
@@ -89,7 +91,7 @@ class TerminologyStore:
         if not self.path.exists():
             raise FileNotFoundError(f"terminology store not found: {self.path}")
         self._local = threading.local()
-        self.concept = lru_cache(maxsize=200_000)(self._concept)  # type: ignore[method-assign]
+        self._concepts: dict[str, Concept | None] = {}
         self.xrefs = lru_cache(maxsize=200_000)(self._xrefs)  # type: ignore[method-assign]
 
     @classmethod
@@ -117,29 +119,48 @@ class TerminologyStore:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            # Lookups touch random pages of a large file: mapped pages skip a copy per read.
+            connection.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
             self._local.connection = connection
         return connection
 
     # -- concepts -------------------------------------------------------------------------------
 
-    def _concept(self, curie: str) -> Concept | None:
-        row = self.db.execute(
-            "SELECT curie, vocab, kind, label, synonyms, parents, definition, prior FROM concept"
-            " WHERE curie = ?",
-            (curie,),
-        ).fetchone()
-        if row is None:
-            return None
-        return Concept(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            tuple(json.loads(row[4])),
-            tuple(json.loads(row[5])),
-            row[6],
-            row[7],
-        )
+    def concept(self, curie: str) -> Concept | None:
+        try:
+            return self._concepts[curie]
+        except KeyError:
+            return self._load_concepts([curie])[curie]
+
+    def _load_concepts(self, curies: list[str]) -> dict[str, Concept | None]:
+        """The concepts of `curies` (None for ids without one): cached, the others in one query."""
+        cache = self._concepts
+        missing = [c for c in dict.fromkeys(curies) if c not in cache]
+        if len(cache) + len(missing) > _CONCEPT_CACHE_SIZE:
+            cache = self._concepts = {}
+            missing = list(dict.fromkeys(curies))
+        if missing:
+            placeholders = ", ".join("?" * len(missing))
+            rows = self.db.execute(
+                "SELECT curie, vocab, kind, label, synonyms, parents, definition, prior FROM concept"
+                f" WHERE curie IN ({placeholders})",
+                missing,
+            )
+            found = {
+                curie: Concept(
+                    curie,
+                    vocab,
+                    kind,
+                    label,
+                    tuple(json.loads(synonyms)),
+                    tuple(json.loads(parents)),
+                    definition,
+                    prior,
+                )
+                for curie, vocab, kind, label, synonyms, parents, definition, prior in rows
+            }
+            cache.update((c, found.get(c)) for c in missing)
+        return {c: cache[c] for c in curies}
 
     def _xrefs(self, curie: str) -> tuple[str, ...]:
         rows = self.db.execute("SELECT other FROM xref WHERE curie = ? ORDER BY other", (curie,)).fetchall()
@@ -150,30 +171,35 @@ class TerminologyStore:
     def lookup(self, text: str, types: Iterable[str] | None = None) -> list[AliasHit]:
         """Aliases matching `text`: exact (case-sensitive), normalized key, then word order."""
         kinds = set(types) if types else None
-        hits: dict[str, AliasHit] = {}
-        key = normalize_key(text)
-        queries = [
-            (
-                "exact",
-                "SELECT curie, kind, text, tier FROM alias WHERE key = ? AND case_sensitive = 1",
-                text.replace(" ", "").replace("-", ""),
-            ),
-            (
-                "normalized",
-                "SELECT curie, kind, text, tier FROM alias WHERE key = ? AND case_sensitive = 0",
-                key,
-            ),
-            ("word order", "SELECT curie, kind, text, tier FROM alias WHERE bag = ?", bag_key(text)),
-        ]
-        for match, sql, value in queries:
-            if not value:
-                continue
-            for curie, kind, alias_text, tier in self.db.execute(sql, (value,)):
-                if (kinds is None or kind in kinds) and curie not in hits:
-                    hits[curie] = AliasHit(curie, kind, alias_text, tier, match)
-            if hits:
-                break
-        return sorted(hits.values(), key=lambda h: (h.tier, h.curie))
+        tokens = key_tokens(text)
+        # The exact (case-sensitive) and the normalized key in one query; each key's rows keep the
+        # index order a query for that key alone gives.
+        matches = {
+            (key, case_sensitive): match
+            for key, case_sensitive, match in (
+                (text.replace(" ", "").replace("-", ""), 1, "exact"),
+                (" ".join(tokens), 0, "normalized"),
+            )
+            if key
+        }
+        rows: dict[str, list[tuple[str, str, str, int]]] = {"exact": [], "normalized": []}
+        if matches:
+            keys = list(dict.fromkeys(key for key, _ in matches))
+            for key, case_sensitive, *row in self.db.execute(
+                "SELECT key, case_sensitive, curie, kind, text, tier FROM alias"
+                f" WHERE key IN ({', '.join('?' * len(keys))})",
+                keys,
+            ):
+                if match := matches.get((key, case_sensitive)):
+                    rows[match].append(tuple(row))
+        for match, candidates in rows.items():
+            if hits := _first_hit_per_concept(candidates, match, kinds):
+                return hits
+        bag = bag_of_tokens(tokens)
+        if not bag:
+            return []
+        candidates = self.db.execute("SELECT curie, kind, text, tier FROM alias WHERE bag = ?", (bag,))
+        return _first_hit_per_concept(candidates, "word order", kinds)
 
     def iter_ner_terms(self, types: Iterable[str] | None = None) -> Iterator[NerTerm]:
         kinds = set(types) if types else None
@@ -199,6 +225,7 @@ class TerminologyStore:
         if primary is None:
             return None
         known.extend(x for x in self.xrefs(primary) if x not in known and x.split(":", 1)[0] in ALT_ID_VOCABS)
+        self._load_concepts(related)  # one query for the kinds, the label and the linker's score
         concept = self.concept(primary) or next((self.concept(c) for c in curies if self.concept(c)), None)
         label = concept.label if concept else primary
         kinds = tuple(sorted({k for c in related if (con := self.concept(c)) for k in [con.kind]} | {kind}))
@@ -227,6 +254,16 @@ class TerminologyStore:
             "aliases": aliases,
             "ner_terms": ner_terms or 0,
         }
+
+
+def _first_hit_per_concept(
+    candidates: Iterable[tuple[str, str, str, int]], match: str, kinds: set[str] | None
+) -> list[AliasHit]:
+    hits: dict[str, AliasHit] = {}
+    for curie, kind, alias_text, tier in candidates:
+        if (kinds is None or kind in kinds) and curie not in hits:
+            hits[curie] = AliasHit(curie, kind, alias_text, tier, match)
+    return sorted(hits.values(), key=lambda h: (h.tier, h.curie))
 
 
 def _pick_primary(known: list[str], direct: tuple[str, ...], vocabs: tuple[str, ...]) -> str | None:

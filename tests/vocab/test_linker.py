@@ -39,3 +39,18 @@ def test_approximate_fallback_for_misspellings(vocab_store: TerminologyStore, tm
     (result, *_) = approximate.link("hematopoetic stem cell transplantaton", "procedure")
     assert result.concept_id == "MESH:D018380" and result.match.startswith("approximate")
     assert Linker(vocab_store).link("hematopoetic stem cell transplantaton", "procedure") == []
+
+
+def test_case_sensitive_form_matches_exactly_other_cases_normalized(vocab_store: TerminologyStore) -> None:
+    exact = vocab_store.lookup("FOXP3", ["gene"])
+    normalized = vocab_store.lookup("foxp3", ["gene"])
+    assert [(h.curie, h.match) for h in exact] == [("NCBIGene:50943", "exact")]
+    assert [(h.curie, h.match) for h in normalized] == [("NCBIGene:50943", "normalized")]
+
+
+def test_concepts_cached_in_bulk_equal_concepts_read_one_by_one(vocab_store: TerminologyStore) -> None:
+    result = Linker(vocab_store).link("IDDM", "disease")[0]  # caches the crosswalk's concepts in one query
+    ids = (result.concept_id, *result.alt_ids)
+    one_by_one = TerminologyStore(vocab_store.path)
+    assert [vocab_store.concept(c) for c in ids] == [one_by_one.concept(c) for c in ids]
+    assert vocab_store.concept(result.concept_id).label == "Diabetes Mellitus, Type 1"
