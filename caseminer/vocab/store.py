@@ -15,7 +15,6 @@ from caseminer.vocab.normalize import bag_of_tokens, key_tokens
 
 # Which vocabularies give the primary id of an entity type (the gold policy), in order.
 _CONCEPT_CACHE_SIZE = 200_000
-_MMAP_BYTES = 1 << 30
 PRIMARY_VOCABS = {
     "gene": ("NCBIGene",),
     "disease": ("MESH", "MONDO", "HP"),
@@ -119,8 +118,6 @@ class TerminologyStore:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            # Lookups touch random pages of a large file: mapped pages skip a copy per read.
-            connection.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
             self._local.connection = connection
         return connection
 
