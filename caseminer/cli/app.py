@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+from rich.console import Console
 
 app = typer.Typer(
     name="caseminer",
@@ -11,3 +14,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+# Errors and progress go to stderr, so `--format json` output stays pipeable.
+error_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL (default: CASEMINER_DATABASE_URL or sqlite:///caseminer.db)"),
+]
+
+
+def fail(message: str) -> typer.Exit:
+    """A one-line error on stderr and exit code 2; raise the returned exception."""
+    error_console.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseminer.cli.app import app
+from caseminer.cli.app import app, error_console, fail
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from caseminer.schemas.extraction import ExtractionResult
 
 console = Console()
-errors = Console(stderr=True)
 
 
 class OutputFormat(StrEnum):
@@ -29,23 +28,18 @@ class OutputFormat(StrEnum):
     table = "table"
 
 
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
 def _pipeline(vocab: Path | None, model: str | None) -> Language:
     from caseminer.vocab.store import TerminologyStore
 
-    with errors.status("loading the terminology store and pipeline", spinner="dots"):
+    with error_console.status("loading the terminology store and pipeline", spinner="dots"):
         try:
             store = TerminologyStore.open(vocab, build_if_missing=True)
         except (OSError, ValueError) as error:
-            raise _fail(f"terminology store unavailable: {error}") from error
+            raise fail(f"terminology store unavailable: {error}") from error
         try:
             return _built_pipeline(store.path, model)
         except OSError as error:  # spaCy's "can't find model"
-            raise _fail(f"spaCy model {model!r} unavailable: {error}") from error
+            raise fail(f"spaCy model {model!r} unavailable: {error}") from error
 
 
 @lru_cache(maxsize=2)
@@ -80,15 +74,15 @@ def extract(
     from caseminer.pipeline.extract import extract_documents
 
     if not file.is_file():
-        raise _fail(f"no such file: {file}")
+        raise fail(f"no such file: {file}")
     try:
         documents = parse_file(file)
     except ParseError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     nlp = _pipeline(vocab, model)
 
     def report_failure(document: Document, error: Exception) -> None:
-        errors.print(f"[red]error:[/] {document.doc_id}: extraction failed: {error}", highlight=False)
+        error_console.print(f"[red]error:[/] {document.doc_id}: extraction failed: {error}", highlight=False)
 
     results = list(extract_documents(documents, nlp, on_error=report_failure))
     if not results:
@@ -152,16 +146,18 @@ def evaluate(
     from caseminer.pipeline.evaluate import evaluate_gold
 
     if not gold.is_dir():
-        raise _fail(f"no such folder: {gold}")
+        raise fail(f"no such folder: {gold}")
     nlp = _pipeline(vocab, model)
-    with errors.status(f"extracting the gold documents of {gold}", spinner="dots"):
+    with error_console.status(f"extracting the gold documents of {gold}", spinner="dots"):
         report = evaluate_gold(gold, nlp)
     if not report.documents:
-        raise _fail(f"no gold documents (.txt/.xml with a .json beside them) in {gold}")
+        raise fail(f"no gold documents (.txt/.xml with a .json beside them) in {gold}")
     console.print(report.render_table())
     for document in report.documents:
         if document.error:
-            errors.print(f"[yellow]{document.doc_id}: not evaluated: {document.error}[/]", highlight=False)
+            error_console.print(
+                f"[yellow]{document.doc_id}: not evaluated: {document.error}[/]", highlight=False
+            )
     if json_out is not None:
         json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
         console.print(f"report written to {json_out}")

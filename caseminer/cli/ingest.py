@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caseminer.cli.app import app
+from caseminer.cli.app import DbOption, app, fail
 from caseminer.config import Settings, get_settings
 from caseminer.pipeline.ingest import ProgressCallback, RunSummary
 
@@ -37,15 +37,7 @@ ReplayOption = Annotated[
     Path | None, typer.Option("--replay", help="answer requests from this cassette directory (no network)")
 ]
 TopicOption = Annotated[str | None, typer.Option("--topic", help="a shipped topic name or a topic TOML file")]
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="SQLAlchemy URL (same as CASEMINER_DATABASE_URL; default sqlite)")
-]
 PATIENT_ROWS_SHOWN = 60
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/] {message}")
-    return typer.Exit(code=2)
 
 
 def _settings(db: str | None) -> Settings:
@@ -89,7 +81,7 @@ def _clear_errors() -> Iterator[None]:
     try:
         yield
     except (SourceError, TopicError, ParseError, FileNotFoundError) as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
 
 
 def _print_summary(summary: RunSummary) -> None:
@@ -138,7 +130,7 @@ def _topic_for_replay(replay: Path, topic: str | None) -> str:
     for candidate in (replay / "topic.toml", replay.parent / "topic.toml"):
         if candidate.is_file():
             return str(candidate)
-    raise _fail(f"--replay {replay} needs --topic (no topic.toml beside the cassette)")
+    raise fail(f"--replay {replay} needs --topic (no topic.toml beside the cassette)")
 
 
 def _use_flows(prefect: bool, workers: int | None, dask_address: str | None) -> bool:
@@ -187,7 +179,7 @@ def ingest(
     from caseminer.sources import ReplayTransport, load_topic
 
     if sum((demo, replay is not None, local is not None)) > 1:
-        raise _fail("choose one of --demo, --replay DIR and --local PATH")
+        raise fail("choose one of --demo, --replay DIR and --local PATH")
     settings = _settings(db)
     if local is not None:
         summary = _run(lambda report: ingest_local(local, settings, progress=report))
@@ -204,7 +196,7 @@ def ingest(
         with _clear_errors():
             chosen_topic = load_topic(topic)
     else:
-        raise _fail("say what to ingest: --demo, --topic NAME|PATH, --replay DIR or --local PATH")
+        raise fail("say what to ingest: --demo, --topic NAME|PATH, --replay DIR or --local PATH")
 
     def plain(report: ProgressCallback) -> RunSummary:
         transport = ReplayTransport(replay) if replay else None

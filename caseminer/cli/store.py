@@ -13,17 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseminer.cli.app import app
+from caseminer.cli.app import DbOption, app, fail
 from caseminer.config import get_settings
 
 console = Console()
 db_app = typer.Typer(help="Registry database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLAlchemy URL (default: CASEMINER_DATABASE_URL or sqlite:///caseminer.db)"),
-]
 
 
 class OutputFormat(StrEnum):
@@ -40,11 +35,6 @@ class ExportFormat(StrEnum):
 
 def _url(db: str | None) -> str:
     return db or get_settings().database_url
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/] {message}")
-    return typer.Exit(code=2)
 
 
 def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: OutputFormat) -> None:
@@ -77,7 +67,7 @@ def sql(
     try:
         columns, rows = run_readonly_sql(_url(db), statement)
     except (ReadOnlyViolation, SqlError) as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     _print_rows(columns, rows, output)
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseminer.cli.app import app
+from caseminer.cli.app import app, fail
 from caseminer.config import get_settings
 
 vocab_app = typer.Typer(
@@ -17,11 +17,6 @@ vocab_app = typer.Typer(
 )
 app.add_typer(vocab_app, name="vocab")
 console = Console()
-
-
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/] {message}")
-    return typer.Exit(code=2)
 
 
 @vocab_app.command()
@@ -42,7 +37,7 @@ def build(
     try:
         path = build_store(target, source_dir, from_pypi=from_pypi)
     except (MissingVocabularyError, ValueError, OSError) as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     console.print(f"terminology store written to {path}")
 
 
@@ -54,7 +49,7 @@ def info(path: Annotated[Path | None, typer.Option(help="store path")] = None) -
     try:
         details = TerminologyStore.open(path, build_if_missing=False).info()
     except FileNotFoundError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     sources = Table("source", "release", "origin", "concepts", title=f"terminology store {details['path']}")
     for source in details["sources"]:  # type: ignore[attr-defined]
         sources.add_row(source["name"], source["release"], source["origin"], f"{source['concepts']:,}")
@@ -77,7 +72,7 @@ def download(
     try:
         manifest = download_releases(directory)
     except (DownloadError, OSError) as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     for name, entry in manifest.items():
         console.print(f"{name}: {entry['release']} ({entry['file']})")
     console.print(f"build with: caseminer vocab build --source-dir {directory}")
@@ -97,7 +92,7 @@ def lookup(
 
     results = Linker(TerminologyStore.open(path)).link(text, type_)
     if not results:
-        raise _fail(f"no concept found for {text!r}")
+        raise fail(f"no concept found for {text!r}")
     table = Table("id", "label", "type", "score", "match", "alt ids")
     for result in results:
         table.add_row(
