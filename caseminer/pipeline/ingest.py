@@ -620,6 +620,16 @@ def abandon_run(engine: Engine, summary: RunSummary, status: str = "failed") -> 
     _write(engine, write)
 
 
+@contextmanager
+def _run_record_closed_on_error(engine: Engine, summary: RunSummary) -> Iterator[None]:
+    """A run that raises leaves its record "interrupted" (Ctrl-C, kill) or "failed"; the error goes on."""
+    try:
+        yield
+    except BaseException as error:
+        abandon_run(engine, summary, "interrupted" if isinstance(error, KeyboardInterrupt) else "failed")
+        raise
+
+
 def stored_article_ids(engine: Engine, hits: Iterable[SearchHit]) -> list[int]:
     with session_scope(engine) as session:
         articles = (find_article(session, hit.ids) for hit in hits)
@@ -747,7 +757,7 @@ def ingest_topic(
     since = since or watermark
     summary = RunSummary(topic=topic.name, run_id=run_id, since=since, until=until)
     report = progress or _no_progress
-    try:
+    with _run_record_closed_on_error(engine, summary):
         clients = clients_from_settings(settings, topic, transport=transport)
         with _timed(summary.durations, "search"):
             report("search", 0, 0)
@@ -776,9 +786,6 @@ def ingest_topic(
             advance_watermark_to=(until or date.today()) if advance_watermark else None,
             patients_of=stored_article_ids(engine, plan.unchanged),
         )
-    except BaseException as error:
-        abandon_run(engine, summary, "interrupted" if isinstance(error, KeyboardInterrupt) else "failed")
-        raise
 
 
 def backfill_windows(start: date, end: date, window_days: int) -> list[DateWindow]:
@@ -846,7 +853,7 @@ def ingest_local(
     run_id, _ = begin_run(engine, run_name)
     summary = RunSummary(topic=run_name, run_id=run_id)
     report = progress or _no_progress
-    try:
+    with _run_record_closed_on_error(engine, summary):
         with _timed(summary.durations, "archive"):
             works = archive_local_files(path, RawArchive(settings.resolved_archive_dir))
         with session_scope(engine) as session:
@@ -866,9 +873,6 @@ def ingest_local(
                 select(DocumentRow.article_id).where(DocumentRow.raw_sha256.in_(skipped))
             ).all()
         return complete_run(engine, summary, outcome, patients_of=unchanged_ids)
-    except BaseException as error:
-        abandon_run(engine, summary, "interrupted" if isinstance(error, KeyboardInterrupt) else "failed")
-        raise
 
 
 # --- re-extraction --------------------------------------------------------------------------
@@ -954,7 +958,7 @@ def reextract(
     run_id, _ = begin_run(engine, run_name)
     summary = RunSummary(topic=run_name, run_id=run_id)
     report = progress or _no_progress
-    try:
+    with _run_record_closed_on_error(engine, summary):
         doc_ids = documents_to_reextract(engine, topic, force=force)
         summary.found = summary.updated = len(doc_ids)
         outcome = BatchOutcome()
@@ -962,6 +966,3 @@ def reextract(
         pending = [(run_batch(batch, settings, nlp), len(batch)) for batch in batched(doc_ids, batch_size)]
         _finish_batches(pending, outcome, report, "extract")
         return complete_run(engine, summary, outcome)
-    except BaseException as error:
-        abandon_run(engine, summary, "interrupted" if isinstance(error, KeyboardInterrupt) else "failed")
-        raise
