@@ -9,12 +9,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from caseminer.config import get_settings
 from caseminer.vocab.normalize import bag_of_tokens, key_tokens
 
+_CACHE_SIZE = 200_000  # concepts and xref lists kept in memory
+_Cached = TypeVar("_Cached")
+_CONCEPT_COLUMNS = ", ".join(
+    f"concept.{c}" for c in ("vocab", "kind", "label", "synonyms", "parents", "definition", "prior")
+)
 # Which vocabularies give the primary id of an entity type (the gold policy), in order.
-_CONCEPT_CACHE_SIZE = 200_000
 PRIMARY_VOCABS = {
     "gene": ("NCBIGene",),
     "disease": ("MESH", "MONDO", "HP"),
@@ -91,7 +96,7 @@ class TerminologyStore:
             raise FileNotFoundError(f"terminology store not found: {self.path}")
         self._local = threading.local()
         self._concepts: dict[str, Concept | None] = {}
-        self.xrefs = lru_cache(maxsize=200_000)(self._xrefs)  # type: ignore[method-assign]
+        self._xrefs: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def open(
@@ -117,7 +122,11 @@ class TerminologyStore:
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            # immutable: the builder replaces the file by a rename and never writes to an open store,
+            # so SQLite can skip the file lock and change check it would otherwise do per query.
+            connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            )
             self._local.connection = connection
         return connection
 
@@ -131,37 +140,48 @@ class TerminologyStore:
 
     def _load_concepts(self, curies: list[str]) -> dict[str, Concept | None]:
         """The concepts of `curies` (None for ids without one): cached, the others in one query."""
-        cache = self._concepts
-        missing = [c for c in dict.fromkeys(curies) if c not in cache]
-        if len(cache) + len(missing) > _CONCEPT_CACHE_SIZE:
-            cache = self._concepts = {}
-            missing = list(dict.fromkeys(curies))
+        missing = _uncached(self._concepts, curies)
         if missing:
             placeholders = ", ".join("?" * len(missing))
             rows = self.db.execute(
-                "SELECT curie, vocab, kind, label, synonyms, parents, definition, prior FROM concept"
-                f" WHERE curie IN ({placeholders})",
-                missing,
+                f"SELECT curie, {_CONCEPT_COLUMNS} FROM concept WHERE curie IN ({placeholders})", missing
             )
-            found = {
-                curie: Concept(
-                    curie,
-                    vocab,
-                    kind,
-                    label,
-                    tuple(json.loads(synonyms)),
-                    tuple(json.loads(parents)),
-                    definition,
-                    prior,
-                )
-                for curie, vocab, kind, label, synonyms, parents, definition, prior in rows
-            }
-            cache.update((c, found.get(c)) for c in missing)
-        return {c: cache[c] for c in curies}
+            found = {row[0]: _concept(row) for row in rows}
+            self._concepts.update((c, found.get(c)) for c in missing)
+        return {c: self._concepts[c] for c in curies}
 
-    def _xrefs(self, curie: str) -> tuple[str, ...]:
-        rows = self.db.execute("SELECT other FROM xref WHERE curie = ? ORDER BY other", (curie,)).fetchall()
-        return tuple(r[0] for r in rows)
+    def xrefs(self, curie: str) -> tuple[str, ...]:
+        """Ids of the same concept in other vocabularies (the crosswalk is symmetric), sorted."""
+        try:
+            return self._xrefs[curie]
+        except KeyError:
+            self._load_crosswalk([curie])
+            return self._xrefs[curie]
+
+    def _load_crosswalk(self, curies: Iterable[str]) -> None:
+        """Caches the xrefs of `curies` with the concepts of `curies` and of their xrefs, in one query."""
+        missing = _uncached(self._xrefs, curies)
+        if not missing:
+            return
+        placeholders = ", ".join("?" * len(missing))
+        rows = self.db.execute(
+            f"SELECT xref.curie, xref.other, {_CONCEPT_COLUMNS} FROM xref"
+            " LEFT JOIN concept ON concept.curie = xref.other"
+            f" WHERE xref.curie IN ({placeholders})"
+            f" UNION ALL SELECT NULL, curie, {_CONCEPT_COLUMNS} FROM concept WHERE curie IN ({placeholders})",
+            missing * 2,
+        )
+        others: dict[str, list[str]] = {c: [] for c in missing}
+        concepts = self._concepts
+        for xref_of, *concept_row in rows:
+            if xref_of is not None:
+                others[xref_of].append(concept_row[0])
+            if concept_row[0] not in concepts:
+                concepts[concept_row[0]] = _concept(concept_row) if concept_row[1] is not None else None
+        for curie in missing:
+            concepts.setdefault(curie, None)
+        # SQLite's text order (BINARY collation of UTF-8) is Python's code point order.
+        self._xrefs.update((c, tuple(sorted(o))) for c, o in others.items())
 
     # -- lookup ---------------------------------------------------------------------------------
 
@@ -214,6 +234,7 @@ class TerminologyStore:
 
     @lru_cache(maxsize=100_000)  # noqa: B019  (the store lives as long as the process)
     def _normalize(self, curies: tuple[str, ...], kind: str) -> Normalized | None:
+        self._load_crosswalk(curies)
         related = list(curies)
         for curie in curies:
             related.extend(x for x in self.xrefs(curie) if x not in related)
@@ -222,7 +243,7 @@ class TerminologyStore:
         if primary is None:
             return None
         known.extend(x for x in self.xrefs(primary) if x not in known and x.split(":", 1)[0] in ALT_ID_VOCABS)
-        self._load_concepts(related)  # one query for the kinds, the label and the linker's score
+        self._load_concepts(related)  # the kinds, the label and the linker's score (cached by the crosswalk)
         concept = self.concept(primary) or next((self.concept(c) for c in curies if self.concept(c)), None)
         label = concept.label if concept else primary
         kinds = tuple(sorted({k for c in related if (con := self.concept(c)) for k in [con.kind]} | {kind}))
@@ -251,6 +272,22 @@ class TerminologyStore:
             "aliases": aliases,
             "ner_terms": ner_terms or 0,
         }
+
+
+def _uncached(cache: dict[str, _Cached], curies: Iterable[str]) -> list[str]:
+    """Distinct `curies` not in `cache`; a full cache is emptied first (all are then missing)."""
+    missing = [c for c in dict.fromkeys(curies) if c not in cache]
+    if len(cache) + len(missing) > _CACHE_SIZE:
+        cache.clear()
+        missing = list(dict.fromkeys(curies))
+    return missing
+
+
+def _concept(row: tuple[str, str, str, str, str, str, str | None, float]) -> Concept:
+    curie, vocab, kind, label, synonyms, parents, definition, prior = row
+    return Concept(
+        curie, vocab, kind, label, tuple(json.loads(synonyms)), tuple(json.loads(parents)), definition, prior
+    )
 
 
 def _first_hit_per_concept(
