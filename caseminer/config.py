@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     vocab_source_dir: Path | None = Field(
         default=None, description="a directory of vocabulary files in the shared/vocab layout"
     )
+    topic_concepts: list[str] = Field(
+        default_factory=list,
+        description="ids of the disease the registry is about (a topic's focus_concepts; ingest sets them)",
+    )
     ncbi_email: str | None = None
     ncbi_tool: str = "caseminer"
     ncbi_api_key: str | None = None

@@ -18,6 +18,7 @@ app = typer.Typer(
 # Errors and progress go to stderr, so `--format json` output stays pipeable.
 error_console = Console(stderr=True)
 
+TopicOption = Annotated[str | None, typer.Option("--topic", help="a shipped topic name or a topic TOML file")]
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="SQLAlchemy URL (default: CASEMINER_DATABASE_URL or sqlite:///caseminer.db)"),

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseminer.cli.app import app, error_console, fail
+from caseminer.cli.app import TopicOption, app, error_console, fail
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -28,27 +28,32 @@ class OutputFormat(StrEnum):
     table = "table"
 
 
-def _pipeline(vocab: Path | None, model: str | None) -> Language:
+def _pipeline(vocab: Path | None, model: str | None, topic: str | None) -> Language:
+    from caseminer.sources import load_topic
     from caseminer.vocab.store import TerminologyStore
 
+    try:
+        topic_concepts = tuple(load_topic(topic).focus_concepts) if topic else ()
+    except (OSError, ValueError) as error:
+        raise fail(f"topic unavailable: {error}") from error
     with error_console.status("loading the terminology store and pipeline", spinner="dots"):
         try:
             store = TerminologyStore.open(vocab, build_if_missing=True)
         except (OSError, ValueError) as error:
             raise fail(f"terminology store unavailable: {error}") from error
         try:
-            return _built_pipeline(store.path, model)
+            return _built_pipeline(store.path, model, topic_concepts)
         except OSError as error:  # spaCy's "can't find model"
             raise fail(f"spaCy model {model!r} unavailable: {error}") from error
 
 
 @lru_cache(maxsize=2)
-def _built_pipeline(store_path: Path, model: str | None) -> Language:
-    """One pipeline per store and model in a process (commands run in-process by tests, notebooks)."""
+def _built_pipeline(store_path: Path, model: str | None, topic_concepts: tuple[str, ...]) -> Language:
+    """One pipeline per store, model and topic in a process (commands run in-process by tests, notebooks)."""
     from caseminer.pipeline.extract import build_nlp
     from caseminer.vocab.store import TerminologyStore
 
-    return build_nlp(TerminologyStore(store_path), model=model)
+    return build_nlp(TerminologyStore(store_path), model=model, topic_concepts=topic_concepts)
 
 
 VocabOption = Annotated[
@@ -68,6 +73,7 @@ def extract(
     ] = OutputFormat.json,
     vocab: VocabOption = None,
     model: ModelOption = None,
+    topic: TopicOption = None,
 ) -> None:
     """Extract genes, variants, phenotypes, treatments and patients from one article file."""
     from caseminer.parsing import ParseError, parse_file
@@ -79,7 +85,7 @@ def extract(
         documents = parse_file(file)
     except ParseError as error:
         raise fail(str(error)) from error
-    nlp = _pipeline(vocab, model)
+    nlp = _pipeline(vocab, model, topic)
 
     def report_failure(document: Document, error: Exception) -> None:
         error_console.print(f"[red]error:[/] {document.doc_id}: extraction failed: {error}", highlight=False)
@@ -141,13 +147,14 @@ def evaluate(
     ] = None,
     vocab: VocabOption = None,
     model: ModelOption = None,
+    topic: TopicOption = None,
 ) -> None:
     """Precision/recall/F1 per entity type and accuracy per patient field against gold annotations."""
     from caseminer.pipeline.evaluate import evaluate_gold
 
     if not gold.is_dir():
         raise fail(f"no such folder: {gold}")
-    nlp = _pipeline(vocab, model)
+    nlp = _pipeline(vocab, model, topic)
     with error_console.status(f"extracting the gold documents of {gold}", spinner="dots"):
         report = evaluate_gold(gold, nlp)
     if not report.documents:

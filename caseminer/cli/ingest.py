@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caseminer.cli.app import DbOption, app, fail
+from caseminer.cli.app import DbOption, TopicOption, app, fail
 from caseminer.config import Settings, get_settings
 from caseminer.pipeline.ingest import ProgressCallback, RunSummary
 
@@ -36,7 +36,6 @@ DaskOption = Annotated[
 ReplayOption = Annotated[
     Path | None, typer.Option("--replay", help="answer requests from this cassette directory (no network)")
 ]
-TopicOption = Annotated[str | None, typer.Option("--topic", help="a shipped topic name or a topic TOML file")]
 PATIENT_ROWS_SHOWN = 60
 
 

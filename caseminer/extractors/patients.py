@@ -54,7 +54,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -74,6 +74,7 @@ from caseminer.schemas.extraction import (
     PatientVariant,
     Provenance,
 )
+from caseminer.vocab.normalize import key_tokens
 
 COMPONENT = "caseminer_patients"
 PROBAND = "proband"
@@ -96,6 +97,7 @@ EXTRACTOR_OF = {
 # ("In our patient", "We suspected our patient", a leading citation number "3 Our case").
 _PATIENT_AS_TOPIC_WORDS = 3
 _CONTEXT_FLAGS = ("negated", "hypothetical", "background", "uncertain")
+PatientFactT = TypeVar("PatientFactT", PatientPhenotype, PatientTreatment)
 
 for _name in ("patients", "tables", "doc_id", "extractor_version"):
     Doc.set_extension(_name, default=None, force=True)
@@ -272,17 +274,27 @@ class _Segmentation:
         return found
 
 
-@Language.factory(COMPONENT)
-def make_patients(nlp: Language, name: str) -> PatientAssembler:
-    return PatientAssembler()
+@Language.factory(COMPONENT, default_config={"topic_concepts": []})
+def make_patients(nlp: Language, name: str, topic_concepts: list[str]) -> PatientAssembler:
+    return PatientAssembler(topic_concepts)
 
 
 class PatientAssembler:
+    """`topic_concepts`: ids of the disease the registry is about (the topic's focus concepts).
+    Every patient of the registry has it, so it is the patients' diagnosis, not one of their
+    phenotypes."""
+
+    def __init__(self, topic_concepts: Iterable[str] = ()) -> None:
+        self.topic_concepts = frozenset(topic_concepts)
+
     def __call__(self, doc: Doc) -> Doc:
         sentences = SentenceIndex(doc)  # Span.sent and Doc.text walk every token on each call
         ents = list(doc.ents)  # and Doc.ents builds new spans on each access
         segmentation = _segment(doc, sentences, ents)
-        builders = {label: _PatientBuilder(doc, label, sentences, ents) for label in segmentation.labels}
+        builders = {
+            label: _PatientBuilder(doc, label, sentences, ents, self.topic_concepts)
+            for label in segmentation.labels
+        }
         for label, (sex, span) in segmentation.relative_sex.items():
             builders[label].set_sex(sex, span, COMPONENT)
         self._assign_facts(doc, ents, segmentation, builders)
@@ -543,8 +555,16 @@ def _row_offsets(text: str, table: Table) -> tuple[list[tuple[int, int]], list[l
 
 
 class _PatientBuilder:
-    def __init__(self, doc: Doc, label: str, sentences: SentenceIndex, ents: list[Span]) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        label: str,
+        sentences: SentenceIndex,
+        ents: list[Span],
+        topic_concepts: frozenset[str] = frozenset(),
+    ) -> None:
         self.doc = doc
+        self.topic_concepts = topic_concepts
         self.sentences = sentences
         self.ents = ents
         # A title names the case in general terms the text then details ("nephropathy"); its signs
@@ -707,7 +727,7 @@ class _PatientBuilder:
 
     def _add_phenotype(self, span: Span) -> None:
         key = span._.concept_id or span.text.lower()
-        if key in self.phenotype_keys:
+        if key in self.phenotype_keys or self.topic_concepts.intersection(_phenotype_ids(span)):
             return
         self.phenotype_keys.add(key)
         self.patient.phenotypes.append(
@@ -765,6 +785,8 @@ class _PatientBuilder:
         patient.age_at_diagnosis = _diagnosis_age(ages.get("diagnosis", []), patient.age_at_presentation)
         if ages.get("last_report"):
             patient.age_at_last_report = max(ages["last_report"], key=lambda a: a.days or 0)
+        patient.phenotypes = most_specific(patient.phenotypes)
+        patient.treatments = most_specific(patient.treatments)
         patient.variants = [variant for _, variant in self.variants]
         patient.hsct = self._hsct(_first(ages.get("transplant")))
         patient.outcome = self._outcome(_first(ages.get("death")))
@@ -814,6 +836,31 @@ def _diagnosis_age(diagnoses: list[Age], presentation: Age | None) -> Age | None
     return diagnoses[0] if diagnoses and presentation is None else presentation
 
 
+def most_specific(facts: list[PatientFactT]) -> list[PatientFactT]:
+    """Leave out a fact that a more specific one of the same patient names by its head ("pain"
+    beside "abdominal pain", "infection" beside "rotavirus infection"): a registry records the most
+    specific term, as HPO annotation does. A vocabulary that lacks the specific concept codes it
+    by the broader one: the specific fact takes the left-out fact's ids of such vocabularies."""
+    keys = [" ".join(key_tokens(fact.text)) for fact in facts]
+    kept: list[PatientFactT] = []
+    for fact, key in zip(facts, keys, strict=True):
+        if key and any(other.endswith(f" {key}") for other in keys):
+            continue
+        broader = [
+            other for other, other_key in zip(facts, keys, strict=True) if key.endswith(f" {other_key}")
+        ]
+        own = {_vocabulary(i) for i in fact.ids}
+        borrowed = [i for other in broader for i in other.ids if _vocabulary(i) not in own]
+        kept.append(
+            fact.model_copy(update={"ids": _ordered_ids([*fact.ids, *borrowed])}) if borrowed else fact
+        )
+    return kept
+
+
+def _vocabulary(curie: str) -> str:
+    return curie.split(":", 1)[0]
+
+
 def _describes_person(age: Span) -> bool:
     """An age right before a person noun ("a 60-year-old woman", "15-day-old male infant")."""
     after = age.end_char
@@ -856,10 +903,13 @@ def _first(ages: list[Age] | None) -> Age | None:
 
 
 def _phenotype_ids(span: Span) -> list[str]:
+    return _ordered_ids([span._.concept_id, *(span._.alt_ids or [])])
+
+
+def _ordered_ids(ids: Iterable[str | None]) -> list[str]:
     """HP first, then MONDO, then MeSH and the rest (SCHEMA.md's order for patient phenotypes)."""
-    ids = [i for i in dict.fromkeys([span._.concept_id, *(span._.alt_ids or [])]) if i]
     order = {"HP": 0, "MONDO": 1, "MESH": 2}
-    return sorted(ids, key=lambda i: order.get(i.split(":", 1)[0], 3))
+    return sorted((i for i in dict.fromkeys(ids) if i), key=lambda i: order.get(_vocabulary(i), 3))
 
 
 def _same_variant(span_a: Span, a: PatientVariant, span_b: Span, b: PatientVariant) -> bool:
@@ -889,6 +939,7 @@ __all__ = [
     "gene_symbol",
     "is_flagged",
     "make_patients",
+    "most_specific",
     "patient_label",
     "topic_gene_of",
 ]

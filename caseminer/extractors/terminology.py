@@ -40,6 +40,10 @@ _KEY_PIECE = re.compile(r"[a-z0-9]+")
 _SKIPPED_PUNCT = frozenset("-‐‑‒–/")
 _APOSTROPHES = frozenset("'’")
 _MAX_TERM_TOKENS = 12
+# A conjunct right before a coordinated term: "iron and |", "liver, |", "intra- and |".
+_CONJUNCT_BEFORE = re.compile(
+    r"(?<![\w-])(?P<word>[A-Za-z][A-Za-z0-9]*)(?P<hyphen>-)?(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)\Z"
+)
 _COURSE_MODIFIERS = frozenset(
     [
         "chronic",
@@ -202,15 +206,16 @@ class TerminologyNer:
         new_spans: list[Span] = []
         sentences = _SentenceContext(doc, text)
 
-        def add(start: int, end: int, resolved: tuple[str, Normalized] | None) -> None:
+        def add(start: int, end: int, resolved: tuple[str, Normalized] | None) -> bool:
             if resolved is None or taken.find(1, start, end) >= 0:
-                return
+                return False
             span = doc.char_span(start, end, label=resolved[0], alignment_mode="expand")
             if span is None or taken.find(1, span.start_char, span.end_char) >= 0:
-                return
+                return False
             _set_concept(span, resolved[1])
             taken[span.start_char : span.end_char] = b"\x01" * (span.end_char - span.start_char)
             new_spans.append(span)
+            return True
 
         for short in doc._.abbreviations if abbreviations else ():
             add(short.start_char, short.end_char, abbreviations.get(short.text))
@@ -220,33 +225,69 @@ class TerminologyNer:
                 continue  # defined in this text: its long form decided above
             context = sentences.text_at(match.start) if _needs_context(match) else ""
             resolved = self._link(match.candidates, surface, context)
+            start = match.start
             if (
                 resolved is not None
                 and resolved[0] == "DISEASE"
                 and not resolved[1].concept_id.startswith("MESH:")
             ):
-                match, resolved = self._head_with_mesh_id(text, match, resolved)
-            add(match.start, match.end, resolved)
+                start, resolved = self._head_with_mesh_id(text, match, resolved)
+            if add(start, match.end, resolved) and resolved is not None:
+                for conjunct_start, end, conjunct in self._elliptical_conjuncts(
+                    text, start, match.end, resolved[0]
+                ):
+                    if not add(conjunct_start, end, conjunct):
+                        break
         doc.ents = sorted([*existing, *new_spans], key=lambda s: s.start)
         return doc
 
     def _head_with_mesh_id(
         self, text: str, match: _Match, resolved: tuple[str, Normalized]
-    ) -> tuple[_Match, tuple[str, Normalized]]:
+    ) -> tuple[int, tuple[str, Normalized]]:
         """ "persistent fever" without a MeSH id -> "fever" with one: the gold policy wants MeSH
         for diseases, and a leading course/severity word does not change the concept. A course
         word that is part of a disease entity of its own ("acute pancreatitis": MONDO and HP
         cross-reference it as one concept) stays: the longest concept the vocabulary has wins."""
         first, _, rest = text[match.start : match.end].partition(" ")
         if first.lower() not in _COURSE_MODIFIERS or not rest or self._is_disease_entity(resolved[1]):
-            return match, resolved
-        offset = match.end - len(rest)
-        for head in self._dictionary_matches(rest):
-            if head.start == 0 and head.end == len(rest):
-                linked = self._link(head.candidates, rest, "")
-                if linked is not None and linked[1].concept_id.startswith("MESH:"):
-                    return _Match(offset, match.end, head.candidates), linked
-        return match, resolved
+            return match.start, resolved
+        linked = self._whole_term(rest)
+        if linked is not None and linked[1].concept_id.startswith("MESH:"):
+            return match.end - len(rest), linked
+        return match.start, resolved
+
+    def _elliptical_conjuncts(
+        self, text: str, start: int, end: int, label: str
+    ) -> Iterator[tuple[int, int, tuple[str, Normalized]]]:
+        """Conjuncts that share the term's head: "iron and vitamin D deficiency" names iron
+        deficiency, "liver and lung abscesses" a liver abscess, "intra- and extrahepatic bile duct
+        dilatation" the intrahepatic one. Each conjunct word (walking back through a list "A, B and
+        C deficiency") becomes a mention of the term it completes, when that term is a concept of
+        the same type; the first word that completes none ends the list."""
+        words = text[start:end].split()
+        if len(words) < 2:
+            return
+        while conjunct := _CONJUNCT_BEFORE.search(text, max(0, start - 60), start):
+            word = conjunct.group("word")
+            if conjunct.group(
+                "hyphen"
+            ):  # "intra-" completes the first word: "extrahepatic" -> "intrahepatic"
+                first, rest = words[0], " ".join(words[1:])
+                candidates = [f"{word}{first[i:]} {rest}" for i in range(1, len(first) - 2)]
+            else:
+                candidates = [" ".join([word, *words[k:]]) for k in range(1, len(words))]
+            resolved = next(filter(None, (self._whole_term(c) for c in candidates)), None)
+            if resolved is None or resolved[0] != label:
+                return
+            start = conjunct.start("word")
+            yield start, conjunct.end("word"), resolved
+
+    def _whole_term(self, phrase: str) -> tuple[str, Normalized] | None:
+        """The concept of `phrase` when one dictionary term spans all of it."""
+        for match in self._dictionary_matches(phrase):
+            if match.start == 0 and match.end == len(phrase):
+                return self._link(match.candidates, phrase, "")
+        return None
 
     def _is_disease_entity(self, normalized: Normalized) -> bool:
         """MONDO and HP cross-reference each other for this concept."""

@@ -97,9 +97,13 @@ _MENTION_FLAGS = ("negated", "uncertain", "family", "hypothetical")
 _UNUSED_MODEL_PIPES = ("parser", "lemmatizer", "attribute_ruler", "tagger")
 
 
-def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None) -> Language:
+def build_nlp(
+    store: TerminologyStore | None = None, *, model: str | None = None, topic_concepts: Iterable[str] = ()
+) -> Language:
     """The extraction pipeline over the terminology store (default: the configured store, built
-    when missing); `model` (or CASEMINER_SPACY_MODEL) names an installed spaCy model or a path."""
+    when missing); `model` (or CASEMINER_SPACY_MODEL) names an installed spaCy model or a path;
+    `topic_concepts` (a topic's focus concepts) rank first where a mention is ambiguous and are
+    the patients' diagnosis rather than a phenotype."""
     store = store or TerminologyStore.open(build_if_missing=True)
     model = model or os.environ.get(MODEL_ENV) or None
     if model:
@@ -114,8 +118,13 @@ def build_nlp(store: TerminologyStore | None = None, *, model: str | None = None
     nlp.add_pipe("caseminer_passage_sentences", after="sentencizer")
     nlp.max_length = _MAX_LENGTH
     nlp.add_pipe("caseminer_abbreviation_detector", name="abbreviation_detector")
+    topic = list(topic_concepts)
     for name in _COMPONENTS:
-        config = {"store_path": str(store.path)} if name == "caseminer_terminology_ner" else {}
+        config: dict[str, object] = {}
+        if name == "caseminer_terminology_ner":
+            config = {"store_path": str(store.path), "focus": topic}
+        elif name == "caseminer_patients":
+            config = {"topic_concepts": topic}
         nlp.add_pipe(name, config=config)
     return nlp
 

@@ -177,16 +177,18 @@ def store_engine(database_url: str) -> Engine:
 
 
 @functools.lru_cache(maxsize=2)
-def _cached_nlp(vocab_path: Path, vocab_source_dir: Path | None) -> Language:
+def _cached_nlp(vocab_path: Path, vocab_source_dir: Path | None, topic_concepts: tuple[str, ...]) -> Language:
     from caseminer.pipeline.extract import build_nlp
     from caseminer.vocab import TerminologyStore
 
-    return build_nlp(TerminologyStore.open(vocab_path, build_if_missing=True, source_dir=vocab_source_dir))
+    store = TerminologyStore.open(vocab_path, build_if_missing=True, source_dir=vocab_source_dir)
+    return build_nlp(store, topic_concepts=topic_concepts)
 
 
 def pipeline_nlp(settings: Settings) -> Language:
-    """The extraction pipeline over the configured terminology store, built once per process."""
-    return _cached_nlp(settings.resolved_vocab_path, settings.vocab_source_dir)
+    """The extraction pipeline over the configured terminology store and topic, built once per process."""
+    topic = tuple(settings.topic_concepts)
+    return _cached_nlp(settings.resolved_vocab_path, settings.vocab_source_dir, topic)
 
 
 def extractor_version() -> str:
@@ -752,6 +754,7 @@ def ingest_topic(
     for each new or updated hit.
     """
     stages = stages or SequentialStages()
+    settings = settings.model_copy(update={"topic_concepts": list(topic.focus_concepts)})
     engine = store_engine(settings.database_url)
     run_id, watermark = begin_run(engine, topic.name, incremental=incremental)
     since = since or watermark

@@ -6,9 +6,9 @@ import pytest
 from extract_pipeline import jats_document, pipeline_for, text_document
 from spacy.language import Language
 
-from caseminer.extractors.patients import patient_label
-from caseminer.pipeline.extract import EXTRACTOR_VERSION, extract_document
-from caseminer.schemas.extraction import ExtractionResult, Patient
+from caseminer.extractors.patients import most_specific, patient_label
+from caseminer.pipeline.extract import EXTRACTOR_VERSION, build_nlp, extract_document
+from caseminer.schemas.extraction import ExtractionResult, Patient, PatientPhenotype
 from caseminer.vocab import TerminologyStore
 
 
@@ -280,3 +280,28 @@ def test_only_received_treatments_count(nlp: Language) -> None:
     assert {"tacrolimus", "sirolimus", "infliximab"} <= treatments
     assert not {"cyclosporine", "rituximab", "glucagon", "albumin"} & treatments
     assert not any("transplant" in t for t in treatments)
+
+
+def test_the_most_specific_sign_is_kept() -> None:
+    facts = [
+        PatientPhenotype(text="pain", ids=["HP:0012531", "MESH:D010146"]),
+        PatientPhenotype(text="Abdominal pain", ids=["HP:0002027", "MESH:D015746"]),
+        PatientPhenotype(text="cardiomyopathy", ids=["HP:0001638", "MESH:D009202"]),
+        PatientPhenotype(text="idiopathic cardiomyopathy", ids=["MONDO:0005110"]),
+        PatientPhenotype(text="fever", ids=["HP:0001945"]),
+    ]
+    kept = {fact.text: fact.ids for fact in most_specific(facts)}
+    assert kept["Abdominal pain"] == ["HP:0002027", "MESH:D015746"]  # has its own HP and MeSH ids
+    # MONDO has the specific concept; HP and MeSH code it by the broader one
+    assert kept["idiopathic cardiomyopathy"] == ["HP:0001638", "MONDO:0005110", "MESH:D009202"]
+    assert set(kept) == {"Abdominal pain", "idiopathic cardiomyopathy", "fever"}
+
+
+def test_the_topic_disease_is_the_diagnosis_not_a_phenotype(vocab_store: TerminologyStore) -> None:
+    body = "<p>A boy with IPEX syndrome had enteropathy and eczema. He received tacrolimus.</p>"
+    document = jats_document(f"<sec><title>Case presentation</title>{body}</sec>")
+    plain = extract_document(document, pipeline_for(vocab_store.path))
+    topic = extract_document(document, build_nlp(vocab_store, topic_concepts=["MONDO:0010580"]))
+    assert "ipex syndrome" in _texts(plain.patients[0].phenotypes)
+    assert "ipex syndrome" not in _texts(topic.patients[0].phenotypes)
+    assert "eczema" in _texts(topic.patients[0].phenotypes)

@@ -107,3 +107,24 @@ def test_protein_named_as_such_is_a_gene_and_a_drug_name_variant_is_its_drug(nlp
     assert ents["TNF-α"] == ("GENE", "NCBIGene:7124")
     assert ents["detemir"] == ("CHEMICAL", "MESH:D000069057")
     assert ents["anuric"] == ("DISEASE", "MESH:D001002")
+
+
+def test_coordinated_terms_share_their_head(nlp: Language) -> None:
+    doc = nlp(
+        "Iron and vitamin D deficiency resolved. CT showed liver and lung abscesses"
+        " and renal, hepatic and cardiac failure."
+    )
+    ents = _ents(doc)
+    assert ents["Iron"] == ("DISEASE", "MESH:D000090463")  # iron deficiency
+    assert ents["vitamin D deficiency"] == ("DISEASE", "MESH:D014808")
+    assert ents["liver"] == ("DISEASE", "MESH:D008100")  # liver abscess
+    assert ents["lung abscesses"] == ("DISEASE", "MESH:D008169")
+    assert (ents["renal"][1], ents["hepatic"][1]) == ("MESH:D051437", "MESH:D017093")  # the whole list
+    assert ents["cardiac failure"][1] == "MESH:D006333"
+
+
+def test_a_conjunct_that_completes_no_term_is_left_alone(nlp: Language) -> None:
+    ents = _ents(nlp("He had fever and abdominal pain, and headache or chest pain."))
+    assert ents["fever"][1] == "MESH:D005334"  # its own concept, not "fever pain"
+    assert ents["abdominal pain"][1] == "MESH:D015746"
+    assert "headache" in ents and "chest pain" in ents
