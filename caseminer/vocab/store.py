@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,18 +28,21 @@ PRIMARY_VOCABS = {
     "chemical": ("MESH", "CHEBI", "PUBCHEM.COMPOUND"),
     "procedure": ("MESH",),
 }
-ALT_ID_VOCABS = (
-    "MONDO",
-    "HP",
-    "MESH",
-    "OMIM",
-    "Orphanet",
-    "CHEBI",
-    "PUBCHEM.COMPOUND",
-    "RXNORM",
-    "DRUGBANK",
-    "HGNC",
+ALT_ID_VOCABS = frozenset(
+    {
+        "MONDO",
+        "HP",
+        "MESH",
+        "OMIM",
+        "Orphanet",
+        "CHEBI",
+        "PUBCHEM.COMPOUND",
+        "RXNORM",
+        "DRUGBANK",
+        "HGNC",
+    }
 )
+_KNOWN_VOCABS = ALT_ID_VOCABS | {"NCBIGene"}
 # NER labels of the store's kinds (phenotypes are diseases/signs in the gold policy).
 ENTITY_LABELS = {
     "gene": "GENE",
@@ -189,27 +193,20 @@ class TerminologyStore:
         """Aliases matching `text`: exact (case-sensitive), normalized key, then word order."""
         kinds = set(types) if types else None
         tokens = key_tokens(text)
-        # The exact (case-sensitive) and the normalized key in one query; each key's rows keep the
-        # index order a query for that key alone gives.
-        matches = {
-            (key, case_sensitive): match
-            for key, case_sensitive, match in (
-                (text.replace(" ", "").replace("-", ""), 1, "exact"),
-                (" ".join(tokens), 0, "normalized"),
-            )
-            if key
-        }
-        rows: dict[str, list[tuple[str, str, str, int]]] = {"exact": [], "normalized": []}
-        if matches:
-            keys = list(dict.fromkeys(key for key, _ in matches))
+        exact_key, normalized_key = text.replace(" ", "").replace("-", ""), " ".join(tokens)
+        # Both keys in one query; each key's rows keep the index order a query for that key alone gives.
+        keys = [key for key in dict.fromkeys((exact_key, normalized_key)) if key]
+        exact: list[tuple[str, str, str, int]] = []
+        normalized: list[tuple[str, str, str, int]] = []
+        if keys:
             for key, case_sensitive, *row in self.db.execute(
                 "SELECT key, case_sensitive, curie, kind, text, tier FROM alias"
                 f" WHERE key IN ({', '.join('?' * len(keys))})",
                 keys,
             ):
-                if match := matches.get((key, case_sensitive)):
-                    rows[match].append(tuple(row))
-        for match, candidates in rows.items():
+                if key == (exact_key if case_sensitive else normalized_key):
+                    (exact if case_sensitive else normalized).append(tuple(row))
+        for candidates, match in ((exact, "exact"), (normalized, "normalized")):
             if hits := _first_hit_per_concept(candidates, match, kinds):
                 return hits
         bag = bag_of_tokens(tokens)
@@ -235,18 +232,19 @@ class TerminologyStore:
     @lru_cache(maxsize=100_000)  # noqa: B019  (the store lives as long as the process)
     def _normalize(self, curies: tuple[str, ...], kind: str) -> Normalized | None:
         self._load_crosswalk(curies)
-        related = list(curies)
-        for curie in curies:
-            related.extend(x for x in self.xrefs(curie) if x not in related)
-        known = [c for c in related if c.split(":", 1)[0] in (*ALT_ID_VOCABS, "NCBIGene")]
+        related = list(dict.fromkeys(chain(curies, *map(self.xrefs, curies))))
+        known = [c for c in related if c.partition(":")[0] in _KNOWN_VOCABS]
         primary = _pick_primary(known, curies, PRIMARY_VOCABS.get(kind, ()))
         if primary is None:
             return None
-        known.extend(x for x in self.xrefs(primary) if x not in known and x.split(":", 1)[0] in ALT_ID_VOCABS)
-        self._load_concepts(related)  # the kinds, the label and the linker's score (cached by the crosswalk)
-        concept = self.concept(primary) or next((self.concept(c) for c in curies if self.concept(c)), None)
+        known.extend(
+            x for x in self.xrefs(primary) if x not in known and x.partition(":")[0] in ALT_ID_VOCABS
+        )
+        # the kinds, the label and the linker's score (cached by the crosswalk)
+        concepts = self._load_concepts(related)
+        concept = concepts[primary] or next((concepts[c] for c in curies if concepts[c]), None)
         label = concept.label if concept else primary
-        kinds = tuple(sorted({k for c in related if (con := self.concept(c)) for k in [con.kind]} | {kind}))
+        kinds = tuple(sorted({con.kind for c in related if (con := concepts[c])} | {kind}))
         alt_ids = tuple(c for c in dict.fromkeys(known) if c != primary and not c.startswith("HGNC:"))
         return Normalized(primary, label, kinds, alt_ids)
 
@@ -303,10 +301,8 @@ def _first_hit_per_concept(
 def _pick_primary(known: list[str], direct: tuple[str, ...], vocabs: tuple[str, ...]) -> str | None:
     """Prefer a direct candidate of the first vocab in `vocabs`; descriptors before MeSH supplements."""
     for vocab in vocabs:
+        prefix = f"{vocab}:"
         for pool in (direct, known):
-            ids = sorted(
-                (c for c in pool if c.split(":", 1)[0] == vocab), key=lambda c: (c.startswith("MESH:C"), c)
-            )
-            if ids:
-                return ids[0]
+            if ids := [c for c in pool if c.startswith(prefix)]:
+                return min(ids, key=lambda c: (c.startswith("MESH:C"), c))
     return direct[0] if direct else None
