@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +41,10 @@ _KEY_PIECE = re.compile(r"[a-z0-9]+")
 _SKIPPED_PUNCT = frozenset("-‐‑‒–/")
 _APOSTROPHES = frozenset("'’")
 _MAX_TERM_TOKENS = 12
+# A word right before a term, in the same phrase: "bile duct |injury".
+_MODIFIER_BEFORE = re.compile(r"(?<![\w-])(?P<word>[A-Za-z]{3,})[ ]\Z")
+_MAX_MODIFIERS = 3
+_MIN_MODIFIER_TERMS = 10
 # A conjunct right before a coordinated term: "iron and |", "liver, |", "intra- and |".
 _CONJUNCT_BEFORE = re.compile(
     r"(?<![\w-])(?P<word>[A-Za-z][A-Za-z0-9]*)(?P<hyphen>-)?(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)\Z"
@@ -61,6 +66,31 @@ _COURSE_MODIFIERS = frozenset(
         "massive",
         "moderate",
         "episodic",
+    ]
+)
+
+# Words that begin vocabulary terms but are not a sign's modifiers in running text.
+_NOT_MODIFIERS = _COURSE_MODIFIERS | frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "with",
+        "without",
+        "for",
+        "from",
+        "after",
+        "new",
+        "other",
+        "multiple",
+        "rare",
+        "common",
+        "known",
+        "possible",
+        "probable",
+        "suspected",
     ]
 )
 
@@ -115,6 +145,7 @@ class TerminologyNer:
                 words = term.key.split(" ")[:_MAX_TERM_TOKENS]
                 self._prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
         self._terms = {key: tuple(candidates) for key, candidates in terms.items()}
+        self._modifiers = _modifier_words(self._terms)
         self._surface_terms = {key: tuple(candidates) for key, candidates in surface_terms.items()}
         self._link = lru_cache(maxsize=50_000)(self._link_uncached)
 
@@ -232,6 +263,8 @@ class TerminologyNer:
                 and not resolved[1].concept_id.startswith("MESH:")
             ):
                 start, resolved = self._head_with_mesh_id(text, match, resolved)
+            if resolved is not None and resolved[0] == "DISEASE" and " " not in surface:
+                start = self._modifiers_start(text, start)
             if add(start, match.end, resolved) and resolved is not None:
                 for conjunct_start, end, conjunct in self._elliptical_conjuncts(
                     text, start, match.end, resolved[0]
@@ -281,6 +314,22 @@ class TerminologyNer:
                 return
             start = conjunct.start("word")
             yield start, conjunct.end("word"), resolved
+
+    def _modifiers_start(self, text: str, start: int) -> int:
+        """Where a one-word sign's noun phrase starts when the vocabulary has no term for the whole
+        phrase: "bile duct injury" and "liver injury" are not "injury" anywhere. Words that begin
+        many sign terms of the vocabulary ("bile", "liver", "renal") are taken as its modifiers;
+        verbs, articles and course words ("had", "the", "acute") are not."""
+        new_start = start
+        for _ in range(_MAX_MODIFIERS):
+            word = _MODIFIER_BEFORE.search(text, max(0, new_start - 40), new_start)
+            if word is None:
+                break
+            key = _word_keys(word.group("word"))
+            if len(key) != 1 or key[0] not in self._modifiers:
+                break
+            new_start = word.start("word")
+        return new_start
 
     def _whole_term(self, phrase: str) -> tuple[str, Normalized] | None:
         """The concept of `phrase` when one dictionary term spans all of it."""
@@ -349,6 +398,17 @@ def _word_keys(word: str) -> tuple[str | None, ...]:
     if not folded[:1].isalnum():
         return (None,)
     return tuple(normalize_token(piece) for piece in _KEY_PIECE.findall(folded))
+
+
+def _modifier_words(terms: dict[str, tuple[_Candidate, ...]]) -> frozenset[str]:
+    """Words that begin at least `_MIN_MODIFIER_TERMS` multi-word disease or phenotype terms (organ
+    and site words: "liver", "renal", "splenic"), except course words and articles."""
+    counts: Counter[str] = Counter()
+    for key, candidates in terms.items():
+        first, space, _ = key.partition(" ")
+        if space and any(c.kind in ("disease", "phenotype") for c in candidates):
+            counts[first] += 1
+    return frozenset(w for w, n in counts.items() if n >= _MIN_MODIFIER_TERMS and w not in _NOT_MODIFIERS)
 
 
 def _needs_context(match: _Match) -> bool:

@@ -128,3 +128,11 @@ def test_a_conjunct_that_completes_no_term_is_left_alone(nlp: Language) -> None:
     assert ents["fever"][1] == "MESH:D005334"  # its own concept, not "fever pain"
     assert ents["abdominal pain"][1] == "MESH:D015746"
     assert "headache" in ents and "chest pain" in ents
+
+
+def test_a_sign_keeps_the_site_words_before_it(nlp: Language) -> None:
+    ents = _ents(nlp("He developed a bile duct injury and liver injury. She had fever, a rare rash."))
+    assert ents["bile duct injury"][0] == "DISEASE"  # the vocabulary has no term for the phrase
+    assert ents["liver injury"][0] == "DISEASE"
+    assert "fever" in ents and "had fever" not in ents  # a verb is not a modifier
+    assert "rash" in ents and "rare rash" not in ents
