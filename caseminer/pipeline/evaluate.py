@@ -55,6 +55,9 @@ class Counts(BaseModel):
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    # What was missed and what was found wrongly ("text | ids"), for reading a document's errors.
+    missed: list[str] = Field(default_factory=list, exclude=True)
+    spurious: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def precision(self) -> float:
@@ -70,6 +73,7 @@ class Counts(BaseModel):
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def add(self, other: Counts) -> None:
+        """Sum the counts (the totals of a report; the item lists stay with each document)."""
         self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
 
     def summary(self) -> dict[str, float | int]:
@@ -103,6 +107,15 @@ class DocumentEval(BaseModel):
     predicted_patients: int = 0
     entities: dict[str, Counts] = Field(default_factory=dict)
     field_errors: list[str] = Field(default_factory=list, description="field: gold != predicted")
+    errors: dict[str, dict[str, list[str]]] = Field(
+        default_factory=dict, description="per entity type / patient list: missed and spurious items"
+    )
+
+    def record_errors(self, name: str, counts: Counts) -> None:
+        if counts.missed or counts.spurious:
+            errors = self.errors.setdefault(name, {"missed": [], "spurious": []})
+            errors["missed"].extend(counts.missed)
+            errors["spurious"].extend(counts.spurious)
 
 
 class EvalReport(BaseModel):
@@ -218,6 +231,7 @@ def _compare_document(
         key = _variant_keys if entity_type == "variants" else _concept_keys
         counts = _match(gold["entities"].get(entity_type, []), predicted["entities"][entity_type], key)
         evaluation.entities[entity_type] = counts
+        evaluation.record_errors(entity_type, counts)
         report.entities[entity_type].add(counts)
     report.patient_count.add(evaluation.gold_patients == evaluation.predicted_patients)
     pairs, unpaired = _pair_patients(gold.get("patients", []), predicted["patients"])
@@ -232,12 +246,14 @@ def _compare_document(
             if not correct:
                 evaluation.field_errors.append(f"{field}: {gold_value!r} != {predicted_value!r}")
         for name, target in (("phenotypes", report.phenotypes), ("treatments", report.treatments)):
-            target.add(
-                _match(gold_patient.get(name, []), (predicted_patient or {}).get(name, []), _item_keys)
-            )
+            counts = _match(gold_patient.get(name, []), (predicted_patient or {}).get(name, []), _item_keys)
+            target.add(counts)
+            evaluation.record_errors(f"patient {name}", counts)
     for extra in unpaired:
-        report.phenotypes.add(Counts(fp=len(extra["phenotypes"])))
-        report.treatments.add(Counts(fp=len(extra["treatments"])))
+        for name, target in (("phenotypes", report.phenotypes), ("treatments", report.treatments)):
+            counts = Counts(fp=len(extra[name]), spurious=[_described(i) for i in extra[name]])
+            target.add(counts)
+            evaluation.record_errors(f"patient {name}", counts)
     return evaluation
 
 
@@ -276,15 +292,25 @@ def _matches(gold: tuple[str | None, set[str], str], predicted: tuple[str | None
 
 
 def _match(gold: Iterable[dict[str, Any]], predicted: Iterable[dict[str, Any]], key: KeyFunction) -> Counts:
-    gold_keys = [key(item) for item in gold]
-    remaining = [key(item) for item in predicted]
-    tp = 0
-    for gold_key in gold_keys:
-        index = next((i for i, p in enumerate(remaining) if _matches(gold_key, p)), None)
-        if index is not None:
-            tp += 1
+    remaining = [(item, key(item)) for item in predicted]
+    counts = Counts()
+    for item in gold:
+        gold_key = key(item)
+        index = next((i for i, (_, p) in enumerate(remaining) if _matches(gold_key, p)), None)
+        if index is None:
+            counts.fn += 1
+            counts.missed.append(_described(item))
+        else:
+            counts.tp += 1
             remaining.pop(index)
-    return Counts(tp=tp, fp=len(remaining), fn=len(gold_keys) - tp)
+    counts.fp = len(remaining)
+    counts.spurious = [_described(item) for item, _ in remaining]
+    return counts
+
+
+def _described(item: dict[str, Any]) -> str:
+    ids = [i for i in [item.get("id"), *(item.get("alt_ids") or []), *(item.get("ids") or [])] if i]
+    return f"{item.get('text')} | {', '.join(ids) or '-'}"
 
 
 def _label_number(label: str | None) -> str:

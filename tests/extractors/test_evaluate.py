@@ -140,6 +140,15 @@ def test_report_renders_as_table_and_json(written_gold: EvalReport) -> None:
     assert payload["patient_fields"]["sex"] == {"accuracy": round(1 / 3, 4), "correct": 1, "total": 3}
 
 
+def test_each_document_lists_what_was_missed(written_gold: EvalReport) -> None:
+    errors = next(d for d in written_gold.to_json()["per_document"] if d["doc_id"] == "brothers")["errors"]
+    assert set(errors["diseases"]["missed"]) == {"hepatitis | MESH:D006505", "an unverified sign | -"}
+    assert errors["patient phenotypes"]["missed"] == ["hepatitis | MESH:D006505"]
+    assert "patient treatments" not in errors  # nothing missed, nothing spurious
+    broken = next(d for d in written_gold.to_json()["per_document"] if d["doc_id"] == "broken")
+    assert broken["errors"]["genes"] == {"missed": ["FOXP3 | NCBIGene:50943"], "spurious": []}
+
+
 def test_real_gold_dev_set(nlp: Language, gold_dir: Path) -> None:
     report = evaluate_gold(gold_dir, nlp)
     gold_ids = {p.stem for p in gold_dir.glob("*.json")}
