@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from caseminer.vocab.normalize import key_tokens
@@ -59,6 +60,7 @@ class Linker:
         self.store = store
         self.focus = frozenset(focus)
         self._approximate = approximate
+        self._name_words = lru_cache(maxsize=100_000)(self._concept_name_words)
 
     def link(self, text: str, entity_type: str | None, context: str | None = None) -> list[LinkResult]:
         """Concepts `text` may name, best first; empty when nothing matches."""
@@ -136,9 +138,13 @@ class Linker:
         concept = self.store.concept(primary)
         if concept is not None:
             if context_words:
-                names = {t for name in (concept.label, *concept.synonyms) for t in key_tokens(name)} - set(
-                    key_tokens(hit.text)
-                )
+                names = self._name_words(concept.curie) - set(key_tokens(hit.text))
                 score += 0.02 * min(len(names & context_words), 3)
             score += 0.005 * math.log1p(concept.prior)
         return score
+
+    def _concept_name_words(self, curie: str) -> frozenset[str]:
+        """The normalized words of a concept's label and synonyms (cached: a concept has many mentions)."""
+        concept = self.store.concept(curie)
+        names = (concept.label, *concept.synonyms) if concept else ()
+        return frozenset(t for name in names for t in key_tokens(name))
