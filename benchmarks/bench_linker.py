@@ -1,9 +1,10 @@
 """Linker and terminology-NER speed and memory on one core (a benchmark, not a test).
 
-    python benchmarks/bench_linker.py [--store PATH] [--source-dir DIR]
+    python benchmarks/bench_linker.py [--store PATH] [--source-dir DIR] [--no-ner]
 
 Prints a table: store build/open time, linking throughput (mentions/s) on a mix of exact,
-normalized, word-order and unknown mentions, NER throughput on the gold dev texts, and peak RSS.
+normalized, word-order and unknown mentions (without and with a sentence as context) and on distinct
+store terms, NER throughput on the gold dev texts, and peak RSS.
 """
 
 from __future__ import annotations
@@ -50,6 +51,32 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def ner_rows(store_path: Path, gold_dir: Path) -> list[tuple[str, str]]:
+    """Load time of the terminology NER pipeline and its throughput on the gold dev texts."""
+    rows: list[tuple[str, str]] = []
+    started = time.perf_counter()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("caseminer_terminology_ner", config={"store_path": str(store_path)})
+    rows.append(("NER pipeline load", f"{time.perf_counter() - started:.2f} s"))
+    texts = [p.read_text() for p in sorted(gold_dir.glob("*.txt"))] + [
+        xml_text(p) for p in sorted(gold_dir.glob("*.xml"))
+    ]
+    if texts:
+        chars = sum(len(t) for t in texts)
+        started = time.perf_counter()
+        for doc in nlp.pipe(texts):
+            len(doc.ents)
+        elapsed = time.perf_counter() - started
+        rows.append(
+            (
+                "NER on gold dev texts",
+                f"{len(texts) / elapsed:,.1f} docs/s ({chars / elapsed / 1000:,.0f} kchar/s)",
+            )
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", type=Path, default=None)
@@ -58,6 +85,7 @@ def main() -> None:
         "--gold-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared/gold/dev"
     )
     parser.add_argument("--rounds", type=int, default=2000)
+    parser.add_argument("--no-ner", action="store_true", help="linker figures only (no NER pipeline)")
     args = parser.parse_args()
     rows: list[tuple[str, str]] = []
 
@@ -96,25 +124,14 @@ def main() -> None:
     )
 
     started = time.perf_counter()
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("caseminer_terminology_ner", config={"store_path": str(args.store)})
-    rows.append(("NER pipeline load", f"{time.perf_counter() - started:.2f} s"))
-    texts = [p.read_text() for p in sorted(args.gold_dir.glob("*.txt"))] + [
-        xml_text(p) for p in sorted(args.gold_dir.glob("*.xml"))
-    ]
-    if texts:
-        chars = sum(len(t) for t in texts)
-        started = time.perf_counter()
-        for doc in nlp.pipe(texts):
-            len(doc.ents)
-        elapsed = time.perf_counter() - started
-        rows.append(
-            (
-                "NER on gold dev texts",
-                f"{len(texts) / elapsed:,.1f} docs/s ({chars / elapsed / 1000:,.0f} kchar/s)",
-            )
-        )
+    for i in range(args.rounds // 10):  # the sentence differs each time, the concepts repeat
+        for text, kind in MENTIONS:
+            linker.link(text, kind, context=f"At {i} months the patient had {text} and was given steroids.")
+    in_context = args.rounds // 10 * len(MENTIONS) / (time.perf_counter() - started)
+    rows.append(("link, repeated, sentence context", f"{in_context:,.0f} mentions/s"))
+
+    if not args.no_ner:
+        rows += ner_rows(args.store, args.gold_dir)
     rows.append(("peak RSS", f"{peak_rss_mb():,.0f} MB"))
 
     table = Table("measure", "value", title="caseminer terminology linker / NER (one core)")
