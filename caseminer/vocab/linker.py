@@ -61,6 +61,8 @@ class Linker:
         self.focus = frozenset(focus)
         self._approximate = approximate
         self._name_words = lru_cache(maxsize=100_000)(self._concept_name_words)
+        # A sentence is the context of each of its mentions: its words are computed once.
+        self._context_words = lru_cache(maxsize=1_000)(_words)
 
     def link(self, text: str, entity_type: str | None, context: str | None = None) -> list[LinkResult]:
         """Concepts `text` may name, best first; empty when nothing matches."""
@@ -68,7 +70,7 @@ class Linker:
         hits = self.store.lookup(text, kinds) or self._approximate_hits(text, kinds)
         if not hits:
             return []
-        context_words = set(key_tokens(context)) if context else set()
+        context_words = self._context_words(context) if context else frozenset()
         results: dict[str, LinkResult] = {}
         for group in self._group_by_concept(hits, entity_type):
             kind = entity_type if entity_type in ENTITY_KINDS else group[0].kind
@@ -127,7 +129,9 @@ class Linker:
             groups.append(by_kind["other"])
         return groups
 
-    def _score(self, hit: AliasHit, primary: str, ids: tuple[str, ...], context_words: set[str]) -> float:
+    def _score(
+        self, hit: AliasHit, primary: str, ids: tuple[str, ...], context_words: frozenset[str]
+    ) -> float:
         if hit.match.startswith("approximate"):
             base = 0.8 * float(hit.match.split()[1])
         else:
@@ -148,3 +152,7 @@ class Linker:
         concept = self.store.concept(curie)
         names = (concept.label, *concept.synonyms) if concept else ()
         return frozenset(t for name in names for t in key_tokens(name))
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(key_tokens(text))

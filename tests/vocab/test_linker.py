@@ -10,8 +10,12 @@ from caseminer.vocab.approximate import ApproximateMatcher, build_approximate_in
 
 def test_ambiguous_gene_alias_follows_context(linker: Linker) -> None:
     assert linker.link("CD25", "gene")[0].concept_id == "NCBIGene:3559"  # IL2RA by default
-    in_context = linker.link("CD25", "gene", context="the interferon stimulated exonuclease CD25 was induced")
+    sentence = "the interferon stimulated exonuclease CD25 was induced"
+    in_context = linker.link("CD25", "gene", context=sentence)
     assert in_context[0].concept_id == "NCBIGene:3669"  # ISG20
+    # the words of the sentence and of the names are cached: a later call without context is unaffected
+    assert linker.link("CD25", "gene")[0].concept_id == "NCBIGene:3559"
+    assert linker.link("CD25", "gene", context=sentence) == in_context
 
 
 def test_focus_ranks_topic_concepts_first_without_excluding_others(vocab_store: TerminologyStore) -> None:
@@ -53,4 +57,6 @@ def test_concepts_cached_in_bulk_equal_concepts_read_one_by_one(vocab_store: Ter
     ids = (result.concept_id, *result.alt_ids)
     one_by_one = TerminologyStore(vocab_store.path)
     assert [vocab_store.concept(c) for c in ids] == [one_by_one.concept(c) for c in ids]
+    assert [vocab_store.xrefs(c) for c in ids] == [one_by_one.xrefs(c) for c in ids]
+    assert "MONDO:0005147" in vocab_store.xrefs("MESH:D003922")
     assert vocab_store.concept(result.concept_id).label == "Diabetes Mellitus, Type 1"
