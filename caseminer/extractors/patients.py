@@ -153,6 +153,10 @@ _DIAGNOSTIC = re.compile(
     r"|microscop|test(?:s|ing)?\b|screening|hospitali[sz]ation|decompression",
     re.IGNORECASE,
 )
+# How a drug was given ("insulin injections", "an infusion"), not a treatment of its own.
+_ADMINISTRATION = re.compile(
+    r"(?:(?:subcutaneous|intravenous|intramuscular|oral)\s+)?(?:injections?|infusions?|administration)", re.I
+)
 _TRANSPLANT = re.compile(r"stem cell|bone marrow|cord blood|h(?:a)?ematopoietic|\bHS?CT\b|\bBMT\b", re.I)
 _CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
 _SEX_COLUMN = re.compile(r"\b(?:sex|gender)\b", re.I)
@@ -871,11 +875,12 @@ def _describes_person(age: Span) -> bool:
 
 def received(span: Span, sentences: SentenceIndex) -> bool:
     """A drug or procedure the patient received, not a lab analyte ("serum bilirubin", "insulin
-    levels"), a diagnostic procedure, or a transplant the sentence does not say was done."""
+    levels"), a diagnostic procedure, a route of administration, or a transplant the sentence does
+    not say was done."""
     sentence = sentences.sentence_at(span.start_char)
     text = sentences.text
     if span.label_ == "PROCEDURE":
-        if _DIAGNOSTIC.search(span.text):
+        if _DIAGNOSTIC.search(span.text) or _ADMINISTRATION.fullmatch(span.text):
             return False
         if _TRANSPLANT.search(span.text):
             hsct = [
