@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import TypeVar
 
 from caseminer.config import get_settings
 from caseminer.vocab.normalize import bag_of_tokens, key_tokens
 
 _CACHE_SIZE = 200_000  # concepts and xref lists kept in memory
-_Cached = TypeVar("_Cached")
 _CONCEPT_COLUMNS = ", ".join(
     f"concept.{c}" for c in ("vocab", "kind", "label", "synonyms", "parents", "definition", "prior")
 )
@@ -144,48 +142,58 @@ class TerminologyStore:
 
     def _load_concepts(self, curies: list[str]) -> dict[str, Concept | None]:
         """The concepts of `curies` (None for ids without one): cached, the others in one query."""
-        missing = _uncached(self._concepts, curies)
-        if missing:
+        self._bound_caches()
+        cache = self._concepts
+        if missing := [c for c in dict.fromkeys(curies) if c not in cache]:
             placeholders = ", ".join("?" * len(missing))
             rows = self.db.execute(
                 f"SELECT curie, {_CONCEPT_COLUMNS} FROM concept WHERE curie IN ({placeholders})", missing
             )
             found = {row[0]: _concept(row) for row in rows}
-            self._concepts.update((c, found.get(c)) for c in missing)
-        return {c: self._concepts[c] for c in curies}
+            cache.update((c, found.get(c)) for c in missing)
+        return {c: cache[c] for c in curies}
+
+    def _bound_caches(self) -> None:
+        """Start a full cache anew (a new dict, not clear(): another thread may be reading the old one)."""
+        if len(self._concepts) > _CACHE_SIZE:
+            self._concepts = {}
+        if len(self._xrefs) > _CACHE_SIZE:
+            self._xrefs = {}
 
     def xrefs(self, curie: str) -> tuple[str, ...]:
         """Ids of the same concept in other vocabularies (the crosswalk is symmetric), sorted."""
         try:
             return self._xrefs[curie]
         except KeyError:
-            self._load_crosswalk([curie])
-            return self._xrefs[curie]
+            return self._load_crosswalk([curie])[curie]
 
-    def _load_crosswalk(self, curies: Iterable[str]) -> None:
-        """Caches the xrefs of `curies` with the concepts of `curies` and of their xrefs, in one query."""
-        missing = _uncached(self._xrefs, curies)
-        if not missing:
-            return
-        placeholders = ", ".join("?" * len(missing))
-        rows = self.db.execute(
-            f"SELECT xref.curie, xref.other, {_CONCEPT_COLUMNS} FROM xref"
-            " LEFT JOIN concept ON concept.curie = xref.other"
-            f" WHERE xref.curie IN ({placeholders})"
-            f" UNION ALL SELECT NULL, curie, {_CONCEPT_COLUMNS} FROM concept WHERE curie IN ({placeholders})",
-            missing * 2,
-        )
-        others: dict[str, list[str]] = {c: [] for c in missing}
-        concepts = self._concepts
-        for xref_of, *concept_row in rows:
-            if xref_of is not None:
-                others[xref_of].append(concept_row[0])
-            if concept_row[0] not in concepts:
-                concepts[concept_row[0]] = _concept(concept_row) if concept_row[1] is not None else None
-        for curie in missing:
-            concepts.setdefault(curie, None)
-        # SQLite's text order (BINARY collation of UTF-8) is Python's code point order.
-        self._xrefs.update((c, tuple(sorted(o))) for c, o in others.items())
+    def _load_crosswalk(self, curies: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The xrefs of `curies`: cached, the others in one query that also caches the concepts of
+        these curies and of their xrefs (what :meth:`normalize` reads next)."""
+        self._bound_caches()
+        cache = self._xrefs
+        curies = list(dict.fromkeys(curies))
+        if missing := [c for c in curies if c not in cache]:
+            placeholders = ", ".join("?" * len(missing))
+            rows = self.db.execute(
+                f"SELECT xref.curie, xref.other, {_CONCEPT_COLUMNS} FROM xref"
+                f" LEFT JOIN concept ON concept.curie = xref.other WHERE xref.curie IN ({placeholders})"
+                f" UNION ALL SELECT NULL, curie, {_CONCEPT_COLUMNS} FROM concept"
+                f" WHERE curie IN ({placeholders})",
+                missing * 2,
+            )
+            others: dict[str, list[str]] = {c: [] for c in missing}
+            concepts = self._concepts
+            for xref_of, *concept_row in rows:
+                if xref_of is not None:
+                    others[xref_of].append(concept_row[0])
+                if concept_row[0] not in concepts:
+                    concepts[concept_row[0]] = _concept(concept_row) if concept_row[1] is not None else None
+            for curie in missing:
+                concepts.setdefault(curie, None)
+            # SQLite's text order (BINARY collation of UTF-8) is Python's code point order.
+            cache.update((c, tuple(sorted(o))) for c, o in others.items())
+        return {c: cache[c] for c in curies}
 
     # -- lookup ---------------------------------------------------------------------------------
 
@@ -231,8 +239,7 @@ class TerminologyStore:
 
     @lru_cache(maxsize=100_000)  # noqa: B019  (the store lives as long as the process)
     def _normalize(self, curies: tuple[str, ...], kind: str) -> Normalized | None:
-        self._load_crosswalk(curies)
-        related = list(dict.fromkeys(chain(curies, *map(self.xrefs, curies))))
+        related = list(dict.fromkeys(chain(curies, *self._load_crosswalk(curies).values())))
         known = [c for c in related if c.partition(":")[0] in _KNOWN_VOCABS]
         primary = _pick_primary(known, curies, PRIMARY_VOCABS.get(kind, ()))
         if primary is None:
@@ -270,15 +277,6 @@ class TerminologyStore:
             "aliases": aliases,
             "ner_terms": ner_terms or 0,
         }
-
-
-def _uncached(cache: dict[str, _Cached], curies: Iterable[str]) -> list[str]:
-    """Distinct `curies` not in `cache`; a full cache is emptied first (all are then missing)."""
-    missing = [c for c in dict.fromkeys(curies) if c not in cache]
-    if len(cache) + len(missing) > _CACHE_SIZE:
-        cache.clear()
-        missing = list(dict.fromkeys(curies))
-    return missing
 
 
 def _concept(row: tuple[str, str, str, str, str, str, str | None, float]) -> Concept:
