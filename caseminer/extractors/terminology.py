@@ -45,6 +45,13 @@ _MAX_TERM_TOKENS = 12
 _MODIFIER_BEFORE = re.compile(r"(?<![\w-])(?P<word>[A-Za-z]{3,})[ ]\Z")
 _MAX_MODIFIERS = 3
 _MIN_MODIFIER_TERMS = 10
+# What a chemical's name begins when it is followed by an enzyme word ("alanine aminotransferase",
+# "... steroid oxidoreductase"), a test ("prothrombin time", "glucose tolerance test") or "-binding".
+_NAMES_ENZYME_OR_TEST = re.compile(
+    r"(?:[ -](?!(?:disease|release|increase|decrease|phase|base|case|database)s?\b)[a-z]{3,}ases?\b"
+    r"|[ -](?:time|tolerance test)\b|-binding\b)",
+    re.IGNORECASE,
+)
 # A conjunct right before a coordinated term: "iron and |", "liver, |", "intra- and |".
 _CONJUNCT_BEFORE = re.compile(
     r"(?<![\w-])(?P<word>[A-Za-z][A-Za-z0-9]*)(?P<hyphen>-)?(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)\Z"
@@ -265,6 +272,12 @@ class TerminologyNer:
                 start, resolved = self._head_with_mesh_id(text, match, resolved)
             if resolved is not None and resolved[0] == "DISEASE" and " " not in surface:
                 start = self._modifiers_start(text, start)
+            if (
+                resolved is not None
+                and resolved[0] == "CHEMICAL"
+                and _NAMES_ENZYME_OR_TEST.match(text, match.end)
+            ):
+                continue  # "alanine aminotransferase", "prothrombin time": a protein or a lab test
             if add(start, match.end, resolved) and resolved is not None:
                 for conjunct_start, end, conjunct in self._elliptical_conjuncts(
                     text, start, match.end, resolved[0]

@@ -136,3 +136,15 @@ def test_a_sign_keeps_the_site_words_before_it(nlp: Language) -> None:
     assert ents["liver injury"][0] == "DISEASE"
     assert "fever" in ents and "had fever" not in ents  # a verb is not a modifier
     assert "rash" in ents and "rare rash" not in ents
+
+
+def test_a_chemical_word_inside_an_enzyme_or_test_name_is_not_a_chemical(nlp: Language) -> None:
+    ents = _ents(
+        nlp(
+            "Alanine aminotransferase and prothrombin time were high, a glucose tolerance test was done"
+            " and an integrin-binding antibody was given. Insulin release was low; he received glucose."
+        )
+    )
+    assert not {"Alanine", "prothrombin", "integrin"} & set(ents)
+    assert ents["Insulin"][0] == "CHEMICAL"  # "release" is not an enzyme
+    assert ents["glucose"][0] == "CHEMICAL"
