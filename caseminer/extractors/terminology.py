@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from caseminer.vocab.linker import Linker
-from caseminer.vocab.normalize import fold, gene_surface_key, normalize_token
+from caseminer.vocab.normalize import fold, gene_surface_key, key_tokens, normalize_token
 from caseminer.vocab.store import ENTITY_LABELS, Normalized, TerminologyStore
 
 ALL_KINDS = ["gene", "disease", "phenotype", "chemical", "procedure"]
@@ -44,6 +44,8 @@ _MAX_TERM_TOKENS = 12
 # A word right before a term, in the same phrase: "bile duct |injury".
 _MODIFIER_BEFORE = re.compile(r"(?<![\w-])(?P<word>[A-Za-z]{3,})[ ]\Z")
 _MAX_MODIFIERS = 3
+# Share of an abbreviation's expansion words that its concept's names must hold to confirm it.
+_AGREEING_SHARE = 0.5
 _MIN_MODIFIER_TERMS = 10
 # What a chemical's name begins when it is followed by an enzyme word ("alanine aminotransferase",
 # "... steroid oxidoreductase"), a test ("prothrombin time", "glucose tolerance test") or "-binding".
@@ -255,8 +257,18 @@ class TerminologyNer:
             new_spans.append(span)
             return True
 
+        long_forms: dict[str, tuple[str, Normalized]] = {}
         for short in doc._.abbreviations if abbreviations else ():
-            add(short.start_char, short.end_char, abbreviations.get(short.text))
+            concept = abbreviations.get(short.text)
+            add(short.start_char, short.end_char, concept)
+            long_form = short._.long_form
+            if concept is not None and long_form is not None and " " in long_form.text.strip():
+                long_forms[long_form.text] = concept
+        for long_form_text, concept in long_forms.items():
+            # A long form names the concept as a whole wherever it is written, not sign by sign
+            # ("Immunodysregulation Polyendocrinopathy Enteropathy X-linked (IPEX)").
+            for found in re.finditer(re.escape(long_form_text), text, re.IGNORECASE):
+                add(found.start(), found.end(), concept)
         for match in matches:
             surface = text[match.start : match.end]
             if surface in abbreviations:
@@ -374,9 +386,26 @@ class TerminologyNer:
             if long_matches:
                 best = max(long_matches, key=lambda m: m.end - m.start)
                 concepts[short.text] = self._link(best.candidates, long_form.text, "")
+            elif (own := self._concept_named_by(short.text, long_form.text)) is not None:
+                concepts[short.text] = own
             elif not any(c.tier == 0 for c in self._surface_terms.get(gene_surface_key(short.text), [])):
                 concepts[short.text] = None  # an approved gene symbol stays a gene whatever its expansion
         return concepts
+
+    def _concept_named_by(self, short: str, long_form: str) -> tuple[str, Normalized] | None:
+        """The dictionary concept of a short form whose expansion, though no term of its own,
+        agrees with that concept's names: most words of the expansion occur in them ("IPEX" defined
+        as "Immunodysregulation Polyendocrinopathy Enteropathy X-linked")."""
+        candidates = self._surface_terms.get(gene_surface_key(short))
+        resolved = self._link(candidates, short, "") if candidates else None
+        if resolved is None:
+            return None
+        names: set[str] = set()
+        for curie in (resolved[1].concept_id, *resolved[1].alt_ids):
+            if (concept := self.store.concept(curie)) is not None:
+                names.update(t for name in (concept.label, *concept.synonyms) for t in key_tokens(name))
+        words = set(key_tokens(long_form))
+        return resolved if words and len(words & names) >= _AGREEING_SHARE * len(words) else None
 
 
 class _SentenceContext:

@@ -111,6 +111,22 @@ def test_cell_marker_notation_gives_each_marker(nlp: Language) -> None:
     assert {("CD4", "NCBIGene:920"), ("CD25", "NCBIGene:3559")} <= genes
 
 
+def test_an_abbreviations_long_form_is_one_mention_of_its_concept(nlp: Language) -> None:
+    document = jats_document(
+        "<sec><title>Case presentation</title><p>He was suspected to have Immunodysregulation"
+        " Polyendocrinopathy Enteropathy X-linked (IPEX) syndrome. An acute inflammatory episode (AIE)"
+        " followed, and Immunodysregulation Polyendocrinopathy Enteropathy X-linked was confirmed.</p></sec>"
+    )
+    result = extract_document(document, nlp)
+    diseases = {(m.text, m.concept_id) for m in result.mentions if m.type == "disease"}
+    long_form = "Immunodysregulation Polyendocrinopathy Enteropathy X-linked"
+    # the expansion agrees with the names of the concept that "IPEX" names in the vocabulary
+    assert {(long_form, "MESH:C580192"), ("IPEX", "MESH:C580192")} <= diseases
+    assert not {text for text, _ in diseases} & {"Polyendocrinopathy", "Enteropathy"}  # not sign by sign
+    assert not any(m.text == "AIE" for m in result.mentions)  # its expansion is no concept: not guessed
+    assert sum(m.text == long_form for m in result.mentions) == 2  # wherever it is written
+
+
 def test_tokenizer_keeps_whitespace_tokens_and_abbreviations_on_repeated_text() -> None:
     """Whitespace runs stay tokens of their own, and scispaCy's abbreviation exceptions still hold
     after the first line break - the second tokenization is served from the tokenizer's cache."""
