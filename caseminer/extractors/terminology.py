@@ -226,9 +226,28 @@ class TerminologyNer:
             if not ranked:
                 return None
             group = [next(c for c in group if c.curie == ranked[0].concept_id)]
+        group = self._spelled_as_written(group, surface)
         kind = "disease" if best_kind == "phenotype" else best_kind
         normalized = self.store.normalize([c.curie for c in group], kind)
         return (ENTITY_LABELS[best_kind], normalized) if normalized else None
+
+    def _spelled_as_written(self, group: list[_Candidate], surface: str) -> list[_Candidate]:
+        """Of several MeSH headings that one key reaches, the one named exactly as written:
+        "cyclosporine" is the drug (D016572), not the class "Cyclosporins" that the plural folding
+        also reaches; the other vocabularies' candidates stay."""
+        mesh = [c for c in group if c.curie.startswith("MESH:")]
+        if len(mesh) < 2:
+            return group
+        written = fold(surface)
+        exact = {
+            c.curie
+            for c in mesh
+            if (concept := self.store.concept(c.curie)) is not None
+            and any(fold(name) == written for name in (concept.label, *concept.synonyms))
+        }
+        if not exact or len(exact) == len(mesh):
+            return group
+        return [c for c in group if c.curie in exact or not c.curie.startswith("MESH:")]
 
     # -- component ------------------------------------------------------------------------------
 

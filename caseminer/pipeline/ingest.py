@@ -942,6 +942,16 @@ def reextract_documents(
     return outcome
 
 
+def _focus_concepts(topic_name: str) -> list[str]:
+    """A shipped topic's focus concepts; none for a topic known only by the name its runs stored."""
+    from caseminer.sources import TopicError, load_topic
+
+    try:
+        return list(load_topic(topic_name).focus_concepts)
+    except TopicError:
+        return []
+
+
 def reextract(
     settings: Settings,
     topic: str | None = None,
@@ -956,6 +966,8 @@ def reextract(
 
     Only documents extracted by another version (or never) are redone unless `force`.
     """
+    if topic:
+        settings = settings.model_copy(update={"topic_concepts": _focus_concepts(topic)})
     engine = store_engine(settings.database_url)
     run_name = f"reextract:{topic or 'all'}"
     run_id, _ = begin_run(engine, run_name)

@@ -148,3 +148,10 @@ def test_a_chemical_word_inside_an_enzyme_or_test_name_is_not_a_chemical(nlp: La
     assert not {"Alanine", "prothrombin", "integrin"} & set(ents)
     assert ents["Insulin"][0] == "CHEMICAL"  # "release" is not an enzyme
     assert ents["glucose"][0] == "CHEMICAL"
+
+
+def test_a_drug_is_not_taken_for_its_class(nlp: Language) -> None:
+    ents = _ents(nlp("He received cyclosporine and later insulin."))
+    # ids from shared/vocab/ipex_genes_drugs_verified.tsv: the drug, not the class "Cyclosporins"
+    assert ents["cyclosporine"] == ("CHEMICAL", "MESH:D016572")
+    assert ents["insulin"] == ("CHEMICAL", "MESH:D007328")
