@@ -157,6 +157,8 @@ _DIAGNOSTIC = re.compile(
 _ADMINISTRATION = re.compile(
     r"(?:(?:subcutaneous|intravenous|intramuscular|oral)\s+)?(?:injections?|infusions?|administration)", re.I
 )
+_TIME_PREFIX = re.compile(r"(?:post|pre|peri)-", re.I)
+_TIME_PREFIX_BEFORE = re.compile(r"\b(?:post|pre|peri)[- ]?\Z", re.I)
 _TRANSPLANT = re.compile(r"stem cell|bone marrow|cord blood|h(?:a)?ematopoietic|\bHS?CT\b|\bBMT\b", re.I)
 _CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
 _SEX_COLUMN = re.compile(r"\b(?:sex|gender)\b", re.I)
@@ -875,13 +877,17 @@ def _describes_person(age: Span) -> bool:
 
 def received(span: Span, sentences: SentenceIndex) -> bool:
     """A drug or procedure the patient received, not a lab analyte ("serum bilirubin", "insulin
-    levels"), a diagnostic procedure, a route of administration, or a transplant the sentence does
-    not say was done."""
+    levels"), a diagnostic procedure, a route of administration, a time ("post-transplantation"),
+    or a transplant the sentence does not say was done."""
     sentence = sentences.sentence_at(span.start_char)
     text = sentences.text
     if span.label_ == "PROCEDURE":
         if _DIAGNOSTIC.search(span.text) or _ADMINISTRATION.fullmatch(span.text):
             return False
+        if _TIME_PREFIX.match(span.text) or _TIME_PREFIX_BEFORE.search(
+            text, max(0, span.start_char - 5), span.start_char
+        ):
+            return False  # "post-transplantation", "pre-operative": when, not what was done
         if _TRANSPLANT.search(span.text):
             hsct = [
                 h

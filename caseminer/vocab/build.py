@@ -379,7 +379,13 @@ class TermCollector:
             and kind != "disease"
             and all(t.count(".") < 2 or t.startswith(_NON_DRUG_TREES) for t in record.tree_numbers)
         ):
-            ner_terms = []  # broad headings ("Proteins", "Lipids") and analytes name no drug
+            # Broad headings ("Proteins", "Lipids", "Surgical Procedures, Operative") and analytes
+            # name no drug; a one-word procedure just below the top ("Drainage", "Splenectomy",
+            # "Intubation") names what was done.
+            one_word = (
+                kind == "procedure" and " " not in record.name and all("." in t for t in record.tree_numbers)
+            )
+            ner_terms = [t for t in terms if " " not in t] if one_word else []
             self._not_drugs.add(row.curie)
         else:
             ner_terms = terms

@@ -271,14 +271,15 @@ def test_only_received_treatments_count(nlp: Language) -> None:
     result = _case(
         "<p>A 5-month-old boy presented with diarrhea. He was treated with tacrolimus, sirolimus and"
         " infliximab. Cyclosporine was recommended by another center. Other patients received rituximab."
-        " He needed insulin given by injection."
+        " He needed insulin given by injection. Fever began post-transplantation; he underwent drainage of"
+        " an abscess."
         " In a glucagon stimulation test, glucose rose to 60 mg/dL."
         " His albumin improved from 2.1 g/dL to 3.5 g/dL.</p>",
         nlp,
         discussion="Hematopoietic stem cell transplantation is the treatment of choice.",
     )
     treatments = _texts(result.patients[0].treatments)
-    assert {"tacrolimus", "sirolimus", "infliximab", "insulin"} <= treatments
+    assert {"tacrolimus", "sirolimus", "infliximab", "insulin", "drainage"} <= treatments
     assert not {"cyclosporine", "rituximab", "glucagon", "albumin", "injection"} & treatments
     assert not any("transplant" in t for t in treatments)
 
