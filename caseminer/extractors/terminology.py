@@ -34,6 +34,8 @@ from caseminer.vocab.normalize import fold, gene_surface_key, key_tokens, normal
 from caseminer.vocab.store import ENTITY_LABELS, Normalized, TerminologyStore
 
 ALL_KINDS = ["gene", "disease", "phenotype", "chemical", "procedure"]
+# Span group of the chemicals named inside other mentions.
+NESTED_CHEMICALS = "nested_chemicals"
 _KIND_PRIORITY = {"disease": 0, "phenotype": 1, "chemical": 2, "procedure": 3, "gene": 4}
 _WORD = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _SURFACE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9α-ωΑ-Ω](?:[A-Za-z0-9α-ωΑ-Ω\-]*[A-Za-z0-9α-ωΑ-Ω])?(?![\w])")
@@ -173,7 +175,8 @@ class TerminologyNer:
         owners = list(chain.from_iterable(map(repeat, range(len(pieces)), map(len, pieces))))
         return keys, owners, words
 
-    def _dictionary_matches(self, text: str) -> Iterator[_Match]:
+    def _dictionary_matches(self, text: str, *, every: bool = False) -> Iterator[_Match]:
+        """The longest term starting at each word (`every`: all terms starting there)."""
         keys, owners, words = self._key_tokens(text)
         terms, prefixes = self._terms, self._prefixes
         count = len(keys)
@@ -182,14 +185,18 @@ class TerminologyNer:
                 continue
             found = terms.get(key)
             found_end = i
+            if found and every:
+                yield _Match(words[owners[i]].start(), words[owners[i]].end(), found)
             j = i + 1
             limit = min(count, i + _MAX_TERM_TOKENS)
             while j < limit and key in prefixes and (next_key := keys[j]) is not None:
                 key = f"{key} {next_key}"
                 if candidates := terms.get(key):
                     found, found_end = candidates, j
+                    if every:
+                        yield _Match(words[owners[i]].start(), words[owners[j]].end(), found)
                 j += 1
-            if found:
+            if found and not every:
                 yield _Match(words[owners[i]].start(), words[owners[found_end]].end(), found)
 
     def _surface_matches(self, text: str) -> Iterator[_Match]:
@@ -316,7 +323,34 @@ class TerminologyNer:
                     if not add(conjunct_start, end, conjunct):
                         break
         doc.ents = sorted([*existing, *new_spans], key=lambda s: s.start)
+        doc.spans[NESTED_CHEMICALS] = list(self._nested_chemicals(doc, new_spans))
         return doc
+
+    def _nested_chemicals(self, doc: Doc, spans: list[Span]) -> Iterator[Span]:
+        """Chemicals named inside a disease or procedure mention ("vitamin D deficiency",
+        "gluten-free diet"), the longest where they overlap: the document names them, as PubTator
+        counts them, though they are not mentions of their own in ``doc.ents``."""
+        for span in spans:
+            if span.label_ not in ("DISEASE", "PROCEDURE"):
+                continue
+            chemicals = []
+            for match in self._dictionary_matches(span.text, every=True):
+                if match.end - match.start == len(span.text):
+                    continue  # the same offsets: spaCy keeps one set of attributes per offsets
+                resolved = self._link(match.candidates, span.text[match.start : match.end], "")
+                if resolved is not None and resolved[0] == "CHEMICAL":
+                    chemicals.append((match.start, match.end, resolved[1]))
+            end = 0
+            for start, stop, normalized in sorted(chemicals, key=lambda c: (c[0], -c[1])):
+                if start < end:
+                    continue  # inside a longer chemical name
+                end = stop
+                nested = doc.char_span(  # "gluten-free" is one token: the chemical is named in it
+                    span.start_char + start, span.start_char + stop, label="CHEMICAL", alignment_mode="expand"
+                )
+                if nested is not None and len(nested) < len(span):
+                    _set_concept(nested, normalized)
+                    yield nested
 
     def _head_with_mesh_id(
         self, text: str, match: _Match, resolved: tuple[str, Normalized]
@@ -483,4 +517,4 @@ def _set_concept(span: Span, normalized: Normalized) -> None:
     span._.vocab_kinds = list(normalized.kinds)
 
 
-__all__ = ["TerminologyNer", "make_terminology_ner"]
+__all__ = ["NESTED_CHEMICALS", "TerminologyNer", "make_terminology_ner"]

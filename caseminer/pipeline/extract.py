@@ -57,6 +57,7 @@ import caseminer.extractors.variants  # noqa: F401  (the imports register the sp
 from caseminer.extractors.context import SentenceIndex
 from caseminer.extractors.patients import attach_tables, gene_of_variant, gene_symbol, topic_gene_of
 from caseminer.extractors.sections import attach_passages, section_of
+from caseminer.extractors.terminology import NESTED_CHEMICALS
 from caseminer.parsing import parse_file
 from caseminer.schemas.document import Document
 from caseminer.schemas.extraction import EntityRef, EntitySet, EntityType, ExtractionResult, Mention
@@ -235,7 +236,8 @@ def _read_entities(doc: Doc) -> list[_Entity]:
     """The entities of the types results report, in document order."""
     flag_names = [name for name in _MENTION_FLAGS if Span.has_extension(name)]
     entities = []
-    for span in doc.ents:  # Doc.ents builds new spans on every access: read once
+    spans = [*doc.ents, *doc.spans.get(NESTED_CHEMICALS, [])]  # Doc.ents builds new spans on every access
+    for span in sorted(spans, key=lambda s: s.start_char):
         label = span.label_
         if label not in _ENTITY_TYPES:
             continue

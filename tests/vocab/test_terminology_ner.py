@@ -7,7 +7,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span
 
-from caseminer.extractors.terminology import TerminologyNer
+from caseminer.extractors.terminology import NESTED_CHEMICALS, TerminologyNer
 from caseminer.vocab import TerminologyStore
 
 
@@ -155,3 +155,13 @@ def test_a_drug_is_not_taken_for_its_class(nlp: Language) -> None:
     # ids from shared/vocab/ipex_genes_drugs_verified.tsv: the drug, not the class "Cyclosporins"
     assert ents["cyclosporine"] == ("CHEMICAL", "MESH:D016572")
     assert ents["insulin"] == ("CHEMICAL", "MESH:D007328")
+
+
+def test_chemicals_named_inside_other_mentions_are_kept_apart(nlp: Language) -> None:
+    doc = nlp("She had vitamin D deficiency and stayed on a gluten-free diet.")
+    assert _ents(doc)["vitamin D deficiency"] == ("DISEASE", "MESH:D014808")
+    nested = {s._.concept_id: s.text for s in doc.spans[NESTED_CHEMICALS]}
+    assert nested.keys() == {"MESH:D014807", "MESH:D005983"}
+    assert nested["MESH:D014807"] == "vitamin D"  # the longest chemical name inside, not "vitamin"
+    assert nested["MESH:D005983"].startswith("gluten")  # the whole token where the tokenizer keeps one
+    assert all(e.label_ != "CHEMICAL" for e in doc.ents)  # not mentions of their own
