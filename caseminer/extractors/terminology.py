@@ -331,8 +331,8 @@ class TerminologyNer:
         "gluten-free diet"), the longest where they overlap: the document names them, as PubTator
         counts them, though they are not mentions of their own in ``doc.ents``."""
         for span in spans:
-            if span.label_ not in ("DISEASE", "PROCEDURE"):
-                continue
+            if span.label_ not in ("DISEASE", "PROCEDURE") or len(span) < 2:
+                continue  # one token names one thing
             chemicals = []
             for match in self._dictionary_matches(span.text, every=True):
                 if match.end - match.start == len(span.text):
