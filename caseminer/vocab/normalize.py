@@ -62,6 +62,9 @@ _SPELLING_RULES = [
     (re.compile(r"ae(mia)$"), r"e\1"),
     (re.compile(r"^ciclosporin"), "cyclosporin"),
 ]
+# Matches every token that some spelling rule changes (the rules without their anchors): most tokens
+# match none, and one search is cheaper than trying the rules one by one.
+_SPELLING_HINT = re.compile("|".join(p.pattern.strip("^$") for p, _ in _SPELLING_RULES))
 
 # Words that vary freely in clinical phrasing of one finding ("elevated serum IgE" ==
 # "increased IgE"): synonyms mapped to one form, fillers dropped inside longer terms.
@@ -103,8 +106,9 @@ def normalize_token(token: str) -> str:
     if not token.isalpha():
         return token
     token = _TOKEN_SYNONYMS.get(token, token)
-    for pattern, replacement in _SPELLING_RULES:
-        token = pattern.sub(replacement, token)
+    if _SPELLING_HINT.search(token):
+        for pattern, replacement in _SPELLING_RULES:
+            token = pattern.sub(replacement, token)
     return singularize(token)
 
 
