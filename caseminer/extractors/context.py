@@ -343,6 +343,12 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """Tell :func:`doc_text` the text `doc` was made from (``nlp.make_doc(text)`` keeps it verbatim),
+    so that no component joins the tokens to get it."""
+    doc.user_data[_TEXT_KEY] = text
+
+
 def lower_text(doc: Doc) -> str:
     """The doc's text in lower case with every offset unchanged, computed once per doc.
 
@@ -558,4 +564,5 @@ __all__ = [
     "lowered",
     "make_context",
     "refers_to_patient",
+    "remember_text",
 ]

@@ -29,6 +29,7 @@ from itertools import chain, repeat
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from caseminer.extractors.context import doc_text
 from caseminer.vocab.linker import Linker
 from caseminer.vocab.normalize import fold, gene_surface_key, key_tokens, normalize_token
 from caseminer.vocab.store import ENTITY_LABELS, Normalized, TerminologyStore
@@ -259,7 +260,7 @@ class TerminologyNer:
     # -- component ------------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         abbreviations = self._abbreviation_concepts(doc)
         matches = sorted(
             [*self._dictionary_matches(text), *self._surface_matches(text)],

@@ -54,7 +54,7 @@ import caseminer.extractors.passage_sentences
 import caseminer.extractors.patients
 import caseminer.extractors.terminology
 import caseminer.extractors.variants  # noqa: F401  (the imports register the spaCy factories)
-from caseminer.extractors.context import SentenceIndex
+from caseminer.extractors.context import SentenceIndex, remember_text
 from caseminer.extractors.patients import attach_tables, gene_of_variant, gene_symbol, topic_gene_of
 from caseminer.extractors.sections import attach_passages, section_of
 from caseminer.extractors.terminology import NESTED_CHEMICALS
@@ -152,6 +152,7 @@ def make_tokenizer(nlp: Language) -> Tokenizer:
 def prepare_doc(document: Document, nlp: Language) -> Doc:
     """The tokenized Doc with the document's structure attached, ready for the components."""
     doc = nlp.make_doc(document.text)
+    remember_text(doc, document.text)
     attach_passages(doc, document)
     attach_tables(doc, document)
     doc._.doc_id = document.doc_id
