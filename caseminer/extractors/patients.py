@@ -733,13 +733,14 @@ class _PatientBuilder:
 
     def _add_phenotype(self, span: Span) -> None:
         key = span._.concept_id or span.text.lower()
-        if key in self.phenotype_keys or self.topic_concepts.intersection(_phenotype_ids(span)):
+        ids = _phenotype_ids(span)
+        if key in self.phenotype_keys or self.topic_concepts.intersection(ids):
             return
         self.phenotype_keys.add(key)
         self.patient.phenotypes.append(
             PatientPhenotype(
                 text=span.text,
-                ids=_phenotype_ids(span),
+                ids=ids,
                 label=span._.concept_label,
                 onset=self._onset_in_sentence(span),
                 provenance=self.provenance(span, "caseminer_terminology_ner"),

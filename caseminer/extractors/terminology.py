@@ -381,9 +381,8 @@ class TerminologyNer:
             return
         while conjunct := _CONJUNCT_BEFORE.search(text, max(0, start - 60), start):
             word = conjunct.group("word")
-            if conjunct.group(
-                "hyphen"
-            ):  # "intra-" completes the first word: "extrahepatic" -> "intrahepatic"
+            if conjunct.group("hyphen"):
+                # "intra-" completes the first word: "extrahepatic" -> "intrahepatic"
                 first, rest = words[0], " ".join(words[1:])
                 candidates = [f"{word}{first[i:]} {rest}" for i in range(1, len(first) - 2)]
             else:
@@ -454,10 +453,7 @@ class TerminologyNer:
         resolved = self._link(candidates, short, "") if candidates else None
         if resolved is None:
             return None
-        names: set[str] = set()
-        for curie in (resolved[1].concept_id, *resolved[1].alt_ids):
-            if (concept := self.store.concept(curie)) is not None:
-                names.update(t for name in (concept.label, *concept.synonyms) for t in key_tokens(name))
+        names = set().union(*map(self.linker.name_words, (resolved[1].concept_id, *resolved[1].alt_ids)))
         words = set(key_tokens(long_form))
         return resolved if words and len(words & names) >= _AGREEING_SHARE * len(words) else None
 

@@ -60,7 +60,7 @@ class Linker:
         self.store = store
         self.focus = frozenset(focus)
         self._approximate = approximate
-        self._name_words = lru_cache(maxsize=100_000)(self._concept_name_words)
+        self.name_words = lru_cache(maxsize=100_000)(self._concept_name_words)
         # A sentence is the context of each of its mentions: its words are computed once.
         self._context_words = lru_cache(maxsize=1_000)(_words)
 
@@ -142,7 +142,7 @@ class Linker:
         concept = self.store.concept(primary)
         if concept is not None:
             if context_words:
-                names = self._name_words(concept.curie) - set(key_tokens(hit.text))
+                names = self.name_words(concept.curie) - set(key_tokens(hit.text))
                 score += 0.02 * min(len(names & context_words), 3)
             score += 0.005 * math.log1p(concept.prior)
         return score
