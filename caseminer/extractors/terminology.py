@@ -44,6 +44,20 @@ _KEY_PIECE = re.compile(r"[a-z0-9]+")
 _SKIPPED_PUNCT = frozenset("-‐‑‒–/")
 _APOSTROPHES = frozenset("'’")
 _MAX_TERM_TOKENS = 12
+# Designators right after a term, each completing it: "viral hepatitis| A, B, and C", "vitamins| A,
+# D and E", "factor| V or VIII". A lone number is a dose or a count ("IVIG 2 g/kg"), not one.
+_DESIGNATOR = r"(?:[A-Z][0-9]{0,2}|[IVX]{1,4}|[0-9]{1,2})(?![\w-])"
+_MORE_DESIGNATORS = rf"(?:(?:,? (?:and|or) |, ){_DESIGNATOR})"
+_DESIGNATORS_AFTER = re.compile(rf" {_DESIGNATOR}{_MORE_DESIGNATORS}*")
+_DESIGNATORS_AFTER_ONE = re.compile(rf"{_MORE_DESIGNATORS}+")  # "hepatitis B| and C"
+_DESIGNATOR_WORD = re.compile(_DESIGNATOR)
+# "<head> of (the) <complement>": "defects of bile acid synthesis", "infection of the urinary tract".
+_OF_PHRASE = re.compile(r"(?<![\w-])(?P<head>[A-Za-z]{3,}) of (?:the )?")
+_COMPLEMENT_WORD = re.compile(r"(?P<word>[A-Za-z0-9][\w'-]*)(?: |(?=[^\w ])|\Z)")
+_MAX_COMPLEMENT_WORDS = 5
+_MAX_HEAD_MODIFIERS = 2
+# A prefix that negates the term right after it: "non-|neoplastic".
+_NEGATING_PREFIX = re.compile(r"(?<![\w-])non[-‐]?\Z", re.IGNORECASE)
 # A word right before a term, in the same phrase: "bile duct |injury".
 _MODIFIER_BEFORE = re.compile(r"(?<![\w-])(?P<word>[A-Za-z]{3,})[ ]\Z")
 _MAX_MODIFIERS = 3
@@ -57,6 +71,8 @@ _NAMES_ENZYME_OR_TEST = re.compile(
     r"|[ -](?:time|tolerance test)\b|-binding\b)",
     re.IGNORECASE,
 )
+_PROTEIN_FAMILY = re.compile(r"\bproteins?\Z", re.IGNORECASE)
+_MEMBER_NUMBER = re.compile(r"[ -](?:[A-Z]?[0-9]{1,3}[A-Za-z]?|[A-Z])(?![\w-])")
 # A conjunct right before a coordinated term: "iron and |", "liver, |", "intra- and |".
 _CONJUNCT_BEFORE = re.compile(
     r"(?<![\w-])(?P<word>[A-Za-z][A-Za-z0-9]*)(?P<hyphen>-)?(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)\Z"
@@ -158,6 +174,7 @@ class TerminologyNer:
                 self._prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
         self._terms = {key: tuple(candidates) for key, candidates in terms.items()}
         self._modifiers = _modifier_words(self._terms)
+        self._heads = _head_words(self._terms)
         self._surface_terms = {key: tuple(candidates) for key, candidates in surface_terms.items()}
         self._link = lru_cache(maxsize=50_000)(self._link_uncached)
 
@@ -199,6 +216,44 @@ class TerminologyNer:
                 j += 1
             if found and not every:
                 yield _Match(words[owners[i]].start(), words[owners[found_end]].end(), found)
+
+    def _inverted_matches(self, text: str) -> Iterator[_Match]:
+        """Terms written with their head first: "congenital defects of bile acid synthesis" is
+        the term "congenital bile acid synthesis defect", "infection of the urinary tract" a urinary
+        tract infection. Only heads that end many disease terms are tried, with up to
+        `_MAX_COMPLEMENT_WORDS` words after "of" and `_MAX_HEAD_MODIFIERS` before the head; the
+        longest phrase that is a disease or phenotype term wins."""
+        for phrase in _OF_PHRASE.finditer(text):
+            head = phrase.group("head")
+            if _word_keys(head)[-1:] not in self._heads:
+                continue
+            complement = []
+            position = phrase.end()
+            while len(complement) < _MAX_COMPLEMENT_WORDS and (word := _COMPLEMENT_WORD.match(text, position)):
+                complement.append(word)
+                position = word.end()
+            modifiers = text[max(0, phrase.start() - 40) : phrase.start()].split()[-_MAX_HEAD_MODIFIERS:]
+            for size in range(len(complement), 0, -1):
+                inverted = self._inverted_term(modifiers, complement[:size], head)
+                if inverted is not None:
+                    start = phrase.start() - len(" ".join(modifiers[len(modifiers) - inverted[0] :]))
+                    start -= 1 if inverted[0] else 0
+                    yield _Match(start, complement[size - 1].end("word"), inverted[1])
+                    break
+
+    def _inverted_term(
+        self, modifiers: list[str], complement: list[re.Match[str]], head: str
+    ) -> tuple[int, tuple[_Candidate, ...]] | None:
+        """The disease term of modifiers + complement + head, with as many modifiers as it can take."""
+        words = [w.group("word") for w in complement]
+        for taken in range(len(modifiers), -1, -1):
+            keys, _, _ = self._key_tokens(" ".join([*modifiers[len(modifiers) - taken :], *words, head]))
+            if None in keys:
+                continue
+            candidates = self._terms.get(" ".join(k for k in keys if k is not None))
+            if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
+                return taken, candidates
+        return None
 
     def _surface_matches(self, text: str) -> Iterator[_Match]:
         for match in _SURFACE_WORD.finditer(text):
@@ -263,7 +318,7 @@ class TerminologyNer:
         text = doc_text(doc)
         abbreviations = self._abbreviation_concepts(doc)
         matches = sorted(
-            [*self._dictionary_matches(text), *self._surface_matches(text)],
+            [*self._dictionary_matches(text), *self._surface_matches(text), *self._inverted_matches(text)],
             key=lambda m: (-(m.end - m.start), m.tier, m.start),
         )
         existing = doc.ents
@@ -279,6 +334,8 @@ class TerminologyNer:
             span = doc.char_span(start, end, label=resolved[0], alignment_mode="expand")
             if span is None or taken.find(1, span.start_char, span.end_char) >= 0:
                 return False
+            if _NEGATING_PREFIX.search(text, max(0, start - 4), start):
+                return False  # "non-neoplastic diseases" names what the concept is not
             _set_concept(span, resolved[1])
             taken[span.start_char : span.end_char] = b"\x01" * (span.end_char - span.start_char)
             new_spans.append(span)
@@ -314,12 +371,18 @@ class TerminologyNer:
             if (
                 resolved is not None
                 and resolved[0] == "CHEMICAL"
-                and _NAMES_ENZYME_OR_TEST.match(text, match.end)
+                and (
+                    _NAMES_ENZYME_OR_TEST.match(text, match.end)
+                    or (_PROTEIN_FAMILY.search(surface) and _MEMBER_NUMBER.match(text, match.end))
+                )
             ):
-                continue  # "alanine aminotransferase", "prothrombin time": a protein or a lab test
+                # "alanine aminotransferase", "prothrombin time": a protein or a lab test;
+                # "forkhead box protein 3": one member of a protein family, a gene's product
+                continue
             if add(start, match.end, resolved) and resolved is not None:
-                for conjunct_start, end, conjunct in self._elliptical_conjuncts(
-                    text, start, match.end, resolved[0]
+                for conjunct_start, end, conjunct in chain(
+                    self._elliptical_conjuncts(text, start, match.end, resolved[0]),
+                    self._designated_terms(text, start, match.end, resolved[0]),
                 ):
                     if not add(conjunct_start, end, conjunct):
                         break
@@ -393,6 +456,32 @@ class TerminologyNer:
             start = conjunct.start("word")
             yield start, conjunct.end("word"), resolved
 
+    def _designated_terms(
+        self, text: str, start: int, end: int, label: str
+    ) -> Iterator[tuple[int, int, tuple[str, Normalized]]]:
+        """Designators after a term that name its subtypes: "viral hepatitis A, B, and C" names
+        hepatitis A, B and C, each a mention at its letter. A designator completes the term or its
+        last words ("hepatitis A") into a concept of the same type; the first one that completes
+        none ends the list. A lone designator must be a letter or numeral: "IVIG 2 g/kg" is a dose.
+        A term that ends in a designator continues its list: "hepatitis B and C"."""
+        words = text[start:end].split()
+        if len(words) > 1 and _DESIGNATOR_WORD.fullmatch(words[-1]):
+            words.pop()
+            found = _DESIGNATORS_AFTER_ONE.match(text, end)
+        else:
+            found = _DESIGNATORS_AFTER.match(text, end)
+        if found is None:
+            return
+        designators = list(_DESIGNATOR_WORD.finditer(text, found.start(), found.end()))
+        if len(designators) == 1 and designators[0].group().isdigit():
+            return
+        for designator in designators:
+            phrases = (" ".join([*words[k:], designator.group()]) for k in range(len(words)))
+            resolved = next(filter(None, map(self._whole_term, phrases)), None)
+            if resolved is None or resolved[0] != label:
+                return
+            yield designator.start(), designator.end(), resolved
+
     def _modifiers_start(self, text: str, start: int) -> int:
         """Where a one-word sign's noun phrase starts when the vocabulary has no term for the whole
         phrase: "bile duct injury" and "liver injury" are not "injury" anywhere. Words that begin
@@ -431,17 +520,17 @@ class TerminologyNer:
             long_form = short._.long_form
             if long_form is None or short.text in concepts:
                 continue
-            long_matches = [
-                m
-                for m in self._dictionary_matches(long_form.text)
-                if m.end - m.start >= 0.6 * len(long_form.text)
-            ]
+            gene_symbol = any(c.tier == 0 for c in self._surface_terms.get(gene_surface_key(short.text), []))
+            # a gene symbol's expansion must be one term of its own: "forkhead box protein 3 (FOXP3)"
+            # is the gene, though "forkhead box protein" (a protein family) covers most of it
+            least = len(long_form.text.rstrip()) if gene_symbol else 0.6 * len(long_form.text)
+            long_matches = [m for m in self._dictionary_matches(long_form.text) if m.end - m.start >= least]
             if long_matches:
                 best = max(long_matches, key=lambda m: m.end - m.start)
                 concepts[short.text] = self._link(best.candidates, long_form.text, "")
             elif (own := self._concept_named_by(short.text, long_form.text)) is not None:
                 concepts[short.text] = own
-            elif not any(c.tier == 0 for c in self._surface_terms.get(gene_surface_key(short.text), [])):
+            elif not gene_symbol:
                 concepts[short.text] = None  # an approved gene symbol stays a gene whatever its expansion
         return concepts
 
@@ -501,6 +590,17 @@ def _modifier_words(terms: dict[str, tuple[_Candidate, ...]]) -> frozenset[str]:
         if space and any(c.kind in ("disease", "phenotype") for c in candidates):
             counts[first] += 1
     return frozenset(w for w, n in counts.items() if n >= _MIN_MODIFIER_TERMS and w not in _NOT_MODIFIERS)
+
+
+def _head_words(terms: dict[str, tuple[_Candidate, ...]]) -> frozenset[tuple[str | None, ...]]:
+    """Key pieces of the words that end at least `_MIN_MODIFIER_TERMS` multi-word disease or
+    phenotype terms ("defect", "deficiency", "infection"): the heads a term can be written before."""
+    counts: Counter[str] = Counter()
+    for key, candidates in terms.items():
+        _, space, last = key.rpartition(" ")
+        if space and any(c.kind in ("disease", "phenotype") for c in candidates):
+            counts[last] += 1
+    return frozenset((w,) for w, n in counts.items() if n >= _MIN_MODIFIER_TERMS)
 
 
 def _needs_context(match: _Match) -> bool:

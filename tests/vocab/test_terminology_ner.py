@@ -165,3 +165,58 @@ def test_chemicals_named_inside_other_mentions_are_kept_apart(nlp: Language) -> 
     assert nested["MESH:D014807"] == "vitamin D"  # the longest chemical name inside, not "vitamin"
     assert nested["MESH:D005983"].startswith("gluten")  # the whole token where the tokenizer keeps one
     assert all(e.label_ != "CHEMICAL" for e in doc.ents)  # not mentions of their own
+
+
+def test_designators_after_a_term_name_its_subtypes(nlp: Language) -> None:
+    doc = nlp("Serologies for viral hepatitis A, B, and C were negative; hepatitis B and C were excluded.")
+    by_start = [(e.text, e._.concept_id) for e in doc.ents]
+    assert by_start[:4] == [
+        ("viral hepatitis", "MESH:D006525"),
+        ("A", "MESH:D006506"),
+        ("B", "MESH:D006509"),
+        ("C", "MESH:D006526"),
+    ]
+    assert by_start[4:] == [("hepatitis B", "MESH:D006509"), ("C", "MESH:D006526")]
+
+
+def test_a_lone_number_after_a_term_is_no_designator(nlp: Language) -> None:
+    ents = _ents(nlp("He received IVIG 2 g/kg and had type 1 diabetes 2 years later."))
+    assert "2" not in ents and ents["type 1 diabetes"][1] == "MESH:D003922"
+
+
+def test_a_term_written_head_first(nlp: Language) -> None:
+    ents = _ents(
+        nlp(
+            "Congenital defects of bile acid synthesis are rare. She had an infection of the urinary tract"
+            " and a deficiency of vitamin D, but the duration of the fever was short."
+        )
+    )
+    assert ents["Congenital defects of bile acid synthesis"][1] == "MONDO:0018841"
+    assert ents["infection of the urinary tract"][1] == "MESH:D014552"
+    assert ents["deficiency of vitamin D"][1] == "MESH:D014808"
+    assert "duration of the fever" not in ents and ents["fever"][1] == "MESH:D005334"
+
+
+def test_a_negating_prefix_is_not_the_concept(nlp: Language) -> None:
+    ents = _ents(nlp("Other non-neoplastic diseases and non-Hodgkin lymphoma were considered."))
+    assert not any("neoplastic" in text for text in ents)
+    assert ents["non-Hodgkin lymphoma"][1] == "MESH:D008228"
+
+
+def test_a_protein_family_with_a_member_number_is_no_chemical(nlp: Language) -> None:
+    ents = _ents(nlp("FOXP3 encodes forkhead box protein 3. Forkhead box proteins bind DNA."))
+    assert not any(text.startswith("forkhead") for text in ents)
+    assert ents["Forkhead box proteins"][0] == "CHEMICAL"
+
+
+def test_a_gene_symbol_defined_by_a_protein_family_name_stays_the_gene(vocab_store: TerminologyStore) -> None:
+    pytest.importorskip("scispacy.abbreviation")
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("abbreviation_detector")
+    pipeline.add_pipe("caseminer_terminology_ner", config={"store_path": str(vocab_store.path)})
+    doc = pipeline("Mutations in forkhead box protein 3 (FOXP3) cause IPEX. FOXP3 is expressed in Tregs.")
+    assert {(e.text, e.label_, e._.concept_id) for e in doc.ents if "IPEX" not in e.text} == {
+        ("forkhead box protein 3", "GENE", "NCBIGene:50943"),
+        ("FOXP3", "GENE", "NCBIGene:50943"),
+    }
