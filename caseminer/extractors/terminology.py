@@ -227,11 +227,11 @@ class TerminologyNer:
             head = phrase.group("head")
             if _word_keys(head)[-1:] not in self._heads:
                 continue
-            complement = []
-            position = phrase.end()
-            while len(complement) < _MAX_COMPLEMENT_WORDS and (word := _COMPLEMENT_WORD.match(text, position)):
+            complement: list[re.Match[str]] = []
+            word = _COMPLEMENT_WORD.match(text, phrase.end())
+            while word is not None and len(complement) < _MAX_COMPLEMENT_WORDS:
                 complement.append(word)
-                position = word.end()
+                word = _COMPLEMENT_WORD.match(text, word.end())
             modifiers = text[max(0, phrase.start() - 40) : phrase.start()].split()[-_MAX_HEAD_MODIFIERS:]
             for size in range(len(complement), 0, -1):
                 inverted = self._inverted_term(modifiers, complement[:size], head)
