@@ -56,6 +56,8 @@ _OF_PHRASE = re.compile(r"(?<![\w-])(?P<head>[A-Za-z]{3,}) of (?:the )?")
 _COMPLEMENT_WORD = re.compile(r"(?P<word>[A-Za-z0-9][\w'-]*)(?: |(?=[^\w ])|\Z)")
 _MAX_COMPLEMENT_WORDS = 5
 _MAX_HEAD_MODIFIERS = 2
+# A gene's loss named as a disease: "LRBA deficiency", "CTLA4 haploinsufficiency".
+_GENE_LOSS_AFTER = re.compile(r"[ -](?:deficiency|haploinsufficiency)\b", re.IGNORECASE)
 # A prefix that negates the term right after it: "non-|neoplastic".
 _NEGATING_PREFIX = re.compile(r"(?<![\w-])non[-‐]?\Z", re.IGNORECASE)
 # A word right before a term, in the same phrase: "bile duct |injury".
@@ -176,7 +178,9 @@ class TerminologyNer:
         self._modifiers = _modifier_words(self._terms)
         self._heads = _head_words(self._terms)
         self._surface_terms = {key: tuple(candidates) for key, candidates in surface_terms.items()}
+        self._diseases_naming_gene = _diseases_naming_genes(self._terms, self._surface_terms)
         self._link = lru_cache(maxsize=50_000)(self._link_uncached)
+        self._disease_of_gene = lru_cache(maxsize=4096)(self._disease_of_gene_uncached)
 
     # -- matching -------------------------------------------------------------------------------
 
@@ -240,6 +244,30 @@ class TerminologyNer:
                     start -= 1 if inverted[0] else 0
                     yield _Match(start, complement[size - 1].end("word"), inverted[1])
                     break
+
+    def _gene_loss_matches(self, text: str, surface_matches: list[_Match]) -> Iterator[_Match]:
+        """ "HSD3B7 deficiency" where the vocabulary has no such term: the one disease whose names
+        name the gene ("congenital bile acid synthesis defect caused by mutation in HSD3B7"), when
+        all of them are one concept."""
+        for match in surface_matches:
+            if not any(c.kind == "gene" and c.tier == 0 for c in match.candidates):
+                continue
+            loss = _GENE_LOSS_AFTER.match(text, match.end)
+            if loss is None:
+                continue
+            if diseases := self._disease_of_gene(text[match.start : match.end].lower()):
+                yield _Match(match.start, loss.end(), diseases)
+
+    def _disease_of_gene_uncached(self, symbol: str) -> tuple[_Candidate, ...]:
+        curies = self._diseases_naming_gene.get(symbol, frozenset())
+        concepts = {
+            normalized.concept_id
+            for curie in curies
+            if (normalized := self.store.normalize([curie], "disease")) is not None
+        }
+        if len(concepts) != 1:
+            return ()
+        return tuple(_Candidate(curie, "disease", 1) for curie in sorted(curies))
 
     def _inverted_term(
         self, modifiers: list[str], complement: list[re.Match[str]], head: str
@@ -317,8 +345,14 @@ class TerminologyNer:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         abbreviations = self._abbreviation_concepts(doc)
+        surface_matches = list(self._surface_matches(text))
         matches = sorted(
-            [*self._dictionary_matches(text), *self._surface_matches(text), *self._inverted_matches(text)],
+            [
+                *self._dictionary_matches(text),
+                *surface_matches,
+                *self._inverted_matches(text),
+                *self._gene_loss_matches(text, surface_matches),
+            ],
             key=lambda m: (-(m.end - m.start), m.tier, m.start),
         )
         existing = doc.ents
@@ -601,6 +635,22 @@ def _head_words(terms: dict[str, tuple[_Candidate, ...]]) -> frozenset[tuple[str
         if space and any(c.kind in ("disease", "phenotype") for c in candidates):
             counts[last] += 1
     return frozenset((w,) for w, n in counts.items() if n >= _MIN_MODIFIER_TERMS)
+
+
+def _diseases_naming_genes(
+    terms: dict[str, tuple[_Candidate, ...]], surface_terms: dict[str, tuple[_Candidate, ...]]
+) -> dict[str, frozenset[str]]:
+    """Approved gene symbol (lower case) -> the disease concepts with a term that names it."""
+    symbols = {
+        key.lower() for key, candidates in surface_terms.items() if any(c.tier == 0 for c in candidates)
+    }
+    naming: dict[str, set[str]] = {}
+    for key, candidates in terms.items():
+        diseases = [c.curie for c in candidates if c.kind == "disease"]
+        if diseases and " " in key:
+            for word in symbols.intersection(key.split(" ")):
+                naming.setdefault(word, set()).update(diseases)
+    return {symbol: frozenset(curies) for symbol, curies in naming.items()}
 
 
 def _needs_context(match: _Match) -> bool:

@@ -220,3 +220,11 @@ def test_a_gene_symbol_defined_by_a_protein_family_name_stays_the_gene(vocab_sto
         ("forkhead box protein 3", "GENE", "NCBIGene:50943"),
         ("FOXP3", "GENE", "NCBIGene:50943"),
     }
+
+
+def test_a_genes_deficiency_is_the_one_disease_named_after_the_gene(nlp: Language) -> None:
+    ents = _ents(nlp("HSD3B7 deficiency was treated with cholic acid; LRBA deficiency was excluded."))
+    assert ents["HSD3B7 deficiency"] == ("DISEASE", "MESH:C535442")  # no term: MONDO names the gene
+    assert ents["LRBA deficiency"] == ("DISEASE", "MONDO:0013863")
+    # a gene that several disease concepts name is left a gene
+    assert _ents(nlp("STAT5B deficiency was excluded."))["STAT5B"][0] == "GENE"
