@@ -77,8 +77,13 @@ _PROTEIN_FAMILY = re.compile(r"\bproteins?\Z", re.IGNORECASE)
 _MEMBER_NUMBER = re.compile(r"[ -](?:[A-Z]?[0-9]{1,3}[A-Za-z]?|[A-Z])(?![\w-])")
 # A conjunct right before a coordinated term: "iron and |", "liver, |", "intra- and |".
 _CONJUNCT_BEFORE = re.compile(
-    r"(?<![\w-])(?P<word>[A-Za-z][A-Za-z0-9]*)(?P<hyphen>-)?(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)\Z"
+    r"(?<![\w-])(?P<word>[A-Za-z][A-Za-z0-9]*)(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)\Z"
 )
+# A prefix written for a word that follows the conjunction: "intra- and |extrahepatic".
+_SUSPENDED_PREFIX = re.compile(
+    r"(?<![\w-])(?P<prefix>[A-Za-z]{2,})- (?:and|or) (?P<word>[A-Za-z]{5,})(?![\w-]) ?"
+)
+_MAX_WORDS_AFTER_PREFIXED = 4
 _COURSE_MODIFIERS = frozenset(
     [
         "chronic",
@@ -231,11 +236,7 @@ class TerminologyNer:
             head = phrase.group("head")
             if _word_keys(head)[-1:] not in self._heads:
                 continue
-            complement: list[re.Match[str]] = []
-            word = _COMPLEMENT_WORD.match(text, phrase.end())
-            while word is not None and len(complement) < _MAX_COMPLEMENT_WORDS:
-                complement.append(word)
-                word = _COMPLEMENT_WORD.match(text, word.end())
+            complement = _words_after(text, phrase.end(), _MAX_COMPLEMENT_WORDS)
             modifiers = text[max(0, phrase.start() - 40) : phrase.start()].split()[-_MAX_HEAD_MODIFIERS:]
             for size in range(len(complement), 0, -1):
                 inverted = self._inverted_term(modifiers, complement[:size], head)
@@ -275,13 +276,37 @@ class TerminologyNer:
         """The disease term of modifiers + complement + head, with as many modifiers as it can take."""
         words = [w.group("word") for w in complement]
         for taken in range(len(modifiers), -1, -1):
-            keys, _, _ = self._key_tokens(" ".join([*modifiers[len(modifiers) - taken :], *words, head]))
-            if None in keys:
-                continue
-            candidates = self._terms.get(" ".join(k for k in keys if k is not None))
-            if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
+            candidates = self._disease_term(" ".join([*modifiers[len(modifiers) - taken :], *words, head]))
+            if candidates:
                 return taken, candidates
         return None
+
+    def _disease_term(self, phrase: str) -> tuple[_Candidate, ...] | None:
+        """The candidates of the disease or phenotype term that is exactly `phrase`."""
+        keys, _, _ = self._key_tokens(phrase)
+        if None in keys:
+            return None
+        candidates = self._terms.get(" ".join(k for k in keys if k is not None))
+        if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
+            return candidates
+        return None
+
+    def _suspended_prefix_matches(self, text: str) -> Iterator[_Match]:
+        """ "intra- and extrahepatic bile duct dilatation" names intrahepatic bile duct dilatation,
+        whether or not the vocabulary has the extrahepatic one: the prefix replaces the beginning of
+        the word after the conjunction ("intra" + "hepatic"), followed by as many of the next words
+        as make a disease or phenotype term. The match is the prefix."""
+        for found in _SUSPENDED_PREFIX.finditer(text):
+            prefix, word = found.group("prefix"), found.group("word")
+            following = [w.group("word") for w in _words_after(text, found.end(), _MAX_WORDS_AFTER_PREFIXED)]
+            for size in range(len(following), -1, -1):
+                completed = (
+                    self._disease_term(" ".join([prefix + word[i:], *following[:size]]))
+                    for i in range(1, len(word) - 3)
+                )
+                if candidates := next(filter(None, completed), None):
+                    yield _Match(found.start("prefix"), found.end("prefix"), candidates)
+                    break
 
     def _surface_matches(self, text: str) -> Iterator[_Match]:
         for match in _SURFACE_WORD.finditer(text):
@@ -352,6 +377,7 @@ class TerminologyNer:
                 *surface_matches,
                 *self._inverted_matches(text),
                 *self._gene_loss_matches(text, surface_matches),
+                *self._suspended_prefix_matches(text),
             ],
             key=lambda m: (-(m.end - m.start), m.tier, m.start),
         )
@@ -472,18 +498,14 @@ class TerminologyNer:
         deficiency, "liver and lung abscesses" a liver abscess, "intra- and extrahepatic bile duct
         dilatation" the intrahepatic one. Each conjunct word (walking back through a list "A, B and
         C deficiency") becomes a mention of the term it completes, when that term is a concept of
-        the same type; the first word that completes none ends the list."""
+        the same type; the first word that completes none ends the list. ("intra- and": see
+        :meth:`_suspended_prefix_matches`.)"""
         words = text[start:end].split()
         if len(words) < 2:
             return
         while conjunct := _CONJUNCT_BEFORE.search(text, max(0, start - 60), start):
             word = conjunct.group("word")
-            if conjunct.group("hyphen"):
-                # "intra-" completes the first word: "extrahepatic" -> "intrahepatic"
-                first, rest = words[0], " ".join(words[1:])
-                candidates = [f"{word}{first[i:]} {rest}" for i in range(1, len(first) - 2)]
-            else:
-                candidates = [" ".join([word, *words[k:]]) for k in range(1, len(words))]
+            candidates = [" ".join([word, *words[k:]]) for k in range(1, len(words))]
             resolved = next(filter(None, (self._whole_term(c) for c in candidates)), None)
             if resolved is None or resolved[0] != label:
                 return
@@ -624,6 +646,16 @@ def _modifier_words(terms: dict[str, tuple[_Candidate, ...]]) -> frozenset[str]:
         if space and any(c.kind in ("disease", "phenotype") for c in candidates):
             counts[first] += 1
     return frozenset(w for w, n in counts.items() if n >= _MIN_MODIFIER_TERMS and w not in _NOT_MODIFIERS)
+
+
+def _words_after(text: str, position: int, limit: int) -> list[re.Match[str]]:
+    """Up to `limit` words from `position` on, up to the first punctuation."""
+    words: list[re.Match[str]] = []
+    word = _COMPLEMENT_WORD.match(text, position)
+    while word is not None and len(words) < limit:
+        words.append(word)
+        word = _COMPLEMENT_WORD.match(text, word.end())
+    return words
 
 
 def _head_words(terms: dict[str, tuple[_Candidate, ...]]) -> frozenset[tuple[str | None, ...]]:

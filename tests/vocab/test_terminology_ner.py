@@ -228,3 +228,10 @@ def test_a_genes_deficiency_is_the_one_disease_named_after_the_gene(nlp: Languag
     assert ents["LRBA deficiency"] == ("DISEASE", "MONDO:0013863")
     # a gene that several disease concepts name is left a gene
     assert _ents(nlp("STAT5B deficiency was excluded."))["STAT5B"][0] == "GENE"
+
+
+def test_a_suspended_prefix_completes_the_word_after_the_conjunction(nlp: Language) -> None:
+    doc = nlp("US revealed intra- and extrahepatic bile duct dilatation. Pre- and postoperative care.")
+    prefixed = [e for e in doc.ents if e.text.startswith("intra")]
+    assert [e._.concept_id for e in prefixed] == ["HP:0033149"]  # intrahepatic bile duct dilatation
+    assert not [e for e in doc.ents if e.text.lower().startswith("pre")]  # completes no disease term
