@@ -148,6 +148,11 @@ _LAB_AFTER = re.compile(
     r"|(?:challenge|stimulation|tolerance|suppression|provocation)\b|tests?\b)",
     re.IGNORECASE,
 )
+# A process or state of the body that a chemical's name begins.
+_PROCESS_AFTER = re.compile(
+    r"[ -](?:synthe(?:sis|tic)|metabolism|malabsorption|transport(?:er)?|resistance|intolerance|allergy)\b",
+    re.IGNORECASE,
+)
 _DIAGNOSTIC = re.compile(
     r"biops|scop(?:y|ies)\b|graphy|imaging|tomograph|\bCT\b|\bMRI?\b|ultraso|examination|stain|histolog"
     r"|microscop|test(?:s|ing)?\b|screening|hospitali[sz]ation|decompression",
@@ -901,6 +906,8 @@ def received(span: Span, sentences: SentenceIndex) -> bool:
     after = text[span.end_char : min(sentence.end_char, span.end_char + 30)]
     if _LAB_BEFORE.search(before) or _LAB_NAME.match(span.text) or _LAB_AFTER.match(after):
         return False
+    if _PROCESS_AFTER.match(after):
+        return False  # "a bile acid synthetic defect", "insulin resistance": the body's, not a drug given
     return bool(_TREATMENT_CUE.search(text, sentence.start_char, sentence.end_char))
 
 

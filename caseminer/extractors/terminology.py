@@ -73,6 +73,10 @@ _NAMES_ENZYME_OR_TEST = re.compile(
     r"|[ -](?:time|tolerance test)\b|-binding\b)",
     re.IGNORECASE,
 )
+# What a disease's name begins when it is followed by a test's word.
+_NAMES_TEST_OF_DISEASE = re.compile(
+    r"[ -](?:antigen|antibod(?:y|ies)|serolog(?:y|ies)|tit(?:er|re)|PCR|assay)s?\b", re.IGNORECASE
+)
 _PROTEIN_FAMILY = re.compile(r"\bproteins?\Z", re.IGNORECASE)
 _MEMBER_NUMBER = re.compile(r"[ -](?:[A-Z]?[0-9]{1,3}[A-Za-z]?|[A-Z])(?![\w-])")
 # A conjunct right before a coordinated term: "iron and |", "liver, |", "intra- and |".
@@ -84,6 +88,12 @@ _SUSPENDED_PREFIX = re.compile(
     r"(?<![\w-])(?P<prefix>[A-Za-z]{2,})- (?:and|or) (?P<word>[A-Za-z]{5,})(?![\w-]) ?"
 )
 _MAX_WORDS_AFTER_PREFIXED = 4
+# A generic head that the vocabulary names "disease" or "disorder": "X-linked |disorder", "cardiac
+# |conditions", "autoimmune |illness".
+_GENERIC_HEAD = re.compile(r"(?<![\w-])(?P<head>disorder|condition|illness)(?:s|es)?(?![\w-])", re.IGNORECASE)
+_GENERIC_HEAD_NAMES = ("disease", "disorder")
+_WORD_BEFORE = re.compile(r"(?<![\w-])[A-Za-z0-9][\w-]*[ ]\Z")
+_MAX_GENERIC_HEAD_MODIFIERS = 3
 _COURSE_MODIFIERS = frozenset(
     [
         "chronic",
@@ -291,6 +301,31 @@ class TerminologyNer:
             return candidates
         return None
 
+    def _generic_head_matches(self, text: str) -> Iterator[_Match]:
+        """A phrase whose generic head the vocabulary words otherwise: "X-linked disorder" is the
+        term "X-linked disease", "cardiac conditions" heart disease. The most words before the head
+        (up to `_MAX_GENERIC_HEAD_MODIFIERS`) that make a term win; a phrase beginning with a word
+        that is no modifier ("rare", "other") is none."""
+        for found in _GENERIC_HEAD.finditer(text):
+            starts = []
+            position = found.start()
+            while len(starts) < _MAX_GENERIC_HEAD_MODIFIERS and (
+                word := _WORD_BEFORE.search(text, max(0, position - 40), position)
+            ):
+                position = word.start()
+                starts.append(position)
+            head = found.group("head").lower()
+            for start in reversed(starts):
+                modifiers = text[start : found.start()].rstrip()
+                if modifiers.split(" ", 1)[0].lower() in _NOT_MODIFIERS:
+                    continue  # "rare disorders", "other conditions": a class, not a disease
+                named = (
+                    self._disease_term(f"{modifiers} {name}") for name in _GENERIC_HEAD_NAMES if name != head
+                )
+                if candidates := next(filter(None, named), None):
+                    yield _Match(start, found.end(), candidates)
+                    break
+
     def _suspended_prefix_matches(self, text: str) -> Iterator[_Match]:
         """ "intra- and extrahepatic bile duct dilatation" names intrahepatic bile duct dilatation,
         whether or not the vocabulary has the extrahepatic one: the prefix replaces the beginning of
@@ -378,6 +413,7 @@ class TerminologyNer:
                 *self._inverted_matches(text),
                 *self._gene_loss_matches(text, surface_matches),
                 *self._suspended_prefix_matches(text),
+                *self._generic_head_matches(text),
             ],
             key=lambda m: (-(m.end - m.start), m.tier, m.start),
         )
@@ -428,6 +464,12 @@ class TerminologyNer:
                 start, resolved = self._head_with_mesh_id(text, match, resolved)
             if resolved is not None and resolved[0] == "DISEASE" and " " not in surface:
                 start = self._modifiers_start(text, start)
+            if (
+                resolved is not None
+                and resolved[0] == "DISEASE"
+                and _NAMES_TEST_OF_DISEASE.match(text, match.end)
+            ):
+                continue  # "Streptococcal pneumonia antigen", "CMV serology": a lab test
             if (
                 resolved is not None
                 and resolved[0] == "CHEMICAL"

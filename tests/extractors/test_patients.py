@@ -211,6 +211,17 @@ def test_lab_values_and_diagnostic_procedures_are_not_treatments(nlp: Language) 
     assert "ursodiol" in treatments
 
 
+def test_a_chemical_naming_a_process_of_the_body_is_not_a_treatment(nlp: Language) -> None:
+    result = _case(
+        "<p>A 3-month-old boy had cholestasis. With a suspected bile acid synthesis defect and insulin"
+        " resistance, he was treated with oral cholic acid.</p>",
+        nlp,
+    )
+    treatments = _texts(result.patients[0].treatments)
+    assert not {"bile acid", "insulin"} & treatments
+    assert "cholic acid" in treatments
+
+
 def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
     result = _case(
         "<p>A 9-month-old girl was referred. Eczema started at 2 months of age"

@@ -235,3 +235,16 @@ def test_a_suspended_prefix_completes_the_word_after_the_conjunction(nlp: Langua
     prefixed = [e for e in doc.ents if e.text.startswith("intra")]
     assert [e._.concept_id for e in prefixed] == ["HP:0033149"]  # intrahepatic bile duct dilatation
     assert not [e for e in doc.ents if e.text.lower().startswith("pre")]  # completes no disease term
+
+
+def test_a_generic_head_is_read_as_the_vocabularys_disease(nlp: Language) -> None:
+    ents = _ents(nlp("IPEX is an X-linked disorder; drugs worsen cardiac conditions. Rare disorders differ."))
+    assert ents["X-linked disorder"][1] == "MESH:D040181"  # the term "X-linked disease"
+    assert ents["cardiac conditions"][1] == "MESH:D006331"  # heart disease
+    assert not any("Rare" in text for text in ents)  # a class of diseases, not one
+
+
+def test_a_disease_named_by_its_test_is_no_mention(nlp: Language) -> None:
+    doc = nlp("Streptococcal pneumonia antigen was negative. Later he had Streptococcal pneumonia.")
+    (pneumonia,) = [e for e in doc.ents if e.text == "Streptococcal pneumonia"]
+    assert pneumonia.start_char > doc.text.index("Later")
