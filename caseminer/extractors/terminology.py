@@ -52,7 +52,8 @@ _DESIGNATORS_AFTER = re.compile(rf" {_DESIGNATOR}{_MORE_DESIGNATORS}*")
 _DESIGNATORS_AFTER_ONE = re.compile(rf"{_MORE_DESIGNATORS}+")  # "hepatitis B| and C"
 _DESIGNATOR_WORD = re.compile(_DESIGNATOR)
 # "<head> of (the) <complement>": "defects of bile acid synthesis", "infection of the urinary tract".
-_OF_PHRASE = re.compile(r"(?<![\w-])(?P<head>[A-Za-z]{3,}) of (?:the )?")
+_OF = re.compile(r" of (?:the )?")
+_HEAD_BEFORE = re.compile(r"(?<![\w-])[A-Za-z]{3,}\Z")
 _COMPLEMENT_WORD = re.compile(r"(?P<word>[A-Za-z0-9][\w'-]*)(?: |(?=[^\w ])|\Z)")
 _MAX_COMPLEMENT_WORDS = 5
 _MAX_HEAD_MODIFIERS = 2
@@ -242,16 +243,16 @@ class TerminologyNer:
         tract infection. Only heads that end many disease terms are tried, with up to
         `_MAX_COMPLEMENT_WORDS` words after "of" and `_MAX_HEAD_MODIFIERS` before the head; the
         longest phrase that is a disease or phenotype term wins."""
-        for phrase in _OF_PHRASE.finditer(text):
-            head = phrase.group("head")
-            if _word_keys(head)[-1:] not in self._heads:
+        for of in _OF.finditer(text):
+            found = _HEAD_BEFORE.search(text, max(0, of.start() - 30), of.start())
+            if found is None or _word_keys(head := found.group())[-1:] not in self._heads:
                 continue
-            complement = _words_after(text, phrase.end(), _MAX_COMPLEMENT_WORDS)
-            modifiers = text[max(0, phrase.start() - 40) : phrase.start()].split()[-_MAX_HEAD_MODIFIERS:]
+            complement = _words_after(text, of.end(), _MAX_COMPLEMENT_WORDS)
+            modifiers = text[max(0, found.start() - 40) : found.start()].split()[-_MAX_HEAD_MODIFIERS:]
             for size in range(len(complement), 0, -1):
                 inverted = self._inverted_term(modifiers, complement[:size], head)
                 if inverted is not None:
-                    start = phrase.start() - len(" ".join(modifiers[len(modifiers) - inverted[0] :]))
+                    start = found.start() - len(" ".join(modifiers[len(modifiers) - inverted[0] :]))
                     start -= 1 if inverted[0] else 0
                     yield _Match(start, complement[size - 1].end("word"), inverted[1])
                     break
@@ -286,6 +287,9 @@ class TerminologyNer:
         """The disease term of modifiers + complement + head, with as many modifiers as it can take."""
         words = [w.group("word") for w in complement]
         for taken in range(len(modifiers), -1, -1):
+            first = _word_keys(modifiers[len(modifiers) - taken] if taken else words[0])
+            if not first or first[0] not in self._prefixes:
+                continue  # no term begins so: spare building the phrase
             candidates = self._disease_term(" ".join([*modifiers[len(modifiers) - taken :], *words, head]))
             if candidates:
                 return taken, candidates
@@ -293,8 +297,8 @@ class TerminologyNer:
 
     def _disease_term(self, phrase: str) -> tuple[_Candidate, ...] | None:
         """The candidates of the disease or phenotype term that is exactly `phrase`."""
-        keys, _, _ = self._key_tokens(phrase)
-        if None in keys:
+        keys = [key for word in _WORD.findall(phrase) for key in _word_keys(word)]
+        if not keys or None in keys or (len(keys) > 1 and keys[0] not in self._prefixes):
             return None
         candidates = self._terms.get(" ".join(k for k in keys if k is not None))
         if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
