@@ -84,14 +84,17 @@ _MEMBER_NUMBER = re.compile(r"[ -](?:[A-Z]?[0-9]{1,3}[A-Za-z]?|[A-Z])(?![\w-])")
 _CONJUNCT_BEFORE = re.compile(
     r"(?<![\w-])(?P<word>[A-Za-z][A-Za-z0-9]*)(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)\Z"
 )
-# A prefix written for a word that follows the conjunction: "intra- and |extrahepatic".
+# A prefix written for a word that follows the conjunction: "intra- and |extrahepatic", "squamous-
+# and |small-cell".
 _SUSPENDED_PREFIX = re.compile(
-    r"(?<![\w-])(?P<prefix>[A-Za-z]{2,})- (?:and|or) (?P<word>[A-Za-z]{5,})(?![\w-]) ?"
+    r"(?<![\w-])(?P<prefix>[A-Za-z]{2,})- (?:and|or) (?P<word>[A-Za-z][A-Za-z-]{3,}[A-Za-z])(?![\w-]) ?"
 )
 _MAX_WORDS_AFTER_PREFIXED = 4
 # A generic head that the vocabulary names "disease" or "disorder": "X-linked |disorder", "cardiac
-# |conditions", "autoimmune |illness".
+# |conditions", "autoimmune |illness". A condition is one only after an adjective: "growth
+# conditions" are a culture's.
 _GENERIC_HEAD = re.compile(r"(?<![\w-])(?P<head>disorder|condition|illness)(?:s|es)?(?![\w-])", re.IGNORECASE)
+_ADJECTIVE_BEFORE = re.compile(r"(?:ic|ac|al|ous|ary|ive|ed|ar) \Z", re.IGNORECASE)
 _GENERIC_HEAD_NAMES = ("disease", "disorder")
 _WORD_BEFORE = re.compile(r"(?<![\w-])[A-Za-z0-9][\w-]*[ ]\Z")
 _MAX_GENERIC_HEAD_MODIFIERS = 3
@@ -137,6 +140,7 @@ _NOT_MODIFIERS = _COURSE_MODIFIERS | frozenset(
         "possible",
         "probable",
         "suspected",
+        "human",
     ]
 )
 
@@ -311,14 +315,15 @@ class TerminologyNer:
         (up to `_MAX_GENERIC_HEAD_MODIFIERS`) that make a term win; a phrase beginning with a word
         that is no modifier ("rare", "other") is none."""
         for found in _GENERIC_HEAD.finditer(text):
+            head, position = found.group("head").lower(), found.start()
+            if head == "condition" and not _ADJECTIVE_BEFORE.search(text, max(0, position - 6), position):
+                continue
             starts = []
-            position = found.start()
             while len(starts) < _MAX_GENERIC_HEAD_MODIFIERS and (
                 word := _WORD_BEFORE.search(text, max(0, position - 40), position)
             ):
                 position = word.start()
                 starts.append(position)
-            head = found.group("head").lower()
             for start in reversed(starts):
                 modifiers = text[start : found.start()].rstrip()
                 if modifiers.split(" ", 1)[0].lower() in _NOT_MODIFIERS:

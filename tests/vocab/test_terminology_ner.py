@@ -235,6 +235,9 @@ def test_a_suspended_prefix_completes_the_word_after_the_conjunction(nlp: Langua
     prefixed = [e for e in doc.ents if e.text.startswith("intra")]
     assert [e._.concept_id for e in prefixed] == ["HP:0033149"]  # intrahepatic bile duct dilatation
     assert not [e for e in doc.ents if e.text.lower().startswith("pre")]  # completes no disease term
+    ents = _ents(nlp("Associations were found for squamous- and small-cell lung cancers."))
+    assert ents["squamous-"][1] == "MONDO:0005097"  # squamous cell lung carcinoma
+    assert ents["small-cell lung cancers"][1] == "MESH:D055752"
 
 
 def test_a_generic_head_is_read_as_the_vocabularys_disease(nlp: Language) -> None:
@@ -242,6 +245,8 @@ def test_a_generic_head_is_read_as_the_vocabularys_disease(nlp: Language) -> Non
     assert ents["X-linked disorder"][1] == "MESH:D040181"  # the term "X-linked disease"
     assert ents["cardiac conditions"][1] == "MESH:D006331"  # heart disease
     assert not any("Rare" in text for text in ents)  # a class of diseases, not one
+    # a noun's conditions are circumstances: "growth conditions" are no growth disorder
+    assert not _ents(nlp("Bacteria were cultured under various growth conditions."))
 
 
 def test_a_disease_named_by_its_test_is_no_mention(nlp: Language) -> None:
