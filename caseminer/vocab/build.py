@@ -432,7 +432,9 @@ class TermCollector:
             parents=record.parents,
             definition=record.definition,
         )
-        if not self._add_concept(row, [record.label, *record.synonyms]):
+        names = [record.label, *record.synonyms]
+        # "a diabetic woman": MeSH names the disease in two words, MONDO in one ("diabetes")
+        if not self._add_concept(row, [*names, *filter(None, map(disease_adjective, names))]):
             return False
         for xref in record.xrefs:
             if xref.startswith(("MESH:", "OMIM:", "OMIMPS:", "Orphanet:", "HP:", "UMLS:", "DOID:", "GARD:")):

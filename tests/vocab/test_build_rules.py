@@ -456,3 +456,17 @@ def test_a_concept_whose_label_names_no_mesh_disease_gets_the_one_its_synonym_na
     assert terms.xrefs[("MONDO:0015540", "MESH:D051359")] == SYNONYM_MATCH
     # MeSH lists the subtype's synonym under the disease, which MONDO names as another concept
     assert not any(a == "MONDO:0009100" and b.startswith("MESH:") for a, b in terms.xrefs)
+
+
+def test_a_one_word_mondo_name_gives_its_adjective() -> None:
+    # the MONDO 2026-05 row of diabetes mellitus (shared/vocab mondo_terms_derived), columns the parser reads
+    row = (
+        "mondo_id\tlabel\tdeprecated\treplaced_by\tsynonyms\tparents\tmesh\tumls\n"
+        "MONDO:0005015\tdiabetes mellitus\t0\t\tDM|diabetes|diabetes mellitus (disease)\t"
+        "MONDO:0001933|MONDO:0002908\tmesh:D003920\t\n"
+    )
+    terms = TermCollector()
+    terms.add_mondo_records(sources.read_mondo_derived(io.StringIO(row)), "MONDO")
+    diabetic = [a for a in terms.aliases if a.key == normalize_key("diabetic")]
+    assert [(a.curie, a.ner) for a in diabetic] == [("MONDO:0005015", True)]
+    assert not [a for a in terms.aliases if a.key == normalize_key("diabetes mellitic")]  # two words: none
