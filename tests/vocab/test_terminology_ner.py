@@ -67,13 +67,18 @@ def test_keeps_entities_of_earlier_components(nlp: Language) -> None:
     assert labels["FOXP3"] == "GENE" and labels["IPEX"] == "DISEASE"
 
 
-def test_short_form_takes_the_long_form_concept(vocab_store: TerminologyStore) -> None:
+@pytest.fixture(scope="module")
+def abbreviating_nlp(vocab_store: TerminologyStore) -> Language:
     pytest.importorskip("scispacy.abbreviation")
     pipeline = spacy.blank("en")
     pipeline.add_pipe("sentencizer")
     pipeline.add_pipe("abbreviation_detector")
     pipeline.add_pipe("caseminer_terminology_ner", config={"store_path": str(vocab_store.path)})
-    doc = pipeline("Autoimmune enteropathy (AIE) is rare. AIE responded to tacrolimus.")
+    return pipeline
+
+
+def test_short_form_takes_the_long_form_concept(abbreviating_nlp: Language) -> None:
+    doc = abbreviating_nlp("Autoimmune enteropathy (AIE) is rare. AIE responded to tacrolimus.")
     short_forms = [e for e in doc.ents if e.text == "AIE"]
     assert short_forms and all(e._.concept_id == "MESH:C538273" for e in short_forms)
 
@@ -209,13 +214,8 @@ def test_a_protein_family_with_a_member_number_is_no_chemical(nlp: Language) -> 
     assert ents["Forkhead box proteins"][0] == "CHEMICAL"
 
 
-def test_a_gene_symbol_defined_by_a_protein_family_name_stays_the_gene(vocab_store: TerminologyStore) -> None:
-    pytest.importorskip("scispacy.abbreviation")
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("abbreviation_detector")
-    pipeline.add_pipe("caseminer_terminology_ner", config={"store_path": str(vocab_store.path)})
-    doc = pipeline("Mutations in forkhead box protein 3 (FOXP3) cause IPEX. FOXP3 is expressed in Tregs.")
+def test_a_gene_symbol_defined_by_a_protein_family_stays_the_gene(abbreviating_nlp: Language) -> None:
+    doc = abbreviating_nlp("Mutations in forkhead box protein 3 (FOXP3) cause IPEX. FOXP3 is in Tregs.")
     assert {(e.text, e.label_, e._.concept_id) for e in doc.ents if "IPEX" not in e.text} == {
         ("forkhead box protein 3", "GENE", "NCBIGene:50943"),
         ("FOXP3", "GENE", "NCBIGene:50943"),
