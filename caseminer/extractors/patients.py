@@ -583,7 +583,7 @@ class _PatientBuilder:
         self.title_only = all(p.section == "title" for p in doc._.passages or [])
         self.patient = Patient(label=label)
         self.ages: dict[str, list[Age]] = {}
-        self.phenotype_keys: set[str] = set()
+        self.phenotypes_by_key: dict[str, PatientPhenotype] = {}
         self.treatment_keys: set[str] = set()
         self.variants: list[tuple[Span, PatientVariant]] = []
         self.outcomes: list[tuple[Span, str, str]] = []  # (span, status, extractor)
@@ -739,18 +739,23 @@ class _PatientBuilder:
     def _add_phenotype(self, span: Span) -> None:
         key = span._.concept_id or span.text.lower()
         ids = _phenotype_ids(span)
-        if key in self.phenotype_keys or self.topic_concepts.intersection(ids):
+        if self.topic_concepts.intersection(ids):
             return
-        self.phenotype_keys.add(key)
-        self.patient.phenotypes.append(
-            PatientPhenotype(
-                text=span.text,
-                ids=ids,
-                label=span._.concept_label,
-                onset=self._onset_in_sentence(span),
-                provenance=self.provenance(span, "caseminer_terminology_ner"),
-            )
+        known = self.phenotypes_by_key.get(key)
+        if known is not None:
+            if _more_specific_wording(span.text, known.text):
+                # "axillary abscesses" after "abscesses": the site tells this finding from others
+                known.text, known.provenance = span.text, self.provenance(span, "caseminer_terminology_ner")
+            return
+        phenotype = PatientPhenotype(
+            text=span.text,
+            ids=ids,
+            label=span._.concept_label,
+            onset=self._onset_in_sentence(span),
+            provenance=self.provenance(span, "caseminer_terminology_ner"),
         )
+        self.phenotypes_by_key[key] = phenotype
+        self.patient.phenotypes.append(phenotype)
 
     def _onset_in_sentence(self, span: Span) -> Age | None:
         """An onset age stated in the sign's sentence ("diarrhea since the age of 1 month")."""
@@ -867,6 +872,11 @@ def most_specific(facts: list[PatientFactT]) -> list[PatientFactT]:
             fact.model_copy(update={"ids": _ordered_ids([*fact.ids, *borrowed])}) if borrowed else fact
         )
     return kept
+
+
+def _more_specific_wording(text: str, than: str) -> bool:
+    """`text` names the same sign with words before it ("axillary abscesses" than "abscesses")."""
+    return text.lower().endswith(f" {than.lower()}")
 
 
 def _vocabulary(curie: str) -> str:

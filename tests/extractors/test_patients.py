@@ -222,6 +222,17 @@ def test_a_chemical_naming_a_process_of_the_body_is_not_a_treatment(nlp: Languag
     assert "cholic acid" in treatments
 
 
+def test_a_sign_is_described_by_its_most_specific_wording(nlp: Language) -> None:
+    result = _case(
+        "<p>A 40-year-old man had fever and abscesses. CT showed liver abscesses."
+        " The axillary abscesses were drained.</p>",
+        nlp,
+    )
+    phenotypes = _texts(result.patients[0].phenotypes)
+    assert {"liver abscesses", "axillary abscesses"} <= phenotypes  # two findings, each by its site
+    assert "abscesses" not in phenotypes
+
+
 def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
     result = _case(
         "<p>A 9-month-old girl was referred. Eczema started at 2 months of age"
