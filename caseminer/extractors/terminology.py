@@ -86,9 +86,9 @@ _CONJUNCT_BEFORE = re.compile(
 )
 # A prefix written for a word that follows the conjunction: "intra- and |extrahepatic", "squamous-
 # and |small-cell".
-_SUSPENDED_PREFIX = re.compile(
-    r"(?<![\w-])(?P<prefix>[A-Za-z]{2,})- (?:and|or) (?P<word>[A-Za-z][A-Za-z-]{3,}[A-Za-z])(?![\w-]) ?"
-)
+# (Found from the conjunction: a pattern that begins with the prefix is tried at every word.)
+_SUSPENDED_PREFIX = re.compile(r"- (?:and|or) (?P<word>[A-Za-z][A-Za-z-]{3,}[A-Za-z])(?![\w-]) ?")
+_PREFIX_BEFORE = re.compile(r"(?<![\w-])[A-Za-z]{2,}\Z")
 _MAX_WORDS_AFTER_PREFIXED = 4
 # A generic head that the vocabulary names "disease" or "disorder": "X-linked |disorder", "cardiac
 # |conditions", "autoimmune |illness". A condition is one only after an adjective: "growth
@@ -341,7 +341,10 @@ class TerminologyNer:
         the word after the conjunction ("intra" + "hepatic"), followed by as many of the next words
         as make a disease or phenotype term. The match is the prefix."""
         for found in _SUSPENDED_PREFIX.finditer(text):
-            prefix, word = found.group("prefix"), found.group("word")
+            written = _PREFIX_BEFORE.search(text, max(0, found.start() - 20), found.start())
+            if written is None:
+                continue
+            prefix, word = written.group(), found.group("word")
             following = [w.group("word") for w in _words_after(text, found.end(), _MAX_WORDS_AFTER_PREFIXED)]
             for size in range(len(following), -1, -1):
                 completed = (
@@ -349,7 +352,7 @@ class TerminologyNer:
                     for i in range(1, len(word) - 3)
                 )
                 if candidates := next(filter(None, completed), None):
-                    yield _Match(found.start("prefix"), found.end("prefix"), candidates)
+                    yield _Match(written.start(), written.end(), candidates)
                     break
 
     def _surface_matches(self, text: str) -> Iterator[_Match]:
