@@ -252,9 +252,18 @@ class TerminologyNer:
             if found is None or _word_keys(head := found.group())[-1:] not in self._heads:
                 continue
             complement = _words_after(text, of.end(), _MAX_COMPLEMENT_WORDS)
+            if not complement:
+                continue
             modifiers = text[max(0, found.start() - 40) : found.start()].split()[-_MAX_HEAD_MODIFIERS:]
+            # how many modifiers a phrase may take: its first word must begin a term
+            takes = [
+                taken
+                for taken in range(len(modifiers), -1, -1)
+                if (first := _word_keys(modifiers[-taken] if taken else complement[0].group("word")))
+                and first[0] in self._prefixes
+            ]
             for size in range(len(complement), 0, -1):
-                inverted = self._inverted_term(modifiers, complement[:size], head)
+                inverted = self._inverted_term(modifiers, takes, complement[:size], head)
                 if inverted is not None:
                     start = found.start() - len(" ".join(modifiers[len(modifiers) - inverted[0] :]))
                     start -= 1 if inverted[0] else 0
@@ -286,14 +295,12 @@ class TerminologyNer:
         return tuple(_Candidate(curie, "disease", 1) for curie in sorted(curies))
 
     def _inverted_term(
-        self, modifiers: list[str], complement: list[re.Match[str]], head: str
+        self, modifiers: list[str], takes: list[int], complement: list[re.Match[str]], head: str
     ) -> tuple[int, tuple[_Candidate, ...]] | None:
-        """The disease term of modifiers + complement + head, with as many modifiers as it can take."""
+        """The disease term of modifiers + complement + head, with as many modifiers as it can take
+        (`takes`: the numbers of modifiers worth trying, most first)."""
         words = [w.group("word") for w in complement]
-        for taken in range(len(modifiers), -1, -1):
-            first = _word_keys(modifiers[len(modifiers) - taken] if taken else words[0])
-            if not first or first[0] not in self._prefixes:
-                continue  # no term begins so: spare building the phrase
+        for taken in takes:
             candidates = self._disease_term(" ".join([*modifiers[len(modifiers) - taken :], *words, head]))
             if candidates:
                 return taken, candidates
@@ -302,9 +309,14 @@ class TerminologyNer:
     def _disease_term(self, phrase: str) -> tuple[_Candidate, ...] | None:
         """The candidates of the disease or phenotype term that is exactly `phrase`."""
         keys = [key for word in _WORD.findall(phrase) for key in _word_keys(word)]
-        if not keys or None in keys or (len(keys) > 1 and keys[0] not in self._prefixes):
+        if not keys or keys[0] is None:
             return None
-        candidates = self._terms.get(" ".join(k for k in keys if k is not None))
+        term = keys[0]
+        for key in keys[1:]:  # as the dictionary matching walks: every beginning must begin a term
+            if key is None or term not in self._prefixes:
+                return None
+            term = f"{term} {key}"
+        candidates = self._terms.get(term)
         if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
             return candidates
         return None
