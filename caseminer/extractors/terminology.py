@@ -80,7 +80,7 @@ _NAMES_TEST_OF_DISEASE = re.compile(
 )
 _PROTEIN_FAMILY = re.compile(r"\bproteins?\Z", re.IGNORECASE)
 _MEMBER_NUMBER = re.compile(r"[ -](?:[A-Z]?[0-9]{1,3}[A-Za-z]?|[A-Z])(?![\w-])")
-# A conjunct right before a coordinated term: "iron and |", "liver, |", "intra- and |".
+# A conjunct right before a coordinated term: "iron and |", "liver, |".
 _CONJUNCT_BEFORE = re.compile(
     r"(?<![\w-])(?P<word>[A-Za-z][A-Za-z0-9]*)(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)\Z"
 )
@@ -195,8 +195,7 @@ class TerminologyNer:
                 words = term.key.split(" ")[:_MAX_TERM_TOKENS]
                 self._prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
         self._terms = {key: tuple(candidates) for key, candidates in terms.items()}
-        self._modifiers = _modifier_words(self._terms)
-        self._heads = _head_words(self._terms)
+        self._modifiers, self._heads = _modifier_and_head_words(self._terms)
         self._surface_terms = {key: tuple(candidates) for key, candidates in surface_terms.items()}
         self._diseases_naming_gene = _diseases_naming_genes(self._terms, self._surface_terms)
         self._link = lru_cache(maxsize=50_000)(self._link_uncached)
@@ -306,9 +305,9 @@ class TerminologyNer:
                 return taken, candidates
         return None
 
-    def _disease_term(self, phrase: str) -> tuple[_Candidate, ...] | None:
-        """The candidates of the disease or phenotype term that is exactly `phrase`."""
-        keys = [key for word in _WORD.findall(phrase) for key in _word_keys(word)]
+    def _exact_term(self, phrase: str) -> tuple[_Candidate, ...] | None:
+        """The candidates of the dictionary term that is exactly `phrase`."""
+        keys, _, _ = self._key_tokens(phrase)
         if not keys or keys[0] is None:
             return None
         term = keys[0]
@@ -316,7 +315,11 @@ class TerminologyNer:
             if key is None or term not in self._prefixes:
                 return None
             term = f"{term} {key}"
-        candidates = self._terms.get(term)
+        return self._terms.get(term)
+
+    def _disease_term(self, phrase: str) -> tuple[_Candidate, ...] | None:
+        """The candidates of the disease or phenotype term that is exactly `phrase`."""
+        candidates = self._exact_term(phrase)
         if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
             return candidates
         return None
@@ -561,11 +564,10 @@ class TerminologyNer:
         self, text: str, start: int, end: int, label: str
     ) -> Iterator[tuple[int, int, tuple[str, Normalized]]]:
         """Conjuncts that share the term's head: "iron and vitamin D deficiency" names iron
-        deficiency, "liver and lung abscesses" a liver abscess, "intra- and extrahepatic bile duct
-        dilatation" the intrahepatic one. Each conjunct word (walking back through a list "A, B and
-        C deficiency") becomes a mention of the term it completes, when that term is a concept of
-        the same type; the first word that completes none ends the list. ("intra- and": see
-        :meth:`_suspended_prefix_matches`.)"""
+        deficiency, "liver and lung abscesses" a liver abscess. Each conjunct word (walking back
+        through a list "A, B and C deficiency") becomes a mention of the term it completes, when
+        that term is a concept of the same type; the first word that completes none ends the list.
+        ("intra- and extrahepatic": see :meth:`_suspended_prefix_matches`.)"""
         words = text[start:end].split()
         if len(words) < 2:
             return
@@ -622,10 +624,8 @@ class TerminologyNer:
 
     def _whole_term(self, phrase: str) -> tuple[str, Normalized] | None:
         """The concept of `phrase` when one dictionary term spans all of it."""
-        for match in self._dictionary_matches(phrase):
-            if match.start == 0 and match.end == len(phrase):
-                return self._link(match.candidates, phrase, "")
-        return None
+        candidates = self._exact_term(phrase)
+        return self._link(candidates, phrase, "") if candidates else None
 
     def _is_disease_entity(self, normalized: Normalized) -> bool:
         """MONDO and HP cross-reference each other for this concept."""
@@ -703,15 +703,24 @@ def _word_keys(word: str) -> tuple[str | None, ...]:
     return tuple(normalize_token(piece) for piece in _KEY_PIECE.findall(folded))
 
 
-def _modifier_words(terms: dict[str, tuple[_Candidate, ...]]) -> frozenset[str]:
-    """Words that begin at least `_MIN_MODIFIER_TERMS` multi-word disease or phenotype terms (organ
-    and site words: "liver", "renal", "splenic"), except course words and articles."""
-    counts: Counter[str] = Counter()
+def _modifier_and_head_words(
+    terms: dict[str, tuple[_Candidate, ...]],
+) -> tuple[frozenset[str], frozenset[tuple[str | None, ...]]]:
+    """The words that begin and (as key pieces) those that end at least `_MIN_MODIFIER_TERMS`
+    multi-word disease or phenotype terms: modifiers are organ and site words ("liver", "renal",
+    "splenic"), except course words and articles; heads ("defect", "deficiency", "infection") are
+    those a term can be written before ("defects of ...")."""
+    first_counts: Counter[str] = Counter()
+    last_counts: Counter[str] = Counter()
     for key, candidates in terms.items():
-        first, space, _ = key.partition(" ")
+        first, space, rest = key.partition(" ")
         if space and any(c.kind in ("disease", "phenotype") for c in candidates):
-            counts[first] += 1
-    return frozenset(w for w, n in counts.items() if n >= _MIN_MODIFIER_TERMS and w not in _NOT_MODIFIERS)
+            first_counts[first] += 1
+            last_counts[rest.rpartition(" ")[2]] += 1
+    modifiers = frozenset(
+        w for w, n in first_counts.items() if n >= _MIN_MODIFIER_TERMS and w not in _NOT_MODIFIERS
+    )
+    return modifiers, frozenset((w,) for w, n in last_counts.items() if n >= _MIN_MODIFIER_TERMS)
 
 
 def _words_after(text: str, position: int, limit: int) -> list[re.Match[str]]:
@@ -722,17 +731,6 @@ def _words_after(text: str, position: int, limit: int) -> list[re.Match[str]]:
         words.append(word)
         word = _COMPLEMENT_WORD.match(text, word.end())
     return words
-
-
-def _head_words(terms: dict[str, tuple[_Candidate, ...]]) -> frozenset[tuple[str | None, ...]]:
-    """Key pieces of the words that end at least `_MIN_MODIFIER_TERMS` multi-word disease or
-    phenotype terms ("defect", "deficiency", "infection"): the heads a term can be written before."""
-    counts: Counter[str] = Counter()
-    for key, candidates in terms.items():
-        _, space, last = key.rpartition(" ")
-        if space and any(c.kind in ("disease", "phenotype") for c in candidates):
-            counts[last] += 1
-    return frozenset((w,) for w, n in counts.items() if n >= _MIN_MODIFIER_TERMS)
 
 
 def _diseases_naming_genes(
