@@ -57,8 +57,19 @@ _HEAD_BEFORE = re.compile(r"(?<![\w-])[A-Za-z]{3,}\Z")
 _COMPLEMENT_WORD = re.compile(r"(?P<word>[A-Za-z0-9][\w'-]*)(?: |(?=[^\w ])|\Z)")
 _MAX_COMPLEMENT_WORDS = 5
 _MAX_HEAD_MODIFIERS = 2
-# A gene's loss named as a disease: "LRBA deficiency", "CTLA4 haploinsufficiency".
+# A gene's loss named as a disease: "LRBA deficiency", "CTLA4 haploinsufficiency", "deficiency of
+# the 3beta-hydroxy-delta5-C27-steroid oxidoreductase (HSD3B7) enzyme" (its product named: "deficiency
+# of the gene TBX1" names the gene, a cause).
 _GENE_LOSS_AFTER = re.compile(r"[ -](?:deficiency|haploinsufficiency)\b", re.IGNORECASE)
+_GENE_LOSS_BEFORE = re.compile(
+    r"(?<![\w-])(?:deficiency|haploinsufficiency) of (?:the |an? )?(?:[\w-]+ ){0,4}\(?\Z", re.IGNORECASE
+)
+_GENE_PRODUCT_AFTER = re.compile(r"\)? (?:enzyme|protein)s?\b")
+# A disease named by its organism is the MeSH heading "<Genus> Infections", as PubTator normalizes
+# it: "Klebsiella pneumoniae bacteremia", "Fusobacterium septicemia". A capitalized adjective
+# ("Bacterial sepsis", "Opportunistic infections" starting a sentence) names no genus.
+_INFECTION_HEADS = frozenset(["bacteremia", "septicemia", "fungemia", "viremia", "sepsis", "infection"])
+_ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ary", "ive")
 # A prefix that negates the term right after it: "non-|neoplastic".
 _NEGATING_PREFIX = re.compile(r"(?<![\w-])non[-‐]?\Z", re.IGNORECASE)
 # A word right before a term, in the same phrase: "bile duct |injury".
@@ -74,10 +85,13 @@ _NAMES_ENZYME_OR_TEST = re.compile(
     r"|[ -](?:time|tolerance test)\b|-binding\b)",
     re.IGNORECASE,
 )
+_TEST = r"(?:antigen|antibod(?:y|ies)|serolog(?:y|ies)|tit(?:er|re)|PCR|polymerase chain reaction|assay)s?"
 # What a disease's name begins when it is followed by a test's word.
-_NAMES_TEST_OF_DISEASE = re.compile(
-    r"[ -](?:antigen|antibod(?:y|ies)|serolog(?:y|ies)|tit(?:er|re)|PCR|assay)s?\b", re.IGNORECASE
-)
+_NAMES_TEST_OF_DISEASE = re.compile(rf"[ -]{_TEST}\b", re.IGNORECASE)
+# A test's words before the disease it detects: "polymerase chain reaction for |influenza".
+_TEST_FOR_BEFORE = re.compile(rf"{_TEST} (?:tests? |testing )?for \Z", re.IGNORECASE)
+# A procedure's words before a sign's name: "fine-needle |aspiration", "bone marrow |aspiration".
+_PROCEDURE_BEFORE = re.compile(r"(?:needle|marrow)[ -]\Z", re.IGNORECASE)
 _PROTEIN_FAMILY = re.compile(r"\bproteins?\Z", re.IGNORECASE)
 _MEMBER_NUMBER = re.compile(r"[ -](?:[A-Z]?[0-9]{1,3}[A-Za-z]?|[A-Z])(?![\w-])")
 # A conjunct right before a coordinated term: "iron and |", "liver, |".
@@ -98,6 +112,55 @@ _ADJECTIVE_BEFORE = re.compile(r"(?:ic|ac|al|ous|ary|ive|ed|ar) \Z", re.IGNORECA
 _GENERIC_HEAD_NAMES = ("disease", "disorder")
 _WORD_BEFORE = re.compile(r"(?<![\w-])[A-Za-z0-9][\w-]*[ ]\Z")
 _MAX_GENERIC_HEAD_MODIFIERS = 3
+# Words that the vocabulary writes another way where they begin a term: an organ's noun as its
+# adjective ("splenic vein thrombosis" is venous thrombosis), an organ system's adjective for its
+# tract ("urinary infection" is a urinary tract infection), the abbreviations clinicians leave
+# undefined ("GI bleeding") and a colour's "-colored" ("dark-colored urine" is dark urine). Tried
+# only where the words as written begin no term.
+_ORGAN_WORDING = {
+    "abdomen": "abdominal",
+    "artery": "arterial",
+    "bowel": "intestinal",
+    "brain": "cerebral",
+    "breast": "mammary",
+    "chest": "thoracic",
+    "colon": "colonic",
+    "esophagus": "esophageal",
+    "eye": "ocular",
+    "gut": "intestinal",
+    "heart": "cardiac",
+    "intestine": "intestinal",
+    "joint": "articular",
+    "kidney": "renal",
+    "liver": "hepatic",
+    "lung": "pulmonary",
+    "mouth": "oral",
+    "muscle": "muscular",
+    "nose": "nasal",
+    "ovary": "ovarian",
+    "pancreas": "pancreatic",
+    "rectum": "rectal",
+    "skin": "cutaneous",
+    "spine": "spinal",
+    "spleen": "splenic",
+    "stomach": "gastric",
+    "testis": "testicular",
+    "throat": "pharyngeal",
+    "tooth": "dental",
+    "uterus": "uterine",
+    "vein": "venous",
+    "vessel": "vascular",
+    "biliary": "biliary tract",
+    "genital": "genital tract",
+    "respiratory": "respiratory tract",
+    "urinary": "urinary tract",
+}
+_UNDEFINED_ABBREVIATIONS = {"GI": "gastrointestinal", "CNS": "central nervous system"}
+_COLOURED = "colored"  # the key of "colored" and "coloured"
+_MAX_WORDS_AFTER_VARIANT = 4
+# A verb before its object where the vocabulary has the noun after it: "abusing alcohol" is alcohol
+# abuse (keys of the verb forms -> the noun).
+_VERB_NOUNS = {"abusing": "abuse", "abused": "abuse", "misusing": "misuse", "misused": "misuse"}
 _COURSE_MODIFIERS = frozenset(
     [
         "chronic",
@@ -166,6 +229,10 @@ class _Match:
         return min(c.tier for c in self.candidates)
 
 
+# A text's normalized word keys (None: punctuation no term spans), each key's word index, the words.
+_Tokens = tuple[list[str | None], list[int], list[re.Match[str]]]
+
+
 @Language.factory(
     "caseminer_terminology_ner",
     default_config={"store_path": None, "focus": [], "types": ALL_KINDS},
@@ -200,25 +267,23 @@ class TerminologyNer:
         self._diseases_naming_gene = _diseases_naming_genes(self._terms, self._surface_terms)
         self._link = lru_cache(maxsize=50_000)(self._link_uncached)
         self._disease_of_gene = lru_cache(maxsize=4096)(self._disease_of_gene_uncached)
+        self._infections_of = lru_cache(maxsize=4096)(self._infections_of_uncached)
+        self._organ_wording = {
+            _word_keys(noun)[0]: tuple(_key_tokens(wording)[0]) for noun, wording in _ORGAN_WORDING.items()
+        }
+        self._trigger_keys = frozenset(
+            [*_INFECTION_HEADS, *_VERB_NOUNS, _COLOURED, *self._organ_wording]
+            + [_word_keys(short)[0] for short in _UNDEFINED_ABBREVIATIONS]
+        )
 
     # -- matching -------------------------------------------------------------------------------
 
-    def _key_tokens(self, text: str) -> tuple[list[str | None], list[int], list[re.Match[str]]]:
-        """Normalized tokens of `text` (None marks punctuation that no term spans), the index of
-        each token's word and the words. Bulk operations only: this runs on every word."""
-        words = list(_WORD.finditer(text))
-        texts = list(map(re.Match.group, words))
-        pieces = list(map(_word_keys, texts))
-        for index in [i for i, word in enumerate(texts) if word == "s" and i]:
-            if texts[index - 1] in _APOSTROPHES:
-                pieces[index] = ()  # possessive "'s"
-        keys = list(chain.from_iterable(pieces))
-        owners = list(chain.from_iterable(map(repeat, range(len(pieces)), map(len, pieces))))
-        return keys, owners, words
-
-    def _dictionary_matches(self, text: str, *, every: bool = False) -> Iterator[_Match]:
-        """The longest term starting at each word (`every`: all terms starting there)."""
-        keys, owners, words = self._key_tokens(text)
+    def _dictionary_matches(
+        self, text: str, *, every: bool = False, tokens: _Tokens | None = None
+    ) -> Iterator[_Match]:
+        """The longest term starting at each word (`every`: all terms starting there); `tokens`:
+        those of `text`, when already known."""
+        keys, owners, words = tokens or _key_tokens(text)
         terms, prefixes = self._terms, self._prefixes
         count = len(keys)
         for i, key in enumerate(keys):
@@ -270,17 +335,98 @@ class TerminologyNer:
                     break
 
     def _gene_loss_matches(self, text: str, surface_matches: list[_Match]) -> Iterator[_Match]:
-        """ "HSD3B7 deficiency" where the vocabulary has no such term: the one disease whose names
-        name the gene ("congenital bile acid synthesis defect caused by mutation in HSD3B7"), when
-        all of them are one concept."""
+        """ "HSD3B7 deficiency" or "deficiency of the HSD3B7 enzyme" where the vocabulary has no
+        such term: the one disease whose names name the gene ("congenital bile acid synthesis defect
+        caused by mutation in HSD3B7"), when all of them are one concept."""
         for match in surface_matches:
             if not any(c.kind == "gene" and c.tier == 0 for c in match.candidates):
                 continue
-            loss = _GENE_LOSS_AFTER.match(text, match.end)
-            if loss is None:
+            if loss := _GENE_LOSS_AFTER.match(text, match.end):
+                start, end = match.start, loss.end()
+            elif (product := _GENE_PRODUCT_AFTER.match(text, match.end)) and (
+                loss := _GENE_LOSS_BEFORE.search(text, max(0, match.start - 80), match.start)
+            ):
+                start, end = loss.start(), product.end()
+            else:
                 continue
             if diseases := self._disease_of_gene(text[match.start : match.end].lower()):
-                yield _Match(match.start, loss.end(), diseases)
+                yield _Match(start, end, diseases)
+
+    def _reworded_matches(self, tokens: _Tokens, defined: dict[str, str]) -> Iterator[_Match]:
+        """Phrases the vocabulary words otherwise than the text, found from their trigger words:
+        a disease named by its organism, a word the vocabulary writes another way (see
+        `_ORGAN_WORDING`; a short form is expanded as the text defines it, `defined`: short form ->
+        long form, else as clinicians use it undefined) and a verb before its object."""
+        keys, owners, words = tokens
+        expansions = _UNDEFINED_ABBREVIATIONS | defined
+        triggers = self._trigger_keys.union(*(_key_tokens(short)[0][:1] for short in defined))
+        for i in [i for i, key in enumerate(keys) if key in triggers]:
+            key, surface = keys[i], words[owners[i]].group()
+            if key in _INFECTION_HEADS:
+                yield from self._organism_infection_at(tokens, i)
+            elif key in _VERB_NOUNS:
+                yield from self._verb_object_at(tokens, i, _VERB_NOUNS[key])
+            elif key == _COLOURED and i and keys[i - 1] is not None:  # "dark-colored urine": dark urine
+                yield from self._variant_at(tokens, i - 1, i, (keys[i - 1],))
+            elif key in self._organ_wording:
+                yield from self._variant_at(tokens, i, i, self._organ_wording[key])
+            elif surface in expansions and None not in (expanded := _key_tokens(expansions[surface])[0]):
+                yield from self._variant_at(tokens, i, i, tuple(expanded))  # type: ignore[arg-type]
+
+    def _organism_infection_at(self, tokens: _Tokens, head: int) -> Iterator[_Match]:
+        """ "Klebsiella pneumoniae bacteremia" at its head: the MeSH heading "<Genus> Infections"."""
+        keys, owners, words = tokens
+        for genus_index in (head - 1, head - 2):
+            if genus_index < 0 or keys[genus_index] is None:
+                return
+            genus = words[owners[genus_index]].group()
+            species = words[owners[head - 1]].group()
+            if genus_index == head - 2 and not species.islower():
+                return
+            if (
+                len(genus) >= 4
+                and genus[0].isupper()
+                and genus[1:].islower()
+                and not genus.endswith(_ADJECTIVE_ENDINGS)
+            ):
+                if candidates := self._infections_of(genus):
+                    yield _Match(words[owners[genus_index]].start(), words[owners[head]].end(), candidates)
+                return
+
+    def _infections_of_uncached(self, genus: str) -> tuple[_Candidate, ...]:
+        name = f"{genus} infections"
+        candidates = self._disease_term(name) or ()
+        named = any(
+            (concept := self.store.concept(c.curie)) is not None and concept.label.lower() == name.lower()
+            for c in candidates
+            if c.curie.startswith("MESH:")
+        )
+        return candidates if named else ()
+
+    def _verb_object_at(self, tokens: _Tokens, verb: int, noun: str) -> Iterator[_Match]:
+        """ "abusing alcohol": the term "alcohol abuse", the object before the verb's noun."""
+        keys, owners, words = tokens
+        if verb + 1 < len(keys) and keys[verb + 1] is not None:
+            candidates = self._terms.get(f"{keys[verb + 1]} {noun}")
+            if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
+                yield _Match(words[owners[verb]].start(), words[owners[verb + 1]].end(), candidates)
+
+    def _variant_at(
+        self, tokens: _Tokens, start: int, replaced: int, replacement: tuple[str, ...]
+    ) -> Iterator[_Match]:
+        """The words `start`..`replaced` written as `replacement`, with as many of the next words as
+        make a disease or phenotype term, where the words as written make none."""
+        keys, owners, words = tokens
+        for size in range(_MAX_WORDS_AFTER_VARIANT, 0, -1):
+            following = keys[replaced + 1 : replaced + 1 + size]
+            if len(following) < size or None in following:
+                continue
+            if " ".join(keys[start : replaced + 1 + size]) in self._terms:  # type: ignore[arg-type]
+                return
+            candidates = self._terms.get(" ".join([*replacement, *following]))  # type: ignore[list-item]
+            if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
+                yield _Match(words[owners[start]].start(), words[owners[replaced + size]].end(), candidates)
+                return
 
     def _disease_of_gene_uncached(self, symbol: str) -> tuple[_Candidate, ...]:
         curies = self._diseases_naming_gene.get(symbol, frozenset())
@@ -307,7 +453,7 @@ class TerminologyNer:
 
     def _exact_term(self, phrase: str) -> tuple[_Candidate, ...] | None:
         """The candidates of the dictionary term that is exactly `phrase`."""
-        keys, _, _ = self._key_tokens(phrase)
+        keys, _, _ = _key_tokens(phrase)
         if not keys or keys[0] is None:
             return None
         term = keys[0]
@@ -432,15 +578,22 @@ class TerminologyNer:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         abbreviations = self._abbreviation_concepts(doc)
+        defined = {
+            short.text: short._.long_form.text
+            for short in (doc._.abbreviations if abbreviations else ())
+            if short._.long_form is not None
+        }
         surface_matches = list(self._surface_matches(text))
+        tokens = _key_tokens(text)
         matches = sorted(
             [
-                *self._dictionary_matches(text),
+                *self._dictionary_matches(text, tokens=tokens),
                 *surface_matches,
                 *self._inverted_matches(text),
                 *self._gene_loss_matches(text, surface_matches),
                 *self._suspended_prefix_matches(text),
                 *self._generic_head_matches(text),
+                *self._reworded_matches(tokens, defined),
             ],
             key=lambda m: (-(m.end - m.start), m.tier, m.start),
         )
@@ -494,9 +647,15 @@ class TerminologyNer:
             if (
                 resolved is not None
                 and resolved[0] == "DISEASE"
-                and _NAMES_TEST_OF_DISEASE.match(text, match.end)
+                and (
+                    _NAMES_TEST_OF_DISEASE.match(text, match.end)
+                    or _TEST_FOR_BEFORE.search(text, max(0, match.start - 40), match.start)
+                    or _PROCEDURE_BEFORE.search(text, max(0, match.start - 10), match.start)
+                )
             ):
-                continue  # "Streptococcal pneumonia antigen", "CMV serology": a lab test
+                # "Streptococcal pneumonia antigen", "PCR for influenza": a lab test; "needle
+                # aspiration": a procedure
+                continue
             if (
                 resolved is not None
                 and resolved[0] == "CHEMICAL"
@@ -530,6 +689,8 @@ class TerminologyNer:
             for match in self._dictionary_matches(span.text, every=True):
                 if match.end - match.start == len(span.text):
                     continue  # the same offsets: spaCy keeps one set of attributes per offsets
+                if _NAMES_ENZYME_OR_TEST.match(span.text, match.end):
+                    continue  # "deficiency of the ... steroid oxidoreductase": the enzyme's name
                 resolved = self._link(match.candidates, span.text[match.start : match.end], "")
                 if resolved is not None and resolved[0] == "CHEMICAL":
                     chemicals.append((match.start, match.end, resolved[1]))
@@ -689,6 +850,20 @@ class _SentenceContext:
         if index < 0:
             return ""
         return self._text[self._starts[index] : self._ends[index]]
+
+
+def _key_tokens(text: str) -> _Tokens:
+    """Normalized tokens of `text` (None marks punctuation that no term spans), the index of
+    each token's word and the words. Bulk operations only: this runs on every word."""
+    words = list(_WORD.finditer(text))
+    texts = list(map(re.Match.group, words))
+    pieces = list(map(_word_keys, texts))
+    for index in [i for i, word in enumerate(texts) if word == "s" and i]:
+        if texts[index - 1] in _APOSTROPHES:
+            pieces[index] = ()  # possessive "'s"
+    keys = list(chain.from_iterable(pieces))
+    owners = list(chain.from_iterable(map(repeat, range(len(pieces)), map(len, pieces))))
+    return keys, owners, words
 
 
 @lru_cache(maxsize=200_000)

