@@ -513,10 +513,12 @@ def test_a_site_listed_among_a_diseases_names_is_no_name_of_it() -> None:
     indra_terms = [
         {"id": "0002531", "name": "skin neoplasm", "synonyms": ["neoplasm of skin", "skin", "skin tumour"]},
         {"id": "0005015", "name": "diabetes mellitus", "synonyms": ["diabetes", "DM"]},
+        {"id": "0020598", "name": "malabsorption syndrome", "synonyms": ["malabsorption"]},
     ]
     terms = TermCollector()
     terms.add_mondo_records(sources.read_mondo_indra(indra_terms), "MONDO")
     keys = {(a.key, a.curie) for a in terms.aliases}
     assert (normalize_key("skin tumour"), "MONDO:0002531") in keys
     assert not any(key == normalize_key("skin") for key, _ in keys)  # the site, not the disease
-    assert (normalize_key("diabetes"), "MONDO:0005015") in keys  # "mellitus" is no class word
+    assert (normalize_key("diabetes"), "MONDO:0005015") in keys  # "mellitus" names no neoplasm
+    assert (normalize_key("malabsorption"), "MONDO:0020598") in keys  # the syndrome's own name
