@@ -1,10 +1,9 @@
-"""CLI commands: `caseminer extract FILE` and `caseminer eval --gold DIR`."""
+"""CLI command: `caseminer extract FILE`."""
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,10 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from caseminer.cli.app import TopicOption, app, error_console, fail
+from caseminer.cli.nlp import ModelOption, VocabOption, pipeline
 
 if TYPE_CHECKING:
-    from spacy.language import Language
-
     from caseminer.schemas.document import Document
     from caseminer.schemas.extraction import ExtractionResult
 
@@ -26,43 +24,6 @@ console = Console()
 class OutputFormat(StrEnum):
     json = "json"
     table = "table"
-
-
-def _pipeline(vocab: Path | None, model: str | None, topic: str | None) -> Language:
-    from caseminer.sources import load_topic
-    from caseminer.vocab.store import TerminologyStore
-
-    try:
-        topic_concepts = tuple(load_topic(topic).focus_concepts) if topic else ()
-    except (OSError, ValueError) as error:
-        raise fail(f"topic unavailable: {error}") from error
-    with error_console.status("loading the terminology store and pipeline", spinner="dots"):
-        try:
-            store = TerminologyStore.open(vocab, build_if_missing=True)
-        except (OSError, ValueError) as error:
-            raise fail(f"terminology store unavailable: {error}") from error
-        try:
-            return _built_pipeline(store.path, model, topic_concepts)
-        except OSError as error:  # spaCy's "can't find model"
-            raise fail(f"spaCy model {model!r} unavailable: {error}") from error
-
-
-@lru_cache(maxsize=2)
-def _built_pipeline(store_path: Path, model: str | None, topic_concepts: tuple[str, ...]) -> Language:
-    """One pipeline per store, model and topic in a process (commands run in-process by tests, notebooks)."""
-    from caseminer.pipeline.extract import build_nlp
-    from caseminer.vocab.store import TerminologyStore
-
-    return build_nlp(TerminologyStore(store_path), model=model, topic_concepts=topic_concepts)
-
-
-VocabOption = Annotated[
-    Path | None, typer.Option("--vocab", help="terminology store (default: CASEMINER_VOCAB_PATH / data dir)")
-]
-ModelOption = Annotated[
-    str | None,
-    typer.Option("--model", help="a scispaCy/spaCy NER model name or path (default: CASEMINER_SPACY_MODEL)"),
-]
 
 
 @app.command()
@@ -85,7 +46,7 @@ def extract(
         documents = parse_file(file)
     except ParseError as error:
         raise fail(str(error)) from error
-    nlp = _pipeline(vocab, model, topic)
+    nlp = pipeline(vocab, model, topic)
 
     def report_failure(document: Document, error: Exception) -> None:
         error_console.print(f"[red]error:[/] {document.doc_id}: extraction failed: {error}", highlight=False)
@@ -137,34 +98,3 @@ def _patients_table(result: ExtractionResult) -> Table:
         f" chemicals {len(entities.chemicals)}, variants {len(entities.variants)}"
     )
     return table
-
-
-@app.command(name="eval")
-def evaluate(
-    gold: Annotated[Path, typer.Option("--gold", help="folder of gold .txt/.xml + .json pairs (SCHEMA.md)")],
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="also write the report as JSON here")
-    ] = None,
-    vocab: VocabOption = None,
-    model: ModelOption = None,
-    topic: TopicOption = None,
-) -> None:
-    """Precision/recall/F1 per entity type and accuracy per patient field against gold annotations."""
-    from caseminer.pipeline.evaluate import evaluate_gold
-
-    if not gold.is_dir():
-        raise fail(f"no such folder: {gold}")
-    nlp = _pipeline(vocab, model, topic)
-    with error_console.status(f"extracting the gold documents of {gold}", spinner="dots"):
-        report = evaluate_gold(gold, nlp)
-    if not report.documents:
-        raise fail(f"no gold documents (.txt/.xml with a .json beside them) in {gold}")
-    console.print(report.render_table())
-    for document in report.documents:
-        if document.error:
-            error_console.print(
-                f"[yellow]{document.doc_id}: not evaluated: {document.error}[/]", highlight=False
-            )
-    if json_out is not None:
-        json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
-        console.print(f"report written to {json_out}")

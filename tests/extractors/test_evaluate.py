@@ -1,4 +1,4 @@
-"""caseminer.pipeline.evaluate: counting against gold, on a gold folder written here and on the real one."""
+"""caseminer.evaluation.gold: counting against gold, on a gold folder written here and on the real one."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from extract_pipeline import pipeline_for
 from rich.console import Console
 from spacy.language import Language
 
-from caseminer.pipeline.evaluate import EvalReport, evaluate_gold
+from caseminer.evaluation.gold import EvalReport, evaluate_gold
 from caseminer.vocab import TerminologyStore
 
 REPORT_TEXT = """Immune dysregulation in two brothers

@@ -1,4 +1,4 @@
-"""`caseminer eval`: extraction measured against gold annotations (shared/gold/SCHEMA.md).
+"""`caseminer eval --gold`: extraction measured against gold annotations (shared/gold/SCHEMA.md).
 
 Every ``<doc_id>.txt`` / ``.xml`` of the gold folder with a ``<doc_id>.json`` beside it is parsed
 (``caseminer.parsing.parse_file``; a file holding several articles contributes the one whose id is
@@ -38,6 +38,7 @@ from pydantic import BaseModel, Field
 from rich.table import Table
 from spacy.language import Language
 
+from caseminer.evaluation.counts import Accuracy, Counts
 from caseminer.parsing import ParseError, parse_file
 from caseminer.pipeline.extract import EXTRACTOR_VERSION, build_nlp, extract_documents
 from caseminer.schemas.document import Document
@@ -49,55 +50,6 @@ AGE_RELATIVE_TOLERANCE = 0.10
 AGE_MIN_TOLERANCE_DAYS = 3
 _GOLD_SUFFIXES = (".txt", ".xml")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
-
-
-class Counts(BaseModel):
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    # What was missed and what was found wrongly ("text | ids"), for reading a document's errors.
-    missed: list[str] = Field(default_factory=list, exclude=True)
-    spurious: list[str] = Field(default_factory=list, exclude=True)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, other: Counts) -> None:
-        """Sum the counts (the totals of a report; the item lists stay with each document)."""
-        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
-
-    def summary(self) -> dict[str, float | int]:
-        return {
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-        }
-
-
-class Accuracy(BaseModel):
-    correct: int = 0
-    total: int = 0
-
-    @property
-    def value(self) -> float:
-        return self.correct / self.total if self.total else 0.0
-
-    def add(self, correct: bool) -> None:
-        self.correct += int(correct)
-        self.total += 1
 
 
 class DocumentEval(BaseModel):
