@@ -17,7 +17,15 @@ console = Console()
 
 @app.command(name="eval")
 def evaluate(
-    gold: Annotated[Path, typer.Option("--gold", help="folder of gold .txt/.xml + .json pairs (SCHEMA.md)")],
+    gold: Annotated[Path, typer.Option("--gold", help="folder of gold .json annotations (SCHEMA.md)")],
+    texts: Annotated[
+        Path | None,
+        typer.Option("--texts", help="folder of the gold documents' texts (default: beside the .json files)"),
+    ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option("--split", help="only the documents of this half of the gold folder's split.json"),
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="also write the report as JSON here")
     ] = None,
@@ -28,14 +36,19 @@ def evaluate(
     """Precision/recall/F1 per entity type and accuracy per patient field against gold annotations."""
     from caseminer.evaluation.gold import evaluate_gold
 
-    if not gold.is_dir():
-        raise fail(f"no such folder: {gold}")
+    for folder in (gold, texts):
+        if folder is not None and not folder.is_dir():
+            raise fail(f"no such folder: {folder}")
     nlp = pipeline(vocab, model, topic)
     with error_console.status(f"extracting the gold documents of {gold}", spinner="dots"):
-        report = evaluate_gold(gold, nlp)
+        try:
+            report = evaluate_gold(gold, nlp, texts_dir=texts, split=split)
+        except (OSError, ValueError) as error:
+            raise fail(f"gold split unavailable: {error}") from error
     if not report.documents:
-        raise fail(f"no gold documents (.txt/.xml with a .json beside them) in {gold}")
+        raise fail(f"no gold documents (.json with a .txt/.xml text) in {gold}")
     console.print(report.render_table())
+    console.print(report.render_confusion())
     for document in report.documents:
         if document.error:
             error_console.print(
@@ -43,4 +56,4 @@ def evaluate(
             )
     if json_out is not None:
         json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
-        console.print(f"report written to {json_out}")
+        error_console.print(f"report written to {json_out}")

@@ -11,7 +11,8 @@ from extract_pipeline import pipeline_for
 from rich.console import Console
 from spacy.language import Language
 
-from caseminer.evaluation.gold import EvalReport, evaluate_gold
+from caseminer.evaluation.gold import EvalReport, align_patients, compare_document, evaluate_gold, label_key
+from caseminer.schemas.extraction import ExtractionResult, Outcome, Patient, PatientVariant
 from caseminer.vocab import TerminologyStore
 
 REPORT_TEXT = """Immune dysregulation in two brothers
@@ -126,8 +127,9 @@ def test_documents_that_do_not_parse_are_reported_and_count_as_missed(written_go
     assert set(by_id) == {"brothers", "broken"}
     assert by_id["broken"].error and "malformed XML" in by_id["broken"].error
     assert by_id["broken"].entities["genes"].fn == 1 and written_gold.entities["genes"].fn == 1
-    assert by_id["broken"].field_errors == ["sex: 'female' != None"]
-    assert by_id["brothers"].field_errors == ["sex: 'female' != 'male'"]
+    assert [str(e) for e in by_id["broken"].field_errors] == ["proband: sex: 'female' != None"]
+    assert [str(e) for e in by_id["brothers"].field_errors] == ["P1: sex: 'female' != 'male'"]
+    assert by_id["brothers"].alignment == [("P2", "Patient 2"), ("P1", "Patient 1")]
 
 
 def test_report_renders_as_table_and_json(written_gold: EvalReport) -> None:
@@ -159,3 +161,104 @@ def test_real_gold_dev_set(nlp: Language, gold_dir: Path) -> None:
     assert report.entities["genes"].f1 > 0.8
     assert report.entities["variants"].f1 > 0.8
     assert report.fields["sex"].value > 0.8
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        ("P2", "2"),
+        ("Patient 2", "2"),
+        ("case II", "2"),
+        ("Subject no. 3", "3"),
+        ("II-3", "2-3"),
+        ("II:3", "2-3"),
+        ("Family A IV-4", "a:4-4"),
+        ("the proband", "proband"),
+        ("Index case", "proband"),
+        ("Elder  brother", "elder brother"),
+    ],
+)
+def test_labels_compared_in_canonical_form(label: str, key: str) -> None:
+    assert label_key(label) == key
+
+
+def _variant(c: str | None = None, p: str | None = None) -> dict[str, Any]:
+    return {"gene": "FOXP3", "hgvs_c": c, "hgvs_p": p}
+
+
+def test_patients_aligned_by_best_match_not_by_order() -> None:
+    # Unlabelled siblings listed in another order: the variant and sex decide who is who.
+    gold = [
+        _patient("elder brother", sex="male", variants=[_variant("c.1150G>A")]),
+        _patient("sister", sex="female", variants=[_variant(p="p.Arg347His")]),
+    ]
+    predicted = [
+        _patient("sister", sex="female", variants=[_variant(p="p.R347H")]),
+        _patient("brother", sex="male", variants=[_variant("c.1150 G>A")]),
+        _patient("mother", sex="female"),
+    ]
+    pairs = align_patients(gold, predicted)
+    assert [(g and g["label"], p and p["label"]) for g, p in pairs] == [
+        ("elder brother", "brother"),
+        ("sister", "sister"),
+        (None, "mother"),
+    ]
+
+
+def test_variant_field_needs_exactly_the_patients_variants() -> None:
+    report = EvalReport(gold_dir="-")
+    gold = {
+        "patients": [
+            _patient("P1", variants=[_variant("c.543+5G>A"), _variant(p="p.Leu76GlnfsTer53")]),
+            _patient("P2", variants=[_variant("c.1189C>T")]),
+            _patient("P3"),
+        ]
+    }
+    result = ExtractionResult(
+        doc_id="d",
+        extractor_version="test",
+        patients=[
+            Patient(
+                label="Patient 1",
+                variants=[PatientVariant(hgvs_c="c.543+5G>A"), PatientVariant(hgvs_p="p.Leu76Glnfs*53")],
+            ),
+            # a relative's variant given to P2 as well: not P2's variants any more
+            Patient(
+                label="Patient 2",
+                variants=[PatientVariant(hgvs_c="c.1189C>T"), PatientVariant(hgvs_c="c.1G>A")],
+            ),
+            Patient(label="Patient 3"),
+        ],
+    )
+    evaluation = compare_document(report, "d", gold, result)
+    assert (report.fields["variants"].correct, report.fields["variants"].total) == (1, 2)
+    assert [e.field for e in evaluation.field_errors] == ["variants"]
+    assert (report.patient_variants.tp, report.patient_variants.fp) == (3, 1)
+    assert report.patient_count_confusion == {"3 -> 3": 1}
+
+
+def test_outcome_unknown_in_gold_makes_a_stated_alive_wrong() -> None:
+    report = EvalReport(gold_dir="-")
+    gold = {"patients": [_patient("proband", outcome={"status": "unknown"})]}
+    result = ExtractionResult(
+        doc_id="d", extractor_version="test", patients=[Patient(outcome=Outcome(status="alive"))]
+    )
+    compare_document(report, "d", gold, result)
+    assert (report.fields["outcome_status"].correct, report.fields["outcome_status"].total) == (0, 1)
+
+
+def test_gold_kept_apart_from_its_texts_with_a_fixed_split(tmp_path: Path, nlp: Language) -> None:
+    gold_dir, texts = tmp_path / "gold", tmp_path / "texts"
+    gold_dir.mkdir()
+    texts.mkdir()
+    (texts / "brothers.txt").write_text(REPORT_TEXT)
+    (texts / "other.txt").write_text("Patient 1 was a girl.")
+    (gold_dir / "brothers.json").write_text(json.dumps({**GOLD, "entities": None}))
+    (gold_dir / "other.json").write_text(json.dumps({"doc_id": "other", "patients": [_patient("P1")]}))
+    (gold_dir / "split.json").write_text(json.dumps({"tuning": ["other"], "checking": ["brothers"]}))
+    report = evaluate_gold(gold_dir, nlp, texts_dir=texts, split="checking")
+    assert [d.doc_id for d in report.documents] == ["brothers"]
+    assert not report.has_entities  # gold without entity sets: only the patients are measured
+    assert report.patient_count_confusion == {"2 -> 2": 1}
+    with pytest.raises(ValueError, match="no half 'test'"):
+        evaluate_gold(gold_dir, nlp, texts_dir=texts, split="test")
