@@ -21,7 +21,10 @@ Contract:
     conditioning.
 * ``doc.spans["outcome"]``: outcome cues with ``Span._.outcome_status`` "deceased" ("died",
   "passed away", "succumbed", "was deceased") or "alive" ("is alive", "doing well", "remains in
-  remission", "was discharged", "fully recovered", "symptom-free"). Relatives' deaths ("his brother
+  remission", "was discharged", "fully recovered", "symptom-free", and the state a report leaves
+  the patient in: "improved", "resolved", "responded to", "at her last visit", "at 6-month
+  follow-up", "is now 8 years old"). Nothing else says a patient is alive: a report that stops
+  without such a statement leaves the outcome unknown. Relatives' deaths ("his brother
   died") are told apart by the context component's ``_.family``.
 """
 
@@ -109,7 +112,14 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:remains|remained|is|was) (?:currently |now |still )?(?:clinically )?"
             r"(?:well|stable|asymptomatic|symptom[- ]free|in (?:complete )?remission|"
             r"free of (?:symptoms|disease))|(?:was|were) discharged|fully recovered|is thriving|"
-            r"continues? (?:to do well|on))\b",
+            r"continues? (?:to do well|on)"
+            # the state the report leaves the patient in: better after the course, seen at follow-up
+            r"|(?:gradually |markedly |significantly |rapidly )?(?:improved|resolved)"
+            r"|(?:effective|effectual|successful) (?:treatment|therapy|response)|(?:treated|managed) successfully"
+            r"|successfully (?:treated|managed)|responded (?:well |favou?rably )?to|good (?:clinical )?response"
+            r"|at (?:the |her |his |their )?(?:last|latest|most recent) (?:visit|follow[- ]?up|review|evaluation)"
+            r"|\d+[- ](?:days?|weeks?|months?|years?)[- ]follow[- ]?up"
+            r"|(?:is|was) (?:now|currently) (?:\w+ )?\d+ (?:years?|months?)(?: old)?)\b",
         ),
     ),
 ]

@@ -42,8 +42,7 @@ Which facts count (general rules, each documented where it is applied):
   presentation it describes). Onset: the earliest onset age.
 * Sex: a person noun decides; pronouns only by majority when no noun does.
 * Outcome: a death stated for the patient makes it "deceased", else the last stated "alive" cue;
-  a report that follows the patient through treatment and states no death is "alive" (its
-  provenance is the last treatment read).
+  a report that states neither leaves it "unknown" (never a default).
 
 Each fact keeps its provenance (document, section, offsets, sentence, extractor and version).
 """
@@ -826,11 +825,6 @@ class _PatientBuilder:
         outcome = Outcome(age_at_death=age_at_death, follow_up=_first(self.follow_up))
         deceased = [fact for fact in self.outcomes if fact[1] == "deceased"]
         chosen = deceased[0] if deceased else (self.outcomes[-1] if self.outcomes else None)
-        if chosen is None and age_at_death is None and self.patient.treatments:
-            # Reports state deaths; one that follows the patient through treatment and states none
-            # describes a living patient (the basis: the last treatment read).
-            outcome.status = "alive"
-            outcome.provenance = self.patient.treatments[-1].provenance
         if chosen is not None:
             span, status, extractor = chosen
             outcome.status = status  # type: ignore[assignment]

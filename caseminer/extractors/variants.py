@@ -61,7 +61,8 @@ _AA1 = r"[ACDEFGHIKLMNPQRSTVWY]"
 _AA = rf"(?:{_AA3}|{_AA1})"
 _STOP = r"(?:\*|X|Ter)"
 _ARROW = r"\s?(?:>|→|->|&gt;)\s?"
-_NT_POS = r"[-*]?\d+(?:[-+]\d+)?"
+# Intronic offsets are written with spaces too ("c.543 + 5G > A").
+_NT_POS = r"[-*]?\d+(?:\s?[-+]\s?\d+)?"
 _NT_EDIT = (
     rf"(?:[ACGT]{_ARROW}[ACGT]|delins[ACGT]+|del[ACGT]*ins[ACGT]+|del[ACGT]*|dup[ACGT]*|ins[ACGT]+|inv|=)"
 )
@@ -76,7 +77,7 @@ _TRANSCRIPT_BEFORE = re.compile(r"N[MCGRP]_\d+(?:\.\d+)?(?:\((?P<gene>[A-Za-z0-9
 # Each pattern starts with a literal or a character class (look-behinds come after the first
 # character) so that the regex engine can skip ahead fast; "exon" runs on the lower-cased text.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("c", re.compile(rf"c\.\s?(?P<body>{_NT_CHANGE}){_END}")),
+    ("c", re.compile(rf"[cC]\.\s?(?P<body>{_NT_CHANGE}){_END}")),  # "C.227del" in some journals' style
     ("g", re.compile(rf"g\.\s?(?P<body>{_NT_CHANGE}){_END}")),
     ("p", re.compile(rf"p\.\s?(?P<body>\({_P_CHANGE}\)|{_P_CHANGE}){_END}")),
     ("legacy_c", re.compile(rf"(?P<body>\d(?<![\w.:/+*-]\d)\d*(?:[-+]\d+)?\s?[ACGT]{_ARROW}[ACGT]){_END}")),

@@ -111,6 +111,13 @@ def test_conditioning_agents_are_configurable() -> None:
         ("He remains in remission on sirolimus.", [("remains in remission", "alive")]),
         ("She was discharged home on day 20.", [("was discharged", "alive")]),
         ("Stool output decreased with octreotide.", []),
+        ("Her diarrhea resolved within two weeks.", [("resolved", "alive")]),
+        ("He responded well to sirolimus.", [("responded well to", "alive")]),
+        ("At her last visit, stools were formed.", [("At her last visit", "alive")]),
+        ("She was seizure-free at the 6-month follow-up.", [("6-month follow-up", "alive")]),
+        ("He is now 8 years old and attends school.", [("is now 8 years old", "alive")]),
+        # a course described without the state it ends in says nothing of the outcome
+        ("Tacrolimus was started at 3 months of age.", []),
     ],
 )
 def test_outcome_cues(nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:

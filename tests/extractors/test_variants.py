@@ -43,6 +43,12 @@ def variants(nlp: Language, text: str) -> list[Span]:
         ("An indel c.45_46delAGinsT was found.", "c.45_46delAGinsT", "c.45_46delinsT", None),
         ("An intronic mutation IVS4-2A>G was identified.", "IVS4-2A>G", None, None),
         ("RNA studies showed exon 5 skipping in the patient.", "exon 5 skipping", None, None),
+        # spellings of real papers: spaces around an intronic offset and the arrow, a capital level
+        ("The splice variant c.543 + 5G > A was found.", "c.543 + 5G > A", "c.543+5G>A", None),
+        ("An acceptor variant c.210 - 2 A>G was found.", "c.210 - 2 A>G", "c.210-2A>G", None),
+        ("The deletion C.227del was found in the boy.", "C.227del", "c.227del", None),
+        ("A C→T transition (1189C>T) was found.", "1189C>T", "c.1189C>T", None),
+        ("The missense mutation A384T was inherited.", "A384T", None, "p.Ala384Thr"),
     ],
 )
 def test_variant_forms_are_found_and_normalised(
