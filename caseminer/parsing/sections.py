@@ -43,15 +43,18 @@ _TITLE_PATTERNS: tuple[tuple[SectionKind, re.Pattern[str]], ...] = tuple(
         ("methods", r"\bmethods?\b|\bmaterials\b|study design|experimental procedures"),
         (
             "case",
-            r"\bcases?\b|\bpatients?\b|clinical (presentation|history|description|course|findings|summary)"
-            r"|\bproband\b|\bfamily (history|report)\b",
+            r"\bcases?\b|\bpatients?\b"
+            r"|clinical (presentation|history|description|course|findings|summary|reports?|data|features)"
+            r"|\bproband\b|\bfamily (history|report)\b"
+            r"|^(famil(y|ies)|pedigrees?|kindreds?|subjects?|individuals?)\s+[\w-]+(\s+and\s+[\w-]+)?$",
         ),
         ("introduction", r"^(introduction|background|intro|overview)\b"),
         ("results", r"^results?\b|\bfindings\b"),
         (
             "other",
             r"acknowledg|disclosure|funding|conflicts? of interest|competing interest|author contribution"
-            r"|consent|ethic|abbreviation|data availability|supplementa|declaration",
+            r"|consent|ethic|abbreviation|data availability|supplementa|declaration"
+            r"|^(references|bibliography|literature cited)$",
         ),
     )
 )

@@ -1,12 +1,21 @@
-"""Plain-text articles: title first, blank-line paragraphs, headings such as "Case Report".
+"""Plain-text articles: title first, then paragraphs, headings such as "Case Report".
 
-Text extracted from PDFs wraps lines inside paragraphs; wrapped lines are joined (a line ending
-in a hyphen is joined without a space, keeping the hyphen), so sentences read as one line.
+Two layouts are read. Text extracted from PDFs wraps lines inside blank-line paragraphs; wrapped
+lines are joined (a line ending in a hyphen is joined without a space, keeping the hyphen), so
+sentences read as one line. Text exported from an article's markup (the JAX case reports, text
+copied from a web page) writes each paragraph and each heading on a line of its own, without blank
+lines: there every line is a paragraph. The layout is told by the line lengths: no PDF wraps its
+lines beyond a couple hundred characters.
+
+Paragraphs before the first heading of a text with headings are its abstract. In the one-line
+layout, consecutive lines holding tab-separated cells are a table (one row per line), kept as cells
+like the tables of JATS, so patient tables can be read column by column.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from caseminer.parsing.builder import DocumentBuilder
 from caseminer.parsing.sections import section_kind
@@ -28,13 +37,79 @@ _CAPTION = re.compile(r"^(fig\.?|figure|table)\s*\d+[a-z]?\s*[.:|]", re.IGNORECA
 _SENTENCE_END = (".", "?", "!", ":", ".)", '."', ".”")
 _MAX_HEADING_LENGTH = 60
 _MAX_TITLE_LENGTH = 300
+_MAX_CAPTION_LENGTH = 200
+_MIN_CAPTION_WORDS = 3
 # When most lines are indented, indentation is layout, not a paragraph start.
 _INDENT_BREAK_MAX_SHARE = 0.3
+# One paragraph per line when most of the text sits on lines longer than any wrapped line.
+_UNWRAPPED_LINE_LENGTH = 200
+_UNWRAPPED_MIN_SHARE = 0.5
 
 
-def _paragraphs(text: str) -> list[str]:
+def _unwrapped(lines: list[str]) -> bool:
+    total = sum(len(line) for line in lines)
+    long = sum(len(line) for line in lines if len(line) > _UNWRAPPED_LINE_LENGTH)
+    return bool(total) and long / total >= _UNWRAPPED_MIN_SHARE
+
+
+@dataclass
+class _TableBlock:
+    rows: list[list[str]]
+    caption: str | None = None
+
+
+Block = str | _TableBlock
+
+
+def _is_caption_line(line: str) -> bool:
+    """A title of a few words, no sentence (and no stray cell such as "No" or "0.0004b")."""
+    words = re.findall(r"[A-Za-z]{2,}", line)
+    return (
+        len(words) >= _MIN_CAPTION_WORDS
+        and len(line) <= _MAX_CAPTION_LENGTH
+        and not line.endswith(_SENTENCE_END)
+    )
+
+
+def _line_blocks(lines: list[str]) -> list[Block]:
+    """One paragraph per line; runs of lines with tab-separated cells (blank lines between them
+    allowed) are one table of at least two rows, and a short line that is no sentence right after
+    it is its caption (a heading-like caption must not start a section)."""
+    blocks: list[Block] = []
+    rows: list[list[str]] = []
+
+    def end_table() -> None:
+        if len(rows) >= 2:
+            blocks.append(_TableBlock(list(rows)))
+        else:
+            blocks.extend(" ".join(row) for row in rows)
+        rows.clear()
+
+    for line in lines:
+        if not line.strip():
+            continue
+        if "\t" in line:
+            rows.append([cell.strip() for cell in line.rstrip("\t ").split("\t")])
+            continue
+        end_table()
+        last = blocks[-1] if blocks else None
+        if isinstance(last, _TableBlock) and last.caption is None and _is_caption_line(line.strip()):
+            last.caption = line.strip()
+            continue
+        blocks.append(line.strip())
+    end_table()
+    return blocks
+
+
+def _blocks(text: str) -> list[Block]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     non_blank = [line for line in lines if line.strip()]
+    if _unwrapped(non_blank):
+        return _line_blocks(lines)
+    return list(_paragraphs(lines, non_blank))
+
+
+def _paragraphs(lines: list[str], non_blank: list[str]) -> list[str]:
     indented = sum(1 for line in non_blank if line[:1] in (" ", "\t"))
     indent_breaks = bool(non_blank) and indented / len(non_blank) <= _INDENT_BREAK_MAX_SHARE
     blocks: list[list[str]] = [[]]
@@ -88,39 +163,40 @@ def _heading_kind(paragraph: str) -> SectionKind | None:
 
 
 def parse_text(text: str, *, fallback_id: str, raw_sha256: str | None = None) -> Document:
-    paragraphs = _paragraphs(text)
+    blocks = _blocks(text)
     article_type = None
-    if paragraphs and _CATEGORY_LABELS.match(paragraphs[0]):
-        if paragraphs[0].lower().startswith("case report"):
+    if blocks and isinstance(blocks[0], str) and _CATEGORY_LABELS.match(blocks[0]):
+        if blocks[0].lower().startswith("case report"):
             article_type = "case-report"
-        paragraphs = paragraphs[1:]
-    title = paragraphs[0] if paragraphs and len(paragraphs[0]) <= _MAX_TITLE_LENGTH else None
-    body = paragraphs[1:] if title else paragraphs
-    has_body_headings = any(_heading_kind(p) not in (None, "abstract") for p in body)
+        blocks = blocks[1:]
+    first = blocks[0] if blocks else None
+    title = first if isinstance(first, str) and len(first) <= _MAX_TITLE_LENGTH else None
+    body = blocks[1:] if title else blocks
 
     builder = DocumentBuilder()
     if title:
         builder.add(title, section="title", kind="title")
-    kind: SectionKind = "other" if has_body_headings else "abstract"
+    kind: SectionKind = "abstract"
     heading: str | None = None
-    for paragraph in body:
-        heading_kind = _heading_kind(paragraph)
-        if heading_kind:
-            kind, heading = heading_kind, paragraph
-            builder.add(paragraph, section=kind, section_title=heading, kind="heading")
+    for block in body:
+        if isinstance(block, _TableBlock):
+            builder.add_table(label=None, caption=block.caption, header=block.rows[0], rows=block.rows[1:])
             continue
-        caption = _CAPTION.match(paragraph)
+        heading_kind = _heading_kind(block)
+        if heading_kind:
+            kind, heading = heading_kind, block
+            builder.add(block, section=kind, section_title=heading, kind="heading")
+            continue
+        caption = _CAPTION.match(block)
         if caption:
             section: SectionKind = "table" if caption.group(1).lower() == "table" else "figure"
-            builder.add(
-                paragraph, section=section, section_title=caption.group(0).rstrip(".:| "), kind="caption"
-            )
+            builder.add(block, section=section, section_title=caption.group(0).rstrip(".:| "), kind="caption")
             continue
-        inline = _INLINE_HEADING.match(paragraph)
+        inline = _INLINE_HEADING.match(block)
         if inline:
             kind = section_kind(inline.group(1)) or kind
             heading = inline.group(1)
-        builder.add(paragraph, section=kind, section_title=heading)
+        builder.add(block, section=kind, section_title=heading)
     return builder.build(
         ids=ArticleIds(),
         fallback_id=fallback_id,

@@ -268,3 +268,39 @@ def test_external_dtd_is_not_loaded_and_document_still_parses():
     # The JATS sample names an external DTD; it must neither be fetched nor block parsing.
     (document,) = parse_bytes(JATS)
     assert document.title
+
+
+LONG = "The proband had a long course with many findings described in one paragraph of the article. " * 3
+
+
+def test_plain_text_one_line_per_paragraph_with_tables():
+    # The layout of text exported from article markup: CRLF, no blank lines, a paragraph per line,
+    # table rows as tab-separated cells with the table's title after it.
+    text = "\r\n".join(
+        [
+            "Two sisters with a rare syndrome",
+            "We describe two sisters. " + LONG,
+            "Introduction",
+            "The syndrome is rare. " + LONG,
+            "Family 1",
+            "A 5-year-old girl presented with seizures. " + LONG,
+            "Patient\tSex\tAge at onset",
+            "1\tF\t2 years",
+            "2\tF\t3 years",
+            "Clinical findings of the two sisters",
+            "Discussion",
+            "Other reports describe older patients. " + LONG,
+            "References",
+        ]
+    )
+    (document,) = parse_bytes(text.encode(), filename="/tmp/sisters.txt")
+    assert document.title == "Two sisters with a rare syndrome"
+    assert _passage_texts(document, "abstract")[0].startswith("We describe two sisters.")
+    case = _passage_texts(document, "case")
+    assert case[0] == "Family 1" and case[1].startswith("A 5-year-old girl")
+    (table,) = document.tables
+    assert table.header == ["Patient", "Sex", "Age at onset"]
+    assert table.rows == [["1", "F", "2 years"], ["2", "F", "3 years"]]
+    assert table.caption == "Clinical findings of the two sisters"  # a caption, not a heading
+    assert _passage_texts(document, "discussion")[0] == "Discussion"
+    assert "References" in _passage_texts(document, "other")
