@@ -96,6 +96,7 @@ _UNITLESS_AGE = lowered(
 )
 _NEWBORN_AGE = lowered(
     r"\b(?:(?:in|during) the (?:neonatal|newborn|perinatal) period|neonatally|(?:at|since|from) birth"
+    r"|(?:soon |shortly |immediately |right )?after birth"
     r"|(?:in|during|within) the first (?:few )?(?:days?|weeks?|hours?) (?:of|after) (?:life|birth)"
     r"|neonatal[- ]onset|(?<=onset was )neonatal)\b"
 )

@@ -49,6 +49,9 @@ def test_days_of(expression: str, days: int) -> None:
         ("A 6 y/o girl was admitted with colitis.", [("6 y/o", 2190, "presentation")]),
         ("Jaundice was noticed on day 4 of life.", [("on day 4 of life", 4, "onset")]),
         ("Eczema appeared in the first months of life.", [("in the first months of life", None, "onset")]),
+        ("Diarrhea started soon after birth.", [("soon after birth", 0, "onset")]),
+        # the patient builder reads an age before a person noun as the age at presentation
+        ("A 2-week-old girl had seizures.", [("2-week-old", 14, "unknown")]),
     ],
 )
 def test_ages_with_days_and_role(
