@@ -1,10 +1,17 @@
-"""CLI command: `caseminer eval`, extraction measured against gold."""
+"""CLI command: `caseminer eval`, extraction measured against gold.
+
+`--gold DIR` compares with the project's per-patient gold (SCHEMA.md; texts beside the JSON or in
+`--texts DIR`); `--corpus PATH` scores a public benchmark as the field does (a PubTator file such as
+BC5CDR or NCBI Disease, the GSC+ TSV, or the JAX case-report folder). `--split tuning|checking`
+keeps one fixed half of either.
+"""
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,19 +19,37 @@ from rich.console import Console
 from caseminer.cli.app import TopicOption, app, error_console, fail
 from caseminer.cli.nlp import ModelOption, VocabOption, pipeline
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from caseminer.evaluation.corpora import CorpusReport
+    from caseminer.evaluation.gold import EvalReport
+
 console = Console()
+
+
+class Half(StrEnum):
+    tuning = "tuning"
+    checking = "checking"
 
 
 @app.command(name="eval")
 def evaluate(
-    gold: Annotated[Path, typer.Option("--gold", help="folder of gold .json annotations (SCHEMA.md)")],
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="folder of gold .json annotations (SCHEMA.md)")
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus", help="a PubTator file (BC5CDR, NCBI Disease), the GSC+ TSV or the JAX folder"
+        ),
+    ] = None,
     texts: Annotated[
         Path | None,
         typer.Option("--texts", help="folder of the gold documents' texts (default: beside the .json files)"),
     ] = None,
     split: Annotated[
-        str | None,
-        typer.Option("--split", help="only the documents of this half of the gold folder's split.json"),
+        Half | None, typer.Option("--split", help="only one fixed half: ids sorted, every other one")
     ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="also write the report as JSON here")
@@ -34,17 +59,31 @@ def evaluate(
     topic: TopicOption = None,
 ) -> None:
     """Precision/recall/F1 per entity type and accuracy per patient field against gold annotations."""
+    if (gold is None) == (corpus is None):
+        raise fail("give one of --gold DIR or --corpus PATH")
+    for path in (gold, texts, corpus):
+        if path is not None and not path.exists():
+            raise fail(f"no such file or folder: {path}")
+    nlp = pipeline(vocab, model, topic)
+    half = split.value if split else None
+    report: EvalReport | CorpusReport
+    if gold is not None:
+        report = _gold_report(gold, texts, half, nlp)
+    else:
+        assert corpus is not None
+        report = _corpus_report(corpus, half, nlp)
+    if json_out is not None:
+        json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+        error_console.print(f"report written to {json_out}")
+
+
+def _gold_report(gold: Path, texts: Path | None, half: str | None, nlp: Language) -> EvalReport:
     from caseminer.evaluation.gold import evaluate_gold
 
-    for folder in (gold, texts):
-        if folder is not None and not folder.is_dir():
-            raise fail(f"no such folder: {folder}")
-    nlp = pipeline(vocab, model, topic)
+    if not gold.is_dir():
+        raise fail(f"not a folder: {gold}")
     with error_console.status(f"extracting the gold documents of {gold}", spinner="dots"):
-        try:
-            report = evaluate_gold(gold, nlp, texts_dir=texts, split=split)
-        except (OSError, ValueError) as error:
-            raise fail(f"gold split unavailable: {error}") from error
+        report = evaluate_gold(gold, nlp, texts_dir=texts, split=half)  # type: ignore[arg-type]
     if not report.documents:
         raise fail(f"no gold documents (.json with a .txt/.xml text) in {gold}")
     console.print(report.render_table())
@@ -54,6 +93,18 @@ def evaluate(
             error_console.print(
                 f"[yellow]{document.doc_id}: not evaluated: {document.error}[/]", highlight=False
             )
-    if json_out is not None:
-        json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
-        error_console.print(f"report written to {json_out}")
+    return report
+
+
+def _corpus_report(corpus: Path, half: str | None, nlp: Language) -> CorpusReport:
+    from caseminer.evaluation.corpora import CorpusFormatError, evaluate_corpus
+
+    with error_console.status(f"extracting the documents of {corpus}", spinner="dots"):
+        try:
+            report = evaluate_corpus(corpus, nlp, split=half)  # type: ignore[arg-type]
+        except (OSError, CorpusFormatError, UnicodeDecodeError) as error:
+            raise fail(f"corpus unreadable: {error}") from error
+    if not report.documents:
+        raise fail(f"no documents in {corpus}")
+    console.print(report.render_table())
+    return report

@@ -2,11 +2,12 @@
 
 A gold folder holds ``<doc_id>.json`` annotations. The article text is ``<doc_id>.txt`` / ``.xml``
 beside each JSON, or in a separate texts folder (``texts_dir``: gold written here for texts that
-may not be copied, such as the JAX case reports of ``../shared/corpora``). A ``split.json`` in the
-gold folder (``{"tuning": [doc ids], "checking": [doc ids]}``) names fixed halves; ``split=`` picks
-one. Each text is parsed (``caseminer.parsing.parse_file``; a file holding several articles
-contributes the one whose id is the stem, else its first) and extracted. A document that does not
-parse or whose extraction fails is reported with its error and counts as one where nothing was found.
+may not be copied, such as the JAX case reports of ``../shared/corpora``). ``split=`` ("tuning" /
+"checking") keeps one fixed half of the folder (:func:`caseminer.evaluation.corpora.half_of`: doc
+ids sorted, every other one). Each text is parsed (``caseminer.parsing.parse_file``; a file
+holding several articles contributes the one whose id is the stem, else its first) and extracted.
+A document that does not parse or whose extraction fails is reported with its error and counts as
+one where nothing was found.
 
 How it counts (all micro-averaged over documents):
 
@@ -51,6 +52,7 @@ from rich.table import Table
 from scipy.optimize import linear_sum_assignment
 from spacy.language import Language
 
+from caseminer.evaluation.corpora import Half, half_of
 from caseminer.evaluation.counts import Accuracy, Counts
 from caseminer.extractors.variants import normalize_protein
 from caseminer.parsing import ParseError, parse_file
@@ -62,7 +64,6 @@ ENTITY_TYPES = ("genes", "diseases", "chemicals", "variants")
 PATIENT_FIELDS = ("sex", "age_at_onset", "age_at_diagnosis", "hsct_performed", "outcome_status", "variants")
 AGE_RELATIVE_TOLERANCE = 0.10
 AGE_MIN_TOLERANCE_DAYS = 3
-SPLIT_FILE = "split.json"
 _TEXT_SUFFIXES = (".txt", ".xml")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _PEDIGREE_LABEL = re.compile(
@@ -203,10 +204,10 @@ def evaluate_gold(
     nlp: Language | None = None,
     *,
     texts_dir: Path | str | None = None,
-    split: str | None = None,
+    split: Half | None = None,
 ) -> EvalReport:
     """Extract every gold document of `gold_dir` (texts beside the JSON, or in `texts_dir`) and
-    compare with its JSON annotation; `split` limits it to one half named in the folder's split.json."""
+    compare with its JSON annotation; `split` limits it to one fixed half of the folder."""
     gold_dir = Path(gold_dir)
     nlp = nlp or build_nlp()
     report = EvalReport(gold_dir=str(gold_dir), split=split)
@@ -239,27 +240,17 @@ def evaluate_gold(
     return report
 
 
-def gold_files(gold_dir: Path, texts_dir: Path | None, split: str | None) -> list[tuple[Path, Path | None]]:
+def gold_files(gold_dir: Path, texts_dir: Path | None, split: Half | None) -> list[tuple[Path, Path | None]]:
     """(annotation, text or None) of each gold document, in doc id order, of `split` when given."""
-    wanted: set[str] | None = None
+    annotations = sorted(gold_dir.glob("*.json"))
     if split is not None:
-        halves = json.loads((gold_dir / SPLIT_FILE).read_text(encoding="utf-8"))
-        if split not in halves:
-            raise ValueError(f"{gold_dir / SPLIT_FILE} names no half {split!r} (it has {', '.join(halves)})")
-        wanted = set(halves[split])
+        keep = half_of((path.stem for path in annotations), split)
+        annotations = [path for path in annotations if path.stem in keep]
     found = []
-    for json_path in sorted(gold_dir.glob("*.json")):
-        if json_path.name == SPLIT_FILE or (wanted is not None and json_path.stem not in wanted):
-            continue
-        folder = texts_dir or gold_dir
-        text = next(
-            (
-                folder / f"{json_path.stem}{s}"
-                for s in _TEXT_SUFFIXES
-                if (folder / f"{json_path.stem}{s}").is_file()
-            ),
-            None,
-        )
+    folder = texts_dir or gold_dir
+    for json_path in annotations:
+        candidates = (folder / f"{json_path.stem}{suffix}" for suffix in _TEXT_SUFFIXES)
+        text = next((path for path in candidates if path.is_file()), None)
         if text is None and texts_dir is None:
             continue  # a JSON without its text beside it is no gold pair (a report, a config)
         found.append((json_path, text))

@@ -115,9 +115,11 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
             r"continues? (?:to do well|on)"
             # the state the report leaves the patient in: better after the course, seen at follow-up
             r"|(?:gradually |markedly |significantly |rapidly )?(?:improved|resolved)"
-            r"|(?:effective|effectual|successful) (?:treatment|therapy|response)|(?:treated|managed) successfully"
-            r"|successfully (?:treated|managed)|responded (?:well |favou?rably )?to|good (?:clinical )?response"
-            r"|at (?:the |her |his |their )?(?:last|latest|most recent) (?:visit|follow[- ]?up|review|evaluation)"
+            r"|(?:effective|effectual|successful) (?:treatment|therapy|response)"
+            r"|(?:treated|managed) successfully|successfully (?:treated|managed)"
+            r"|responded (?:well |favou?rably )?to|good (?:clinical )?response"
+            r"|at (?:the |her |his |their )?(?:last|latest|most recent)"
+            r" (?:visit|follow[- ]?up|review|evaluation)"
             r"|\d+[- ](?:days?|weeks?|months?|years?)[- ]follow[- ]?up"
             r"|(?:is|was) (?:now|currently) (?:\w+ )?\d+ (?:years?|months?)(?: old)?)\b",
         ),

@@ -255,10 +255,12 @@ def test_gold_kept_apart_from_its_texts_with_a_fixed_split(tmp_path: Path, nlp: 
     (texts / "other.txt").write_text("Patient 1 was a girl.")
     (gold_dir / "brothers.json").write_text(json.dumps({**GOLD, "entities": None}))
     (gold_dir / "other.json").write_text(json.dumps({"doc_id": "other", "patients": [_patient("P1")]}))
-    (gold_dir / "split.json").write_text(json.dumps({"tuning": ["other"], "checking": ["brothers"]}))
-    report = evaluate_gold(gold_dir, nlp, texts_dir=texts, split="checking")
-    assert [d.doc_id for d in report.documents] == ["brothers"]
+    (gold_dir / "third.json").write_text(json.dumps({"doc_id": "third", "patients": []}))
+    # the fixed halves: ids sorted, every other one ("brothers", "other", "third")
+    report = evaluate_gold(gold_dir, nlp, texts_dir=texts, split="tuning")
+    assert [d.doc_id for d in report.documents] == ["brothers", "third"]
+    assert report.documents[1].error == "no text for third (.txt or .xml)"
     assert not report.has_entities  # gold without entity sets: only the patients are measured
-    assert report.patient_count_confusion == {"2 -> 2": 1}
-    with pytest.raises(ValueError, match="no half 'test'"):
-        evaluate_gold(gold_dir, nlp, texts_dir=texts, split="test")
+    assert report.patient_count_confusion == {"2 -> 2": 1, "0 -> 0": 1}
+    checking = evaluate_gold(gold_dir, nlp, texts_dir=texts, split="checking")
+    assert [d.doc_id for d in checking.documents] == ["other"]
