@@ -3,7 +3,8 @@
 A gold folder holds ``<doc_id>.json`` annotations. The article text is ``<doc_id>.txt`` / ``.xml``
 beside each JSON, or in a separate texts folder (``texts_dir``: gold written here for texts that
 may not be copied, such as the JAX case reports of ``../shared/corpora``). ``split=`` ("tuning" /
-"checking") keeps one fixed half of the folder (:func:`caseminer.evaluation.corpora.half_of`: doc
+"checking") keeps one fixed half of the folder: the one its ``split.json`` lists
+(``{"tuning": [...], "checking": [...]}``), else :func:`caseminer.evaluation.corpora.half_of` (doc
 ids sorted, every other one). Each text is parsed (``caseminer.parsing.parse_file``; a file
 holding several articles contributes the one whose id is the stem, else its first) and extracted.
 A document that does not parse or whose extraction fails is reported with its error and counts as
@@ -65,14 +66,21 @@ PATIENT_FIELDS = ("sex", "age_at_onset", "age_at_diagnosis", "hsct_performed", "
 AGE_RELATIVE_TOLERANCE = 0.10
 AGE_MIN_TOLERANCE_DAYS = 3
 _TEXT_SUFFIXES = (".txt", ".xml")
+# The halves written down once for a folder whose documents are annotated over time, so a
+# document's half never depends on which others are annotated yet.
+SPLIT_FILE = "split.json"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _PEDIGREE_LABEL = re.compile(
     r"(?:\bfamily\s+(?P<family>\w+)\W+)?\b(?P<generation>[ivx]+)\s*[-:.]\s*(?P<n>\d+)\b"
 )
+# A number label, with a note in brackets after it allowed ("Patient 1 (proband)").
 _NUMBERED_LABEL = re.compile(
-    r"^(?:(?:patient|case|subject|individual|proband|pt\.?|p)\s*(?:no\.?|#)?\s*)?(?P<n>\d+|[ivx]+)$"
+    r"^(?:(?:patient|case|subject|individual|proband|pt\.?|p)\s*(?:no\.?|#)?\s*)?(?P<n>\d+|[ivx]+)"
+    r"(?:\s*\(.*\))?$"
 )
-_PROBAND_LABEL = re.compile(r"^(?:the\s+)?(?:proband|index(?:\s+(?:case|patient))?|patient)$")
+_PROBAND_LABEL = re.compile(
+    r"^(?:the\s+)?(?:proband|proposit[au]s?|index(?:\s+(?:case|patient))?|patient)\b(?:\s*\(.*\))?$"
+)
 
 
 class FieldError(BaseModel):
@@ -242,9 +250,14 @@ def evaluate_gold(
 
 def gold_files(gold_dir: Path, texts_dir: Path | None, split: Half | None) -> list[tuple[Path, Path | None]]:
     """(annotation, text or None) of each gold document, in doc id order, of `split` when given."""
-    annotations = sorted(gold_dir.glob("*.json"))
+    annotations = [path for path in sorted(gold_dir.glob("*.json")) if path.name != SPLIT_FILE]
     if split is not None:
-        keep = half_of((path.stem for path in annotations), split)
+        written = gold_dir / SPLIT_FILE
+        keep = (
+            set(json.loads(written.read_text(encoding="utf-8"))[split])
+            if written.is_file()
+            else half_of((path.stem for path in annotations), split)
+        )
         annotations = [path for path in annotations if path.stem in keep]
     found = []
     folder = texts_dir or gold_dir

@@ -176,6 +176,11 @@ def test_real_gold_dev_set(nlp: Language, gold_dir: Path) -> None:
         ("the proband", "proband"),
         ("Index case", "proband"),
         ("Elder  brother", "elder brother"),
+        ("Patient 1 (proband)", "1"),
+        ("proband (III:5)", "3-5"),
+        ("Patient II.3", "2-3"),
+        ("proposita", "proband"),
+        ("HLA-identical brother of P5", "hla-identical brother of p5"),
     ],
 )
 def test_labels_compared_in_canonical_form(label: str, key: str) -> None:
