@@ -1,7 +1,7 @@
 """Local bulk files: a directory or a .tar.gz (PMC open-access packages) of JATS / PubMed / BioC files.
 
 Files are read in name order, never extracted to disk, so a malicious archive cannot write
-outside its folder. Formats are recognised by content, like any other input.
+outside its folder. A file's extension names its format (see caseminer.parsing.dispatch).
 """
 
 from __future__ import annotations
