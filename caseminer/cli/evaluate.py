@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,8 @@ console = Console()
 def evaluate(
     gold: Annotated[Path, typer.Option("--gold", help="folder of gold .txt/.xml + .json pairs (SCHEMA.md)")],
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="also write the report as JSON here")
+        Path | None,
+        typer.Option("--json", help="write the report as JSON here ('-': stdout, the table on stderr)"),
     ] = None,
     vocab: VocabOption = None,
     model: ModelOption = None,
@@ -35,12 +37,16 @@ def evaluate(
         report = evaluate_gold(gold, nlp)
     if not report.documents:
         raise fail(f"no gold documents (.txt/.xml with a .json beside them) in {gold}")
-    console.print(report.render_table())
+    json_on_stdout = json_out == Path("-")
+    # The report is the result: the table, or the JSON where `--json -` asks for it on stdout.
+    (error_console if json_on_stdout else console).print(report.render_table())
     for document in report.documents:
         if document.error:
             error_console.print(
                 f"[yellow]{document.doc_id}: not evaluated: {document.error}[/]", highlight=False
             )
-    if json_out is not None:
+    if json_on_stdout:
+        sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
+    elif json_out is not None:
         json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
-        console.print(f"report written to {json_out}")
+        error_console.print(f"report written to {json_out}", highlight=False)
