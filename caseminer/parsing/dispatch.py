@@ -99,10 +99,12 @@ def detect_format(text: str, filename: str | None = None) -> InputFormat:
         return "pubtator" if looks_like_pubtator_text(text) else "text"
     if named is not None:
         return named
-    start = text.lstrip()[:1]
+    stripped = text.lstrip()
+    start = stripped[:1]
     if start == "<":
         return "xml"
-    if start in ("{", "["):
+    # A JSON list starts with a value ("[{", "[]"); "[Girl with ...]" is a translated title.
+    if start == "{" or (start == "[" and stripped[1:].lstrip()[:1] in ("{", "[", "]", '"')):
         return "json"
     if looks_like_pubtator_text(text):
         return "pubtator"

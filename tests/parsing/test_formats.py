@@ -311,8 +311,10 @@ def test_content_is_sniffed_where_the_name_says_nothing(name):
     assert pubmed.source_format == "pubmed"
     (text,) = parse_bytes(b"A title\n\nOne paragraph about a patient.\n", filename=name)
     assert text.source_format == "text"
+    (bracketed,) = parse_bytes(TRANSLATED_TITLE_TEXT.encode(), filename=name)
+    assert bracketed.source_format == "text"
     with pytest.raises(ParseError, match="malformed JSON"):
-        parse_bytes(TRANSLATED_TITLE_TEXT.encode(), filename=name)
+        parse_bytes(b'[{"id": "1", "passages": [', filename=name)
 
 
 def test_xml_files_are_told_apart_by_their_root():
