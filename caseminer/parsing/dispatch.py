@@ -1,4 +1,10 @@
-"""Detect a file's format from its content (never its extension) and parse it into Documents."""
+"""Parse a file into Documents, in the format its extension names, else the one its content shows.
+
+A file's extension decides: a `.txt` file is text even when it starts with "[" (PubMed writes
+translated titles so: "[Girl with ...]"), a `.json` file is JSON. The content is sniffed only where
+the name does not say: no name (a download, standard input), no or an unknown extension, and inside
+XML (`.xml` may be JATS, PubMed or BioC XML, told apart by the root element).
+"""
 
 from __future__ import annotations
 
@@ -65,11 +71,40 @@ def decode_text(data: bytes) -> str:
         raise ParseError(f"not UTF-8 text (invalid byte at offset {error.start})") from None
 
 
-def detect_format(text: str) -> InputFormat:
-    start = text.lstrip()[:1]
+# What an extension says a file holds (after any ".gz"). ".txt" is text: plain, or PubTator's text
+# format, which is recognised by its first line ("<pmid>|t|<title>") and is never JSON or XML.
+FORMAT_OF_SUFFIX: dict[str, InputFormat] = {
+    ".txt": "text",
+    ".pubtator": "pubtator",
+    ".json": "json",
+    ".xml": "xml",
+    ".nxml": "xml",
+}
+
+
+def format_of_name(filename: str | None) -> InputFormat | None:
+    """The format a file name's extension names, or None where it names none we know."""
+    if not filename:
+        return None
+    suffixes = [s.lower() for s in Path(filename).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return FORMAT_OF_SUFFIX.get(suffixes[-1]) if suffixes else None
+
+
+def detect_format(text: str, filename: str | None = None) -> InputFormat:
+    """The extension's format; the content's where the extension names none."""
+    named = format_of_name(filename)
+    if named == "text":
+        return "pubtator" if looks_like_pubtator_text(text) else "text"
+    if named is not None:
+        return named
+    stripped = text.lstrip()
+    start = stripped[:1]
     if start == "<":
         return "xml"
-    if start in ("{", "["):
+    # A JSON list starts with a value ("[{", "[]"); "[Girl with ...]" is a translated title.
+    if start == "{" or (start == "[" and stripped[1:].lstrip()[:1] in ("{", "[", "]", '"')):
         return "json"
     if looks_like_pubtator_text(text):
         return "pubtator"
@@ -95,7 +130,7 @@ def _parse(data: bytes, *, filename: str | None, raw_sha256: str | None) -> list
     if not text.strip():
         raise ParseError("empty file")
     fallback_id = _fallback_id(filename, data, raw_sha256)
-    input_format = detect_format(text)
+    input_format = detect_format(text, filename)
     if input_format == "xml":
         root = parse_xml(
             data if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else text.encode()
@@ -118,8 +153,9 @@ def _parse(data: bytes, *, filename: str | None, raw_sha256: str | None) -> list
 def _fallback_id(filename: str | None, data: bytes, raw_sha256: str | None) -> str:
     if filename:
         name = Path(filename).name
-        for suffix in (".gz", ".xml", ".json", ".txt", ".nxml"):
-            name = name.removesuffix(suffix)
+        for suffix in (".gz", *FORMAT_OF_SUFFIX):
+            if name.lower().endswith(suffix):
+                name = name[: -len(suffix)]
         if name:
             return name
     return f"doc-{(raw_sha256 or hashlib.sha256(data).hexdigest())[:12]}"

@@ -1,7 +1,7 @@
 """Local bulk files: a directory or a .tar.gz (PMC open-access packages) of JATS / PubMed / BioC files.
 
 Files are read in name order, never extracted to disk, so a malicious archive cannot write
-outside its folder. Formats are recognised by content, like any other input.
+outside its folder. A file's extension names its format (see caseminer.parsing.dispatch).
 """
 
 from __future__ import annotations
@@ -39,13 +39,20 @@ def _is_article_name(name: str) -> bool:
     return base.endswith(ARTICLE_SUFFIXES) and not Path(base).name.startswith(".")
 
 
-def _maybe_gunzip(name: str, data: bytes) -> bytes:
+def _maybe_gunzip(data: bytes) -> bytes:
+    """Decompressed data; corrupt gzip stays as it is, for its parse to fail as that file's error
+    (the files after it are still read)."""
     if not data.startswith(GZIP_MAGIC):
         return data
     try:
         return gunzip(data)
-    except ParseError as error:
-        raise SourceError(f"{name}: {error}") from None
+    except ParseError:
+        return data
+
+
+def article_files(directory: Path) -> list[Path]:
+    """The article files under a directory (by extension, maybe .gz; not hidden ones), in name order."""
+    return sorted(p for p in directory.rglob("*") if p.is_file() and _is_article_name(p.name))
 
 
 def is_tar_archive(path: Path) -> bool:
@@ -56,9 +63,8 @@ def iter_local_files(path: str | Path) -> Iterator[LocalFile]:
     """(name, bytes) of every article file under a directory, or inside a tar / tar.gz archive."""
     path = Path(path)
     if path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.is_file() and _is_article_name(p.name)):
-            name = str(file.relative_to(path))
-            yield LocalFile(name, _maybe_gunzip(name, file.read_bytes()))
+        for file in article_files(path):
+            yield LocalFile(str(file.relative_to(path)), _maybe_gunzip(file.read_bytes()))
     elif is_tar_archive(path):
         try:
             with tarfile.open(path, "r:*") as archive:
@@ -66,11 +72,11 @@ def iter_local_files(path: str | Path) -> Iterator[LocalFile]:
                     if member.isfile() and _is_article_name(member.name):
                         handle = archive.extractfile(member)
                         if handle is not None:
-                            yield LocalFile(member.name, _maybe_gunzip(member.name, handle.read()))
+                            yield LocalFile(member.name, _maybe_gunzip(handle.read()))
         except (tarfile.TarError, EOFError, OSError) as error:
             raise SourceError(f"{path}: unreadable archive ({error})") from None
     elif path.is_file():
-        yield LocalFile(path.name, _maybe_gunzip(path.name, path.read_bytes()))
+        yield LocalFile(path.name, _maybe_gunzip(path.read_bytes()))
     else:
         raise SourceError(f"{path}: no such file or directory")
 

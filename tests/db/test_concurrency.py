@@ -1,8 +1,11 @@
-"""Several writers on one PostgreSQL: the same article arriving at once is still one row."""
+"""Several writers at once: the same article arriving at once is still one row (PostgreSQL), and
+schema upgrades started together on a new database all succeed (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from typing import Any
 
 import registry_samples as samples
 from sqlalchemy import text
@@ -49,3 +52,39 @@ def test_concurrent_upserts_and_extractions_do_not_duplicate(postgres_url: str) 
     engine.dispose()
     assert [tuple(a) for a in articles] == [(samples.PMID, samples.PMCID, samples.DOI)]
     assert (extractions, patients) == (1, 1)
+
+
+UPGRADERS = 4
+
+
+def _upgrade_at_the_barrier(url: str, barrier: Any, errors: Any) -> None:
+    try:
+        barrier.wait(timeout=60)
+        init_db(url).dispose()
+    except BaseException as error:  # sent to the test process, which fails with it
+        errors.put(f"{type(error).__name__}: {error}")
+
+
+def test_schema_upgrades_started_at_once_on_a_new_database_all_succeed(db_url: str) -> None:
+    """Processes (forked after every import, so they reach the upgrade together) all upgrading a new
+    database at the same moment: none fails, and the schema is there once."""
+    context = multiprocessing.get_context("fork")
+    barrier, errors = context.Barrier(UPGRADERS), context.Queue()
+    processes = [
+        context.Process(target=_upgrade_at_the_barrier, args=(db_url, barrier, errors))
+        for _ in range(UPGRADERS)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    messages = []
+    while not errors.empty():
+        messages.append(errors.get())
+    assert messages == [] and [p.exitcode for p in processes] == [0] * UPGRADERS
+    engine = init_db(db_url)
+    with engine.connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        views = connection.execute(text("SELECT count(*) FROM patients_v")).scalar_one()
+    engine.dispose()
+    assert len(versions) == 1 and views == 0

@@ -304,3 +304,56 @@ def test_plain_text_one_line_per_paragraph_with_tables():
     assert table.caption == "Clinical findings of the two sisters"  # a caption, not a heading
     assert _passage_texts(document, "discussion")[0] == "Discussion"
     assert "References" in _passage_texts(document, "other")
+
+
+# A PubMed record with a translated title, saved as text: its first character is "[".
+TRANSLATED_TITLE_TEXT = (
+    "[Girl with chronic diarrhea and eczema: IPEX syndrome].\n\n"
+    "A 3-month-old girl presented with watery diarrhea and eczema.\n"
+)
+
+
+@pytest.mark.parametrize("name", ["pubmed-123.txt", "PUBMED-123.TXT", "pubmed-123.txt.gz"])
+def test_a_txt_file_is_text_even_when_it_starts_with_a_bracket(name):
+    data = TRANSLATED_TITLE_TEXT.encode()
+    (document,) = parse_bytes(gzip.compress(data) if name.endswith(".gz") else data, filename=name)
+    assert document.source_format == "text" and document.doc_id.lower() == "pubmed-123"
+    assert document.title == "[Girl with chronic diarrhea and eczema: IPEX syndrome]."
+    assert "watery diarrhea" in document.text
+
+
+def test_a_txt_file_in_pubtator_text_format_is_read_as_pubtator():
+    data = b"123|t|FOXP3 variant in a boy\n123|a|A boy had enteropathy.\n\n"
+    (document,) = parse_bytes(data, filename="export.txt")
+    assert document.source_format != "text" and document.ids.pmid == "123"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("case.json", TRANSLATED_TITLE_TEXT.encode(), "malformed JSON"),
+        ("case.xml", TRANSLATED_TITLE_TEXT.encode(), "malformed XML"),
+        ("case.json", PUBMED, "malformed JSON"),
+    ],
+)
+def test_the_extension_decides_even_against_the_content(name, data, message):
+    with pytest.raises(ParseError, match=message):
+        parse_bytes(data, filename=name)
+
+
+@pytest.mark.parametrize("name", [None, "download", "record.gz", "case.unknown"])
+def test_content_is_sniffed_where_the_name_says_nothing(name):
+    (pubmed,) = parse_bytes(PUBMED, filename=name)
+    assert pubmed.source_format == "pubmed"
+    (text,) = parse_bytes(b"A title\n\nOne paragraph about a patient.\n", filename=name)
+    assert text.source_format == "text"
+    (bracketed,) = parse_bytes(TRANSLATED_TITLE_TEXT.encode(), filename=name)
+    assert bracketed.source_format == "text"
+    with pytest.raises(ParseError, match="malformed JSON"):
+        parse_bytes(b'[{"id": "1", "passages": [', filename=name)
+
+
+def test_xml_files_are_told_apart_by_their_root():
+    assert parse_bytes(JATS, filename="a.xml")[0].source_format == "jats"
+    assert parse_bytes(PUBMED, filename="a.xml")[0].source_format == "pubmed"
+    assert parse_bytes(BIOC_XML, filename="a.xml")[0].source_format.startswith("bioc")

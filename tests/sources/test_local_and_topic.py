@@ -46,6 +46,14 @@ def test_directory_of_mixed_files(tmp_path):
     assert results["broken.xml"][0] == [] and "malformed XML" in str(results["broken.xml"][1])
 
 
+def test_a_corrupt_gzip_file_fails_alone(tmp_path):
+    (tmp_path / "a.xml.gz").write_bytes(gzip.compress(JATS)[:40])
+    (tmp_path / "b.xml.gz").write_bytes(gzip.compress(PUBMED))
+    results = _results(tmp_path)
+    assert results["a.xml.gz"][0] == [] and "gzip" in str(results["a.xml.gz"][1])
+    assert results["b.xml.gz"] == (["pmid7"], None)
+
+
 def test_tar_gz_package_is_read_without_extracting(tmp_path):
     package = tmp_path / "oa_package.tar.gz"
     with tarfile.open(package, "w:gz") as archive:

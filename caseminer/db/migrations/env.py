@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from caseminer.db.engine import make_engine
+from caseminer.db.engine import lock_for_schema_upgrade, make_engine
 from caseminer.db.models import Base
 
 config = context.config
@@ -26,8 +26,10 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            transactional_ddl=True,  # SQLite too: one transaction, under the lock below
         )
         with context.begin_transaction():
+            lock_for_schema_upgrade(connection)
             context.run_migrations()
 
 

@@ -1,0 +1,502 @@
+"""Who a report describes, and which stretch of its text is about whom (the patient segmentation).
+
+:func:`segment` reads the case-describing sentences (abstract, case, results, captions, unstructured
+text; the title and a table's rows are read otherwise) and returns the individuals' labels and the
+character ranges that are about each of them. The patient builder gives a fact to the individuals
+whose range holds it. The forms, in the order they are tried:
+
+* **Patient tables.** A table whose header names a patient column ("Patient", "Case", "No.") with
+  a label in each row ("P1", "2", "Case 3") has one patient per row; a table whose header cells are
+  themselves labels ("Patient 1 | Patient 2") has one patient per column. Each cell belongs to its
+  patient; its column (or row) name gives its meaning.
+* **Numbered series.** Patients numbered from 1 without gaps ("Patient 1", "Case 2", "P3",
+  "Subject 4", "Patients 1 and 2", "P1-P6"; at least 1 and 2). A sentence that starts with patients
+  (a heading "Patient 2", "Patient 2 was...", "In patients 1 and 2,") makes them current until
+  another sentence names others or the section changes; a sentence that starts with the group
+  ("Both patients", "All three siblings") makes all of them current. A number past the first gap
+  ("P53" in a series of two) is something else, and a marker in a sentence citing other work
+  ("case 3 of Smith et al.", "patient 2 [14]") names another article's patient.
+* **Pedigree labels.** Individuals named by generation and number ("II-3", "II.1", "III:2",
+  "Patient II.3", "The proband (IV-8)") that a sentence starts with and states a clinical fact of
+  (a sign that is not negated, a death, a course): each is a patient, current until the next.
+* **Families.** Headings or sentences that start with a family ("Family 1", "In family B,"), two
+  or more of them: each family's stretch is read on its own as the proband with relatives below,
+  labelled by the family ("Family 1", "Family 1 sister").
+* **Proband with relatives.** Otherwise the report describes one patient, the ``proband``, and
+  every relative that a case sentence has as its subject ("His elder brother died at 5 months of
+  sepsis", "The proband's mother (I-2) had cataracts") together with a clinical fact of the
+  relative's own is a patient of its own (SCHEMA.md: only when the report describes the
+  relative's course; a genotype alone does not: "the mother was a heterozygous carrier"); such
+  sentences, and the following ones of the paragraph that go on with the relative's pronoun, are
+  the relative's.
+
+Family facts (consanguinity, country) stated outside every patient's range belong to every
+patient of a series.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Span
+
+from caseminer.extractors.context import SentenceIndex, is_flagged
+from caseminer.extractors.sections import passage_at
+from caseminer.parsing.builder import TABLE_CELL_SEPARATOR
+from caseminer.schemas.document import SectionKind, Table
+
+PROBAND = "proband"
+# Sections that describe the patient(s) rather than the literature; None = text without structure.
+CASE_SECTIONS: frozenset[SectionKind | None] = frozenset(
+    {"title", "abstract", "case", "results", "table", "figure", "other", None}
+)
+
+_NUMBER = r"(?:\d{1,2}|[IVX]{1,4}\b)"
+_SERIES_MARKER = re.compile(
+    rf"\b(?:(?:[Pp]atients?|[Cc]ases?|[Ss]ubjects?|[Pp]robands?|[Ii]ndividuals?)\s+(?:[Nn]o\.?\s*)?"
+    rf"(?P<list>{_NUMBER}(?:\s*(?:,|and|&|-|–|to)\s*(?:P\s?)?{_NUMBER})*)"
+    rf"|\bP(?:t\.?\s?)?(?P<short>\d{{1,2}})(?:\s?[-–]\s?P(?P<short_end>\d{{1,2}}))?\b)"
+)
+_LEAD = r"\W*(?:(?:[Ii]n|[Ff]or|[Ll]ike)\s+)?(?:[Tt]he\s+)?"
+_SUBJECT_MARKER = re.compile(rf"{_LEAD}(?:{_SERIES_MARKER.pattern})")
+_GROUP_SUBJECT = re.compile(
+    rf"{_LEAD}(?:both|all(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))?)"
+    r"(?:\s+(?:of\s+the\s+|the\s+)?(?:affected\s+)?(?:patients|cases|subjects|siblings|sibs|brothers|sisters"
+    r"|children|individuals|probands))?\b",
+    re.IGNORECASE,
+)
+_PEDIGREE = r"(?P<generation>[IVX]{1,4})\s?[-.:]\s?(?P<n>\d{1,2})\b"
+_PEDIGREE_SUBJECT = re.compile(
+    rf"{_LEAD}(?:(?:[Pp]atient|[Ii]ndividual|[Ss]ubject|[Pp]roband|[Cc]ase|[Ii]ndex\s+(?:[Pp]atient|[Cc]ase))\s+)?"
+    rf"(?:\(\s*)?{_PEDIGREE}"
+)
+_PEDIGREE_IN_BRACKETS = re.compile(
+    rf"^[^.;:]{{0,60}}?\(\s*(?:[Pp]atient\s+|[Ii]ndividual\s+)?{_PEDIGREE}\s*[),;]"
+)
+_FAMILY_MARKER = re.compile(
+    rf"{_LEAD}(?:[Ff]amil(?:y|ies)|[Kk]indred|[Pp]edigree)\s+(?P<family>[A-Z]|\d{{1,2}}|[IVX]{{1,4}})\b"
+    r"(?!\s*(?:-|–|and|,)\s*(?:[A-Z]|\d))"
+)
+_CITATION = re.compile(
+    r"\bet al\b|\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\]"
+    r"|\(\s*[A-Z][A-Za-z-]+(?: et al\.?)?,? (?:19|20)\d\d[a-z]?\s*\)"
+    r"|\b(?:previously|earlier) (?:reported|described|published)\b|\breported by\b"
+    r"|\bof (?:a|the) previous report",
+)
+_RELATIVE_KINDS = {
+    "brother": "male",
+    "sister": "female",
+    "sibling": None,
+    "sib": None,
+    "cousin": None,
+    "twin": None,
+    "mother": "female",
+    "father": "male",
+    "son": "male",
+    "daughter": "female",
+    "aunt": "female",
+    "uncle": "male",
+    "niece": "female",
+    "nephew": "male",
+    "grandmother": "female",
+    "grandfather": "male",
+    "half-brother": "male",
+    "half-sister": "female",
+}
+_RELATIVE_SUBJECT = re.compile(
+    r"^(?:(?:one|two|both)\s+of\s+)?(?:(?:the|his|her|their|our|this|a)\s+)?"
+    r"(?:(?:patient|proband|index(?:\s+(?:patient|case))?|child|boy|girl)'?s?\s+)?"
+    r"(?P<rel>(?:(?:older|elder|eldest|younger|youngest|twin|first|second|third|maternal|paternal|affected"
+    r"|only)\s+){0,2}"
+    rf"(?P<kind>{'|'.join(sorted(_RELATIVE_KINDS, key=len, reverse=True))})s?)\b",
+    re.IGNORECASE,
+)
+_PRONOUNS = {"male": ("he", "his"), "female": ("she", "her")}
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_LABEL_CELL = re.compile(
+    r"^(?:(?:patient|case|subject|proband|pt\.?|p)\s*(?:no\.?\s*)?)?(?P<n>\d{1,2}|[IVX]{1,4})$", re.IGNORECASE
+)
+_EXPLICIT_LABEL_CELL = re.compile(
+    r"^(?:patient|case|subject|pt\.?|p)\s*(?:no\.?\s*)?(\d{1,2}|[IVX]{1,4})$", re.I
+)
+_PATIENT_COLUMN = re.compile(r"^(?:patients?|cases?|subjects?|pts?\.?|no\.?|#|id|p)$", re.IGNORECASE)
+
+
+def patient_label(number: str) -> str:
+    """Canonical label of a numbered patient: "Case 2", "P2", "patient II" -> "Patient 2"."""
+    return f"Patient {_ROMAN.get(number.upper(), number) if not number.isdigit() else int(number)}"
+
+
+def pedigree_label(generation: str, number: str) -> str:
+    """Canonical label of a pedigree position: "II.3", "II:3", "II - 3" -> "II-3"."""
+    return f"{generation}-{int(number)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell of one patient; `name` is what the cell says (its column header, or its row's
+    first cell when patients are columns) and `name_range` where that name is written."""
+
+    start: int
+    end: int
+    label: str
+    name: str
+    name_range: tuple[int, int] | None
+
+
+@dataclass
+class Owner:
+    """Who a character range belongs to: the patients, plus the table column naming the cell."""
+
+    labels: tuple[str, ...]
+    column: str | None = None
+
+
+@dataclass
+class Segmentation:
+    labels: list[str]
+    # (start, end, owner) ranges, sorted; a position outside every range belongs to no one.
+    ranges: list[tuple[int, int, Owner]] = field(default_factory=list)
+    relative_sex: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    family_wide: set[str] = field(default_factory=set)  # span groups applying to every patient
+    cells: list[Cell] = field(default_factory=list)
+    relatives: set[str] = field(default_factory=set)  # labels of relatives of a proband
+
+    def owner(self, start: int) -> Owner | None:
+        found: Owner | None = None
+        for range_start, range_end, owner in self.ranges:
+            if range_start <= start < range_end:
+                found = owner  # later (narrower) ranges refine earlier ones
+        return found
+
+
+class _Sentence(NamedTuple):
+    start_char: int
+    end_char: int
+    text: str
+    section: SectionKind | None
+    passage_start: int
+
+
+def segment(doc: Doc, sentences: SentenceIndex, ents: list[Span]) -> Segmentation:
+    """The individuals `doc` describes and the ranges about each (the forms: module docstring)."""
+    cells = _table_cells(doc, sentences.text)
+    table_ranges = _table_owners(cells)
+    table_labels = list(dict.fromkeys(cell.label for cell in cells))
+    case = list(_case_sentences(doc, sentences))
+    clinical = _clinical_offsets(doc, ents)
+    series = _series_ranges(doc, case, len(sentences.text))
+    if series is not None and len(series.labels) >= 2:
+        series.labels = sorted({*series.labels, *table_labels}, key=_label_order)
+        series.ranges.extend(table_ranges)
+        series.cells = cells
+        return series
+    if len(table_labels) >= 2:
+        return Segmentation(labels=table_labels, ranges=table_ranges, cells=cells)
+    pedigree = _pedigree_ranges(doc, case, clinical, len(sentences.text))
+    if pedigree is not None:
+        return pedigree
+    families = _family_units(case)
+    if len(families) >= 2:
+        return _families(doc, families, clinical)
+    return _proband_with_relatives(doc, case, clinical, (0, len(sentences.text)), prefix="")
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    number = label.rsplit(" ", 1)[-1]
+    return (int(number), label) if number.isdigit() else (10_000, label)
+
+
+def _case_sentences(doc: Doc, sentences: SentenceIndex) -> Iterator[_Sentence]:
+    for bounds in sentences.sentences:
+        passage = passage_at(doc, bounds.start_char)
+        section = passage.section if passage else None
+        if section in CASE_SECTIONS and section != "table":
+            text = sentences.text[bounds.start_char : bounds.end_char]
+            start = passage.start if passage else -1
+            yield _Sentence(bounds.start_char, bounds.end_char, text, section, start)
+
+
+def _marker_labels(text: str) -> list[str]:
+    labels: list[str] = []
+    for match in _SERIES_MARKER.finditer(text):
+        if match.group("short"):
+            first = int(match.group("short"))
+            last = int(match.group("short_end") or first)
+            labels.extend(
+                patient_label(str(n)) for n in range(first, last + 1 if 0 <= last - first < 20 else first + 1)
+            )
+            continue
+        numbers = re.findall(_NUMBER, match.group("list"))
+        if (
+            re.search(r"[-–]|to", match.group("list"))
+            and len(numbers) == 2
+            and all(n.isdigit() for n in numbers)
+        ):
+            first, last = int(numbers[0]), int(numbers[1])
+            numbers = [str(n) for n in range(first, last + 1)] if 0 < last - first < 20 else numbers
+        labels.extend(patient_label(n) for n in numbers)
+    return list(dict.fromkeys(labels))
+
+
+def _series_ranges(doc: Doc, case: list[_Sentence], text_end: int) -> Segmentation | None:
+    """Ranges of the current numbered patients; None unless at least patients 1 and 2 are named.
+    A series numbers its patients 1, 2, 3...: numbers past the first gap ("P53" in a series of
+    two) are something else, as is a lone "case 3" cited from another report. Only a sentence
+    that starts with patients (a heading "Patient 2", "Patient 2 was...", "In patients 1 and 2,")
+    makes them current; "The younger brother of Patient 1 ..." goes on about the current one."""
+    markers = [
+        (s, labels) for s in case if (labels := _marker_labels(s.text)) and not _CITATION.search(s.text)
+    ]
+    named = {label for _, labels in markers for label in labels}
+    series: list[str] = []
+    while patient_label(str(len(series) + 1)) in named:
+        series.append(patient_label(str(len(series) + 1)))
+    if len(series) < 2:
+        return None
+    segmentation = Segmentation(labels=series, family_wide={"consanguinity", "country"})
+    starts: list[tuple[_Sentence, list[str]]] = []
+    for index, (sentence, labels) in enumerate(markers):
+        kept = [label for label in labels if label in series]
+        if kept and (index == 0 or _SUBJECT_MARKER.match(sentence.text)):
+            starts.append((sentence, kept))
+    first_start = starts[0][0].start_char if starts else text_end
+    starts += [(s, series) for s in case if s.start_char > first_start and _GROUP_SUBJECT.match(s.text)]
+    starts.sort(key=lambda pair: pair[0].start_char)
+    _add_current_ranges(doc, segmentation, starts, text_end)
+    return segmentation
+
+
+def _add_current_ranges(
+    doc: Doc, segmentation: Segmentation, starts: list[tuple[_Sentence, list[str]]], text_end: int
+) -> None:
+    """Each start makes its labels current until the next start or the end of its section."""
+    for index, (sentence, labels) in enumerate(starts):
+        end = starts[index + 1][0].start_char if index + 1 < len(starts) else text_end
+        passage_end = _section_end(doc, sentence.start_char, sentence.section, text_end)
+        segmentation.ranges.append((sentence.start_char, min(end, passage_end), Owner(tuple(labels))))
+
+
+def _section_end(doc: Doc, offset: int, section: SectionKind | None, text_end: int) -> int:
+    """Where the run of passages of `section` that holds `offset` ends."""
+    passages = doc._.passages or []
+    end = text_end
+    started = False
+    for passage in passages:
+        if passage.start <= offset < passage.end:
+            started = True
+        if started:
+            if passage.section != section:
+                return passage.start
+            end = passage.end
+    return end if started else text_end
+
+
+def _states_clinical_fact(sentence: _Sentence, clinical: list[int]) -> bool:
+    return any(sentence.start_char <= offset < sentence.end_char for offset in clinical)
+
+
+def _pedigree_ranges(
+    doc: Doc, case: list[_Sentence], clinical: list[int], text_end: int
+) -> Segmentation | None:
+    """Individuals named by pedigree position that sentences start with and state facts of."""
+    starts: list[tuple[_Sentence, list[str]]] = []
+    labels: list[str] = []
+    for sentence in case:
+        match = _PEDIGREE_SUBJECT.match(sentence.text) or _PEDIGREE_IN_BRACKETS.match(sentence.text)
+        if match is None or _CITATION.search(sentence.text) or not _states_clinical_fact(sentence, clinical):
+            continue
+        label = pedigree_label(match.group("generation"), match.group("n"))
+        starts.append((sentence, [label]))
+        if label not in labels:
+            labels.append(label)
+    if not labels:
+        return None
+    segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"})
+    first = starts[0][0].start_char
+    starts += [(s, labels) for s in case if s.start_char > first and _GROUP_SUBJECT.match(s.text)]
+    starts.sort(key=lambda pair: pair[0].start_char)
+    _add_current_ranges(doc, segmentation, starts, text_end)
+    if len(labels) == 1:
+        # one labelled individual: the proband, whose facts are stated throughout the report
+        segmentation.ranges.insert(0, (0, text_end, Owner((labels[0],))))
+    return segmentation
+
+
+def _family_units(case: list[_Sentence]) -> list[tuple[str, int]]:
+    """(family id, start) of each family a heading or a sentence start introduces."""
+    units: list[tuple[str, int]] = []
+    for sentence in case:
+        match = _FAMILY_MARKER.match(sentence.text)
+        if match and not _CITATION.search(sentence.text):
+            family = match.group("family")
+            if all(family != known for known, _ in units):
+                units.append((family, sentence.start_char))
+    return units
+
+
+def _families(doc: Doc, units: list[tuple[str, int]], clinical: list[int]) -> Segmentation:
+    """Each family's stretch (from its introduction to the next family's, or the end of its
+    section) read as a proband with relatives, labelled by the family."""
+    text_end = len(doc.text)
+    case_by_start: list[_Sentence] = []
+    segmentation = Segmentation(labels=[])
+    for index, (family, start) in enumerate(units):
+        next_start = units[index + 1][1] if index + 1 < len(units) else text_end
+        passage = passage_at(doc, start)
+        end = min(next_start, _section_end(doc, start, passage.section if passage else None, text_end))
+        case_by_start = [s for s in _case_sentences_of(doc, start, end)]
+        unit = _proband_with_relatives(doc, case_by_start, clinical, (start, end), prefix=f"Family {family}")
+        segmentation.labels.extend(unit.labels)
+        segmentation.ranges.extend(unit.ranges)
+        segmentation.relative_sex.update(unit.relative_sex)
+        segmentation.relatives.update(unit.relatives)
+    return segmentation
+
+
+def _case_sentences_of(doc: Doc, start: int, end: int) -> Iterator[_Sentence]:
+    sentences = SentenceIndex(doc)
+    for sentence in _case_sentences(doc, sentences):
+        if start <= sentence.start_char < end:
+            yield sentence
+
+
+def _proband_with_relatives(
+    doc: Doc, case: list[_Sentence], clinical: list[int], bounds: tuple[int, int], *, prefix: str
+) -> Segmentation:
+    """The proband of `bounds` (all of it), and each relative a case sentence has as its subject
+    together with a clinical fact of the relative's own; the sentences about a relative, and the
+    ones that go on with the relative's pronoun in the same paragraph, are the relative's."""
+    proband = prefix or PROBAND
+    segmentation = Segmentation(labels=[proband])
+    segmentation.ranges.append((bounds[0], bounds[1], Owner((proband,))))
+    current: tuple[str, str | None, int] | None = None  # (label, sex, passage start)
+    for sentence in case:
+        if not bounds[0] <= sentence.start_char < bounds[1]:
+            continue
+        text = sentence.text.lstrip()
+        match = _RELATIVE_SUBJECT.match(text)
+        if match and _states_clinical_fact(sentence, clinical) and not _CITATION.search(text):
+            kind = match.group("kind").lower()
+            relation = re.sub(r"\s+", " ", match.group("rel").lower()).removesuffix("s")
+            relation = relation.removeprefix("affected ")
+            label = f"{prefix} {relation}".strip()
+            sex = _RELATIVE_KINDS[kind]
+            current = (label, sex, sentence.passage_start)
+            if label not in segmentation.labels:
+                segmentation.labels.append(label)
+                segmentation.relatives.add(label)
+                if sex is not None:
+                    offset = sentence.start_char + sentence.text.index(match.group("rel"))
+                    span = doc.char_span(offset, offset + len(match.group("rel")), alignment_mode="expand")
+                    if span is not None:
+                        segmentation.relative_sex[label] = (sex, span)
+        elif current is None or current[2] != sentence.passage_start or not _continues_with(text, current[1]):
+            current = None
+            continue
+        segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner((current[0],))))
+    return segmentation
+
+
+def _continues_with(text: str, sex: str | None) -> bool:
+    first = text.split(" ", 1)[0].lower()
+    return sex is not None and first in _PRONOUNS[sex]
+
+
+def _clinical_offsets(doc: Doc, ents: list[Span]) -> list[int]:
+    """Where a clinical fact of someone is stated: a sign that is not negated, a death or a
+    transplant. A genotype alone is not one ("the mother was a heterozygous carrier")."""
+    offsets = [e.start_char for e in ents if e.label_ == "DISEASE" and not is_flagged(e, ("negated",))]
+    offsets.extend(s.start_char for s in doc.spans.get("hsct", []))
+    offsets.extend(s.start_char for s in doc.spans.get("outcome", []) if s._.outcome_status == "deceased")
+    return sorted(offsets)
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+
+def _table_cells(doc: Doc, text: str) -> list[Cell]:
+    cells: list[Cell] = []
+    for table in doc._.tables or []:
+        offsets = _row_offsets(text, table)
+        if offsets is None:
+            continue
+        header_cells, body = offsets
+        column_labels = [_explicit_label(cell) for cell in table.header]
+        if sum(label is not None for label in column_labels) >= 2:  # one patient per column
+            for row, row_cells in zip(table.rows, body, strict=True):
+                name = row[0] if row else ""
+                for column, (start, end) in enumerate(row_cells):
+                    label = column_labels[column] if column < len(column_labels) else None
+                    if label is not None:
+                        cells.append(Cell(start, end, label, name, row_cells[0]))
+            continue
+        label_column = next(
+            (i for i, cell in enumerate(table.header) if _PATIENT_COLUMN.match(cell.strip())), None
+        )
+        if label_column is None:
+            continue
+        row_labels = [_row_label(row, label_column) for row in table.rows]
+        if sum(label is not None for label in row_labels) < 2:
+            continue
+        for row_label, row_cells in zip(row_labels, body, strict=True):
+            for column, (start, end) in enumerate(row_cells):
+                if row_label is not None and column != label_column and column < len(table.header):
+                    cells.append(Cell(start, end, row_label, table.header[column], header_cells[column]))
+    return cells
+
+
+def _table_owners(cells: list[Cell]) -> list[tuple[int, int, Owner]]:
+    """Each cell belongs to its patient; the names (headers) to no one: a sign named in a header is
+    read through the "+" cells below it."""
+    ranges = [(cell.start, cell.end, Owner((cell.label,), cell.name)) for cell in cells]
+    names = {cell.name_range for cell in cells if cell.name_range is not None}
+    ranges.extend((start, end, Owner(())) for start, end in sorted(names))
+    return ranges
+
+
+def _explicit_label(cell: str) -> str | None:
+    match = _EXPLICIT_LABEL_CELL.match(cell.strip())
+    return patient_label(match.group(1)) if match else None
+
+
+def _row_label(row: list[str], column: int) -> str | None:
+    match = _LABEL_CELL.match(row[column].strip()) if column < len(row) else None
+    return patient_label(match.group("n")) if match else None
+
+
+def _row_offsets(text: str, table: Table) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]] | None:
+    """Character ranges of the header cells and of each body row's cells, found by the row lines the
+    parser rendered into the text (None when the text does not hold them as expected)."""
+    lines = [table.header] if table.header else []
+    lines += table.rows
+    search_from = table.start
+    found: list[list[tuple[int, int]]] = []
+    for cells in lines:
+        line = TABLE_CELL_SEPARATOR.join(cells)
+        at = text.find(line, search_from, table.end + 1) if line else -1
+        if at < 0:
+            return None
+        offsets = []
+        position = at
+        for cell in cells:
+            offsets.append((position, position + len(cell)))
+            position += len(cell) + len(TABLE_CELL_SEPARATOR)
+        found.append(offsets)
+        search_from = at + len(line)
+    return (found[0], found[1:]) if table.header else ([], found)
+
+
+__all__ = [
+    "CASE_SECTIONS",
+    "PROBAND",
+    "Cell",
+    "Owner",
+    "Segmentation",
+    "patient_label",
+    "pedigree_label",
+    "segment",
+]
