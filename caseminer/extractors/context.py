@@ -521,6 +521,15 @@ class ContextAnnotator:
         return _GENERIC_STATEMENT.search(sentence_text) is not None
 
 
+# The flags that say a span is not a fact of the patient (family is judged per patient).
+NOT_THE_PATIENTS = ("negated", "hypothetical", "background", "uncertain")
+
+
+def is_flagged(span: Span, flags: Iterable[str] = NOT_THE_PATIENTS) -> bool:
+    """True when the context component set any of `flags` on the span."""
+    return any(Span.has_extension(flag) and span._.get(flag) for flag in flags)
+
+
 def refers_to_patient(
     sentence: str, references: re.Pattern[str] = _EXPLICIT_PATIENT_REFERENCE, within_words: int | None = None
 ) -> bool:
@@ -556,10 +565,12 @@ def make_context(nlp: Language, name: str, span_groups: list[str], max_scope_wor
 
 __all__ = [
     "CONTEXT_FLAGS",
+    "NOT_THE_PATIENTS",
     "ContextAnnotator",
     "Sentence",
     "SentenceIndex",
     "doc_text",
+    "is_flagged",
     "lower_text",
     "lowered",
     "make_context",

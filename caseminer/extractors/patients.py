@@ -5,24 +5,11 @@ PROCEDURE, VARIANT), the span groups ``ages``, ``durations``, ``sex``, ``consang
 ``country``, ``hsct`` and ``outcome``, and the context flags of each span. It writes
 ``Doc._.patients`` (a list of :class:`caseminer.schemas.extraction.Patient`).
 
-Who is described (the segmentation):
-
-* **Patient tables.** The pipeline copies the parsed ``Document.tables`` onto ``Doc._.tables``
-  (:func:`attach_tables`). A table whose header names a patient column ("Patient", "Case", "No.")
-  with a label in each row ("P1", "2", "Case 3") has one patient per row; a table whose header cells
-  are themselves labels ("Patient 1 | Patient 2") has one patient per column. A fact found in a cell
-  belongs to that cell's patient; the column (or row) name gives its meaning ("Sex" cells "M"/"F",
-  "Age at onset" ages, "+" under a sign).
-* **Case series.** Patients numbered from 1 without gaps ("Patient 1", "Case 2", "P3", "Patients 1
-  and 2"; at least 1 and 2) in the case sections. A sentence naming patients makes them current
-  until another sentence names others or the section changes; facts in between belong to the
-  current patients. Family facts (consanguinity, country) outside every patient's range belong to
-  every patient.
-* **Affected relatives.** A case-section sentence whose subject is a relative ("His elder brother
-  died at 5 months of sepsis") and that states a clinical fact makes that relative a patient of
-  its own (SCHEMA.md: only when the report describes the relative's course); such sentences, and
-  the following ones of the paragraph that go on with the relative's pronoun, are the relative's.
-* Otherwise the document describes one patient, the ``proband``.
+Who is described, and which stretch of the text is about whom, is the segmentation
+(:mod:`caseminer.extractors.segmentation`: patient tables, numbered series, pedigree labels,
+families, a proband with relatives). A fact belongs to the individuals whose range holds it; a
+fact in a patient-table cell belongs to that cell's patient, and the column (or row) name gives
+its meaning ("Sex" cells "M"/"F", "Age at onset" ages, "+" under a sign).
 
 Which facts count (general rules, each documented where it is applied):
 
@@ -52,17 +39,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Literal, NamedTuple, TypeVar
+from typing import Literal, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from caseminer.extractors.ages import days_of
-from caseminer.extractors.context import SentenceIndex, refers_to_patient
+from caseminer.extractors.context import SentenceIndex, is_flagged, refers_to_patient
 from caseminer.extractors.sections import passage_at, section_of
-from caseminer.parsing.builder import TABLE_CELL_SEPARATOR
-from caseminer.schemas.document import Document, SectionKind, Table
+from caseminer.extractors.segmentation import (
+    CASE_SECTIONS,
+    Cell,
+    Segmentation,
+    segment,
+)
+from caseminer.schemas.document import Document
 from caseminer.schemas.extraction import (
     Age,
     Hsct,
@@ -76,11 +67,6 @@ from caseminer.schemas.extraction import (
 from caseminer.vocab.normalize import key_tokens
 
 COMPONENT = "caseminer_patients"
-PROBAND = "proband"
-# Sections that describe the patient(s) rather than the literature; None = text without structure.
-CASE_SECTIONS: frozenset[SectionKind | None] = frozenset(
-    {"title", "abstract", "case", "results", "table", "figure", "other", None}
-)
 # Which component wrote each span group / entity label (for provenance).
 EXTRACTOR_OF = {
     "ages": "caseminer_ages",
@@ -95,34 +81,11 @@ EXTRACTOR_OF = {
 # A discussion sentence is about the patient when it names them among the first words of a clause
 # ("In our patient", "We suspected our patient", a leading citation number "3 Our case").
 _PATIENT_AS_TOPIC_WORDS = 3
-_CONTEXT_FLAGS = ("negated", "hypothetical", "background", "uncertain")
 PatientFactT = TypeVar("PatientFactT", PatientPhenotype, PatientTreatment)
 
 for _name in ("patients", "tables", "doc_id", "extractor_version"):
     Doc.set_extension(_name, default=None, force=True)
 
-_NUMBER = r"(?:\d{1,2}|[IVX]{1,4}\b)"
-_SERIES_MARKER = re.compile(
-    rf"\b(?:(?:[Pp]atients?|[Cc]ases?|[Ss]ubjects?|[Pp]robands?)\s+(?:[Nn]o\.?\s*)?"
-    rf"(?P<list>{_NUMBER}(?:\s*(?:,|and|&|-|–|to)\s*{_NUMBER})*)"
-    rf"|\bP(?:t\.?\s?)?(?P<short>\d{{1,2}})\b)"
-)
-_SUBJECT_MARKER = re.compile(rf"\W*(?:(?:[Ii]n|[Ff]or)\s+)?(?:[Tt]he\s+)?(?:{_SERIES_MARKER.pattern})")
-_LABEL_CELL = re.compile(
-    r"^(?:(?:patient|case|subject|proband|pt\.?|p)\s*(?:no\.?\s*)?)?(?P<n>\d{1,2}|[IVX]{1,4})$", re.IGNORECASE
-)
-_EXPLICIT_LABEL_CELL = re.compile(
-    r"^(?:patient|case|subject|pt\.?|p)\s*(?:no\.?\s*)?(\d{1,2}|[IVX]{1,4})$", re.I
-)
-_PATIENT_COLUMN = re.compile(r"^(?:patients?|cases?|subjects?|pts?\.?|no\.?|#|id|p)$", re.IGNORECASE)
-_RELATIVE_SUBJECT = re.compile(
-    r"^(?:(?:the|his|her|their|our)\s+(?:patient'?s\s+|proband'?s\s+)?)?"
-    r"(?P<rel>(?:(?:older|elder|eldest|younger|youngest|twin|first|second|third|maternal|paternal)\s+)?"
-    r"(?P<kind>brother|sister|sibling|cousin|twin))\b",
-    re.IGNORECASE,
-)
-_PRONOUN_OF = {"brother": ("he", "his"), "sister": ("she", "her")}
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _SEX_CELL = {"m": "male", "male": "male", "boy": "male", "f": "female", "female": "female", "girl": "female"}
 _POSITIVE_CELL = frozenset({"+", "++", "yes", "y", "present", "positive"})
 _DECEASED_CELL = re.compile(r"\b(?:died|dead|deceased|death|expired)\b|^d$|†", re.IGNORECASE)
@@ -187,20 +150,10 @@ _AGE_ROLE_OF_COLUMN = (
 )
 
 
-def patient_label(number: str) -> str:
-    """Canonical label of a numbered patient: "Case 2", "P2", "patient II" -> "Patient 2"."""
-    return f"Patient {_ROMAN.get(number.upper(), number) if not number.isdigit() else int(number)}"
-
-
 def attach_tables(doc: Doc, document: Document) -> Doc:
     """Copy the document's tables onto the spaCy Doc so patient tables can be read cell by cell."""
     doc._.tables = list(document.tables)
     return doc
-
-
-def is_flagged(span: Span, flags: Iterable[str] = _CONTEXT_FLAGS) -> bool:
-    """True when the context component set any of `flags` on the span."""
-    return any(Span.has_extension(flag) and span._.get(flag) for flag in flags)
 
 
 def is_family(span: Span) -> bool:
@@ -247,43 +200,6 @@ def gene_symbol(gene: Span) -> str:
     return label if isinstance(label, str) and " " not in label else gene.text
 
 
-@dataclass(frozen=True, slots=True)
-class _Cell:
-    """A table cell of one patient; `name` is what the cell says (its column header, or its row's
-    first cell when patients are columns) and `name_range` where that name is written."""
-
-    start: int
-    end: int
-    label: str
-    name: str
-    name_range: tuple[int, int] | None
-
-
-@dataclass
-class _Owner:
-    """Who a character range belongs to: the patients, plus the table column naming the cell."""
-
-    labels: tuple[str, ...]
-    column: str | None = None
-
-
-@dataclass
-class _Segmentation:
-    labels: list[str]
-    # (start, end, owner) ranges, sorted; a position outside every range belongs to no one.
-    ranges: list[tuple[int, int, _Owner]] = field(default_factory=list)
-    relative_sex: dict[str, tuple[str, Span]] = field(default_factory=dict)
-    family_wide: set[str] = field(default_factory=set)  # span groups applying to every patient
-    cells: list[_Cell] = field(default_factory=list)
-
-    def owner(self, start: int) -> _Owner | None:
-        found: _Owner | None = None
-        for range_start, range_end, owner in self.ranges:
-            if range_start <= start < range_end:
-                found = owner  # later (narrower) ranges refine earlier ones
-        return found
-
-
 @Language.factory(COMPONENT, default_config={"topic_concepts": []})
 def make_patients(nlp: Language, name: str, topic_concepts: list[str]) -> PatientAssembler:
     return PatientAssembler(topic_concepts)
@@ -300,7 +216,7 @@ class PatientAssembler:
     def __call__(self, doc: Doc) -> Doc:
         sentences = SentenceIndex(doc)  # Span.sent and Doc.text walk every token on each call
         ents = list(doc.ents)  # and Doc.ents builds new spans on each access
-        segmentation = _segment(doc, sentences, ents)
+        segmentation = segment(doc, sentences, ents)
         builders = {
             label: _PatientBuilder(doc, label, sentences, ents, self.topic_concepts)
             for label in segmentation.labels
@@ -314,7 +230,7 @@ class PatientAssembler:
         return doc
 
     def _assign_facts(
-        self, doc: Doc, ents: list[Span], segmentation: _Segmentation, builders: dict[str, _PatientBuilder]
+        self, doc: Doc, ents: list[Span], segmentation: Segmentation, builders: dict[str, _PatientBuilder]
     ) -> None:
         genes = [e for e in ents if e.label_ == "GENE"]
         topic_gene = topic_gene_of(genes)
@@ -329,7 +245,9 @@ class PatientAssembler:
                 targets = list(owner.labels)
             for label in targets:
                 builder = builders[label]
-                relative = label not in (PROBAND,) and not label.startswith("Patient ")
+                # A relative's own record holds what the text says about the relative; everyone
+                # else leaves out what is said of their family.
+                relative = label in segmentation.relatives
                 if is_family(span) and not relative and group not in ("consanguinity", "country"):
                     continue
                 builder.add(group, span, owner.column if owner else None, genes, topic_gene)
@@ -342,223 +260,6 @@ def _facts(doc: Doc, ents: list[Span]) -> Iterator[tuple[str, Span]]:
         if group in doc.spans:
             for span in doc.spans[group]:
                 yield group, span
-
-
-# -- segmentation --------------------------------------------------------------------------------
-
-
-def _segment(doc: Doc, sentences: SentenceIndex, ents: list[Span]) -> _Segmentation:
-    cells = _table_cells(doc, sentences.text)
-    table_ranges = _table_owners(cells)
-    table_labels = list(dict.fromkeys(cell.label for cell in cells))
-    series = _series_ranges(doc, sentences)
-    if series is not None and len(series.labels) >= 2:
-        series.labels = sorted({*series.labels, *table_labels}, key=_label_order)
-        series.ranges.extend(table_ranges)
-        series.cells = cells
-        return series
-    if len(table_labels) >= 2:
-        return _Segmentation(labels=table_labels, ranges=table_ranges, cells=cells)
-    return _proband_with_relatives(doc, sentences, ents)
-
-
-def _label_order(label: str) -> tuple[int, str]:
-    number = label.rsplit(" ", 1)[-1]
-    return (int(number), label) if number.isdigit() else (10_000, label)
-
-
-class _Sentence(NamedTuple):
-    start_char: int
-    end_char: int
-    text: str
-    section: SectionKind | None
-
-
-def _case_sentences(doc: Doc, sentences: SentenceIndex) -> Iterator[_Sentence]:
-    for bounds in sentences.sentences:
-        passage = passage_at(doc, bounds.start_char)
-        section = passage.section if passage else None
-        if section in CASE_SECTIONS and section != "table":
-            text = sentences.text[bounds.start_char : bounds.end_char]
-            yield _Sentence(bounds.start_char, bounds.end_char, text, section)
-
-
-def _marker_labels(text: str) -> list[str]:
-    labels: list[str] = []
-    for match in _SERIES_MARKER.finditer(text):
-        if match.group("short"):
-            labels.append(patient_label(match.group("short")))
-            continue
-        numbers = re.findall(_NUMBER, match.group("list"))
-        if (
-            re.search(r"[-–]|to", match.group("list"))
-            and len(numbers) == 2
-            and all(n.isdigit() for n in numbers)
-        ):
-            first, last = int(numbers[0]), int(numbers[1])
-            numbers = [str(n) for n in range(first, last + 1)] if 0 < last - first < 20 else numbers
-        labels.extend(patient_label(n) for n in numbers)
-    return list(dict.fromkeys(labels))
-
-
-def _series_ranges(doc: Doc, sentences: SentenceIndex) -> _Segmentation | None:
-    """Ranges of the current numbered patients; None unless at least patients 1 and 2 are named.
-    A series numbers its patients 1, 2, 3...: numbers past the first gap ("P53" in a series of
-    two) are something else, as is a lone "case 3" cited from another report. Only a sentence
-    that starts with patients (a heading "Patient 2", "Patient 2 was...", "In patients 1 and 2,")
-    makes them current; "The younger brother of Patient 1 ..." goes on about the current one."""
-    markers = [(s, labels) for s in _case_sentences(doc, sentences) if (labels := _marker_labels(s.text))]
-    named = {label for _, labels in markers for label in labels}
-    series: list[str] = []
-    while patient_label(str(len(series) + 1)) in named:
-        series.append(patient_label(str(len(series) + 1)))
-    if len(series) < 2:
-        return None
-    segmentation = _Segmentation(labels=series, family_wide={"consanguinity", "country"})
-    markers = [
-        (sentence, kept)
-        for index, (sentence, labels) in enumerate(markers)
-        if (kept := [label for label in labels if label in series])
-        and (index == 0 or _SUBJECT_MARKER.match(sentence.text))
-    ]
-    text_end = len(sentences.text)
-    for index, (sentence, labels) in enumerate(markers):
-        end = markers[index + 1][0].start_char if index + 1 < len(markers) else text_end
-        passage_end = _section_end(doc, sentence.start_char, sentence.section, text_end)
-        segmentation.ranges.append((sentence.start_char, min(end, passage_end), _Owner(tuple(labels))))
-    return segmentation
-
-
-def _section_end(doc: Doc, offset: int, section: SectionKind | None, text_end: int) -> int:
-    """Where the run of passages of `section` that holds `offset` ends."""
-    passages = doc._.passages or []
-    end = text_end
-    started = False
-    for passage in passages:
-        if passage.start <= offset < passage.end:
-            started = True
-        if started:
-            if passage.section != section:
-                return passage.start
-            end = passage.end
-    return end if started else text_end
-
-
-def _proband_with_relatives(doc: Doc, sentences: SentenceIndex, ents: list[Span]) -> _Segmentation:
-    segmentation = _Segmentation(labels=[PROBAND])
-    segmentation.ranges.append((0, len(sentences.text), _Owner((PROBAND,))))
-    clinical = _clinical_offsets(doc, ents)
-    current: tuple[str, str, int] | None = None  # (label, kind, passage start)
-    for sentence in _case_sentences(doc, sentences):
-        passage = passage_at(doc, sentence.start_char)
-        passage_start = passage.start if passage else -1
-        match = _RELATIVE_SUBJECT.match(sentence.text.lstrip())
-        if match and any(sentence.start_char <= o < sentence.end_char for o in clinical):
-            kind = match.group("kind").lower()
-            label = re.sub(r"\s+", " ", match.group("rel").lower())
-            current = (label, kind, passage_start)
-            if label not in segmentation.labels:
-                segmentation.labels.append(label)
-                if kind in _PRONOUN_OF:
-                    offset = sentence.start_char + sentence.text.index(match.group("rel"))
-                    span = doc.char_span(offset, offset + len(match.group("rel")), alignment_mode="expand")
-                    if span is not None:
-                        segmentation.relative_sex[label] = ("male" if kind == "brother" else "female", span)
-        elif current is None or current[2] != passage_start or not _continues_with(sentence, current[1]):
-            current = None
-            continue
-        segmentation.ranges.append((sentence.start_char, sentence.end_char, _Owner((current[0],))))
-    return segmentation
-
-
-def _continues_with(sentence: _Sentence, kind: str) -> bool:
-    first = sentence.text.lstrip().split(" ", 1)[0].lower()
-    return first in _PRONOUN_OF.get(kind, ())
-
-
-def _clinical_offsets(doc: Doc, ents: list[Span]) -> list[int]:
-    offsets = [
-        e.start_char for e in ents if e.label_ in ("DISEASE", "VARIANT") and not is_flagged(e, ("negated",))
-    ]
-    for group in ("outcome", "hsct"):
-        if group in doc.spans:
-            offsets.extend(s.start_char for s in doc.spans[group])
-    return offsets
-
-
-# -- tables --------------------------------------------------------------------------------------
-
-
-def _table_cells(doc: Doc, text: str) -> list[_Cell]:
-    cells: list[_Cell] = []
-    for table in doc._.tables or []:
-        offsets = _row_offsets(text, table)
-        if offsets is None:
-            continue
-        header_cells, body = offsets
-        column_labels = [_explicit_label(cell) for cell in table.header]
-        if sum(label is not None for label in column_labels) >= 2:  # one patient per column
-            for row, row_cells in zip(table.rows, body, strict=True):
-                name = row[0] if row else ""
-                for column, (start, end) in enumerate(row_cells):
-                    label = column_labels[column] if column < len(column_labels) else None
-                    if label is not None:
-                        cells.append(_Cell(start, end, label, name, row_cells[0]))
-            continue
-        label_column = next(
-            (i for i, cell in enumerate(table.header) if _PATIENT_COLUMN.match(cell.strip())), None
-        )
-        if label_column is None:
-            continue
-        row_labels = [_row_label(row, label_column) for row in table.rows]
-        if sum(label is not None for label in row_labels) < 2:
-            continue
-        for row_label, row_cells in zip(row_labels, body, strict=True):
-            for column, (start, end) in enumerate(row_cells):
-                if row_label is not None and column != label_column and column < len(table.header):
-                    cells.append(_Cell(start, end, row_label, table.header[column], header_cells[column]))
-    return cells
-
-
-def _table_owners(cells: list[_Cell]) -> list[tuple[int, int, _Owner]]:
-    """Each cell belongs to its patient; the names (headers) to no one: a sign named in a header is
-    read through the "+" cells below it."""
-    ranges = [(cell.start, cell.end, _Owner((cell.label,), cell.name)) for cell in cells]
-    names = {cell.name_range for cell in cells if cell.name_range is not None}
-    ranges.extend((start, end, _Owner(())) for start, end in sorted(names))
-    return ranges
-
-
-def _explicit_label(cell: str) -> str | None:
-    match = _EXPLICIT_LABEL_CELL.match(cell.strip())
-    return patient_label(match.group(1)) if match else None
-
-
-def _row_label(row: list[str], column: int) -> str | None:
-    match = _LABEL_CELL.match(row[column].strip()) if column < len(row) else None
-    return patient_label(match.group("n")) if match else None
-
-
-def _row_offsets(text: str, table: Table) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]] | None:
-    """Character ranges of the header cells and of each body row's cells, found by the row lines the
-    parser rendered into the text (None when the text does not hold them as expected)."""
-    lines = [table.header] if table.header else []
-    lines += table.rows
-    search_from = table.start
-    found: list[list[tuple[int, int]]] = []
-    for cells in lines:
-        line = TABLE_CELL_SEPARATOR.join(cells)
-        at = text.find(line, search_from, table.end + 1) if line else -1
-        if at < 0:
-            return None
-        offsets = []
-        position = at
-        for cell in cells:
-            offsets.append((position, position + len(cell)))
-            position += len(cell) + len(TABLE_CELL_SEPARATOR)
-        found.append(offsets)
-        search_from = at + len(line)
-    return (found[0], found[1:]) if table.header else ([], found)
 
 
 # -- one patient's record ------------------------------------------------------------------------
@@ -662,7 +363,7 @@ class _PatientBuilder:
         ):
             self._add_treatment(span, "drug" if group == "CHEMICAL" else "procedure")
 
-    def read_cell(self, cell: _Cell) -> None:
+    def read_cell(self, cell: Cell) -> None:
         """What a patient-table cell says, by its column: sex, an age, outcome, HSCT,
         consanguinity, or "+" under a sign named in the header."""
         span = self.doc.char_span(cell.start, cell.end, alignment_mode="expand")
@@ -963,6 +664,5 @@ __all__ = [
     "is_flagged",
     "make_patients",
     "most_specific",
-    "patient_label",
     "topic_gene_of",
 ]

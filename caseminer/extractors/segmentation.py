@@ -86,6 +86,28 @@ _CITATION = re.compile(
     r"|\b(?:previously|earlier) (?:reported|described|published)\b|\breported by\b"
     r"|\bof (?:a|the) previous report",
 )
+_GROUP_ANYWHERE = re.compile(
+    r"\b(?:both|all(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))?|the\s+(?:two|three|four|five))"
+    r"\s+(?:of\s+the\s+|of\s+our\s+|the\s+)?(?:affected\s+)?(?:patients|siblings|sibs|brothers|sisters|children"
+    r"|cases|subjects|probands|affected(?:\s+(?:individuals|members|siblings))?)\b",
+    re.IGNORECASE,
+)
+_RELATION_BEFORE = re.compile(r"\b(?:of|than|like|unlike|to|as|with)\s+(?:the\s+|our\s+)?$", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_NAMES_OWN_PATIENT = re.compile(
+    r"\b(?:current|this|present|our)\s+(?:study|report|case|patients?|proband|family|work)\b|\bproband\b"
+    r"|\b(?:the|our|this)\s+(?:patient|boy|girl|child|infant|man|woman)\b|\bindex\s+(?:case|patient)\b",
+    re.IGNORECASE,
+)
+_OTHERS_CAPTION = re.compile(
+    r"\b(?:reported|previous(?:ly)?|literature|review|published|known|described)\b", re.IGNORECASE
+)
+_REFERENCE_HEADER = re.compile(r"^(?:ref(?:erence)?s?\.?|authors?(?:,? year)?|study|source|citation)\b", re.I)
+_YEAR_CELL = re.compile(r"(?:^|\|\s)[A-Z][\w'-]+(?: et al\.?)?,? (?:19|20)\d\d\b")
+# Three different variants in one sentence that names no patient of the report is a list of others'.
+_VARIANT_LIST = 3
+# More variants than that in a table without patients is a variant list, not one patient's genotype.
+_VARIANT_TABLE = 4
 _RELATIVE_KINDS = {
     "brother": "male",
     "sister": "female",
@@ -183,12 +205,18 @@ class _Sentence(NamedTuple):
 
 def segment(doc: Doc, sentences: SentenceIndex, ents: list[Span]) -> Segmentation:
     """The individuals `doc` describes and the ranges about each (the forms: module docstring)."""
+    case = list(_case_sentences(doc, sentences))
+    segmentation = _individuals(doc, sentences, case, ents)
+    _refine(doc, segmentation, case, ents)
+    return segmentation
+
+
+def _individuals(doc: Doc, sentences: SentenceIndex, case: list[_Sentence], ents: list[Span]) -> Segmentation:
     cells = _table_cells(doc, sentences.text)
     table_ranges = _table_owners(cells)
     table_labels = list(dict.fromkeys(cell.label for cell in cells))
-    case = list(_case_sentences(doc, sentences))
     clinical = _clinical_offsets(doc, ents)
-    series = _series_ranges(doc, case, len(sentences.text))
+    series = _series_ranges(doc, case, clinical, len(sentences.text))
     if series is not None and len(series.labels) >= 2:
         series.labels = sorted({*series.labels, *table_labels}, key=_label_order)
         series.ranges.extend(table_ranges)
@@ -203,6 +231,100 @@ def segment(doc: Doc, sentences: SentenceIndex, ents: list[Span]) -> Segmentatio
     if len(families) >= 2:
         return _families(doc, families, clinical)
     return _proband_with_relatives(doc, case, clinical, (0, len(sentences.text)), prefix="")
+
+
+def _refine(doc: Doc, segmentation: Segmentation, case: list[_Sentence], ents: list[Span]) -> None:
+    """Narrower ranges over the individuals' stretches, in order (a later range wins):
+
+    * a sentence that names the group anywhere ("was identified in both siblings") is about all
+      of them, one that names some of them by label ("the E650K mutation found in patient 1") is
+      about those — not where the label is a relation or a comparison ("the brother of patient 1",
+      "unlike patient 2");
+    * in a sentence pairing labels with facts "respectively", each variant goes to its label;
+    * a sentence listing three or more variants that names none of the article's patients (a
+      review paragraph: other patients' variants) is nobody's, as is a table of other
+      publications' patients or of variants, but for rows about this report's own patient."""
+    labels = segmentation.labels
+    numbered = [label for label in labels if label != PROBAND]
+    variants = [e for e in ents if e.label_ == "VARIANT"]
+    for sentence in case:
+        if len(labels) >= 2 and _GROUP_ANYWHERE.search(sentence.text):
+            segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner(tuple(labels))))
+            continue
+        named = [label for label in _named_labels(sentence.text) if label in numbered]
+        if named and not _CITATION.search(sentence.text):
+            segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner(tuple(named))))
+            if len(named) >= 2 and _RESPECTIVELY.search(sentence.text):
+                _pair_respectively(segmentation, sentence, named, variants)
+            continue
+        in_sentence = {v._.hgvs_c or v._.hgvs_p or v.text for v in variants if _within(v, sentence)}
+        if len(in_sentence) >= _VARIANT_LIST and not _NAMES_OWN_PATIENT.search(sentence.text):
+            segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner(())))
+    for start, end in _others_tables(doc, variants):
+        segmentation.ranges.append((start, end, Owner(())))
+
+
+def _within(span: Span, sentence: _Sentence) -> bool:
+    return sentence.start_char <= span.start_char < sentence.end_char
+
+
+def _named_labels(text: str) -> list[str]:
+    """The numbered patients a sentence names as themselves (not "the brother of patient 1")."""
+    labels: list[str] = []
+    for match in _SERIES_MARKER.finditer(text):
+        before = text[max(0, match.start() - 12) : match.start()]
+        if _RELATION_BEFORE.search(before) or text.startswith("'s", match.end()):
+            continue
+        labels.extend(_marker_labels(match.group()))
+    return list(dict.fromkeys(labels))
+
+
+def _pair_respectively(
+    segmentation: Segmentation, sentence: _Sentence, labels: list[str], variants: list[Span]
+) -> None:
+    """ "Patients 1, 2 and 3 were homozygous for c.545G>A, c.227G>A and c.668G>A, respectively":
+    the i-th variant (a change written with its other form is one) goes to the i-th patient."""
+    groups: list[list[Span]] = []
+    for variant in (v for v in variants if _within(v, sentence)):
+        group = variant._.variant_group
+        if groups and group is not None and groups[-1][0]._.variant_group == group:
+            groups[-1].append(variant)
+        else:
+            groups.append([variant])
+    if len(groups) != len(labels):
+        return
+    for label, group in zip(labels, groups, strict=True):
+        for variant in group:
+            segmentation.ranges.append((variant.start_char, variant.end_char, Owner((label,))))
+
+
+def _others_tables(doc: Doc, variants: list[Span]) -> Iterator[tuple[int, int]]:
+    """Rows of tables about other publications' patients (a caption or header naming reports or
+    references, or rows citing them) or listing many variants, but no row about this report's
+    own patient ("current study", "our patient")."""
+    text = doc.text
+    for table in doc._.tables or []:
+        rows = [TABLE_CELL_SEPARATOR.join(row) for row in table.rows]
+        citing = sum(bool(_CITATION.search(row) or _YEAR_CELL.search(row)) for row in rows)
+        distinct = {
+            v._.hgvs_c or v._.hgvs_p or v.text for v in variants if table.start <= v.start_char < table.end
+        }
+        others = (
+            _OTHERS_CAPTION.search(table.caption or "")
+            or any(_REFERENCE_HEADER.match(cell.strip()) for cell in table.header)
+            or (rows and citing >= max(2, len(rows) // 3))
+            or len(distinct) > _VARIANT_TABLE
+        )
+        if not others:
+            continue
+        search_from = table.start
+        for row in rows:
+            at = text.find(row, search_from, table.end + 1) if row else -1
+            if at < 0:
+                continue
+            search_from = at + len(row)
+            if not _NAMES_OWN_PATIENT.search(row):
+                yield at, at + len(row)
 
 
 def _label_order(label: str) -> tuple[int, str]:
@@ -242,7 +364,9 @@ def _marker_labels(text: str) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
-def _series_ranges(doc: Doc, case: list[_Sentence], text_end: int) -> Segmentation | None:
+def _series_ranges(
+    doc: Doc, case: list[_Sentence], clinical: list[int], text_end: int
+) -> Segmentation | None:
     """Ranges of the current numbered patients; None unless at least patients 1 and 2 are named.
     A series numbers its patients 1, 2, 3...: numbers past the first gap ("P53" in a series of
     two) are something else, as is a lone "case 3" cited from another report. Only a sentence
@@ -264,10 +388,23 @@ def _series_ranges(doc: Doc, case: list[_Sentence], text_end: int) -> Segmentati
         if kept and (index == 0 or _SUBJECT_MARKER.match(sentence.text)):
             starts.append((sentence, kept))
     first_start = starts[0][0].start_char if starts else text_end
-    starts += [(s, series) for s in case if s.start_char > first_start and _GROUP_SUBJECT.match(s.text)]
+    starts += _group_starts(case, series, first_start, clinical)
     starts.sort(key=lambda pair: pair[0].start_char)
     _add_current_ranges(doc, segmentation, starts, text_end)
     return segmentation
+
+
+def _group_starts(
+    case: list[_Sentence], labels: list[str], after: int, clinical: list[int]
+) -> list[tuple[_Sentence, list[str]]]:
+    """Sentences after `after` that start with the group ("Both patients", "All three siblings")
+    and state a clinical fact: every one of `labels` is current there ("All subjects gave consent"
+    states none)."""
+    return [
+        (s, labels)
+        for s in case
+        if s.start_char > after and _GROUP_SUBJECT.match(s.text) and _states_clinical_fact(s, clinical)
+    ]
 
 
 def _add_current_ranges(
@@ -317,7 +454,7 @@ def _pedigree_ranges(
         return None
     segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"})
     first = starts[0][0].start_char
-    starts += [(s, labels) for s in case if s.start_char > first and _GROUP_SUBJECT.match(s.text)]
+    starts += _group_starts(case, labels, first, clinical)
     starts.sort(key=lambda pair: pair[0].start_char)
     _add_current_ranges(doc, segmentation, starts, text_end)
     if len(labels) == 1:

@@ -19,7 +19,8 @@ REPORT_TEXT = """Immune dysregulation in two brothers
 
 Case Report
 
-Patient 1 was a 2-month-old boy with watery diarrhea and eczema. He was treated with tacrolimus and is doing well.
+Patient 1 was a 2-month-old boy with watery diarrhea and eczema.
+He was treated with tacrolimus and is doing well.
 
 Patient 2 was a 10-month-old boy with alopecia. He died at 14 months of age.
 """

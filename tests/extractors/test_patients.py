@@ -6,7 +6,8 @@ import pytest
 from extract_pipeline import jats_document, pipeline_for, text_document
 from spacy.language import Language
 
-from caseminer.extractors.patients import most_specific, patient_label
+from caseminer.extractors.patients import most_specific
+from caseminer.extractors.segmentation import patient_label
 from caseminer.pipeline.extract import EXTRACTOR_VERSION, build_nlp, extract_document
 from caseminer.schemas.extraction import ExtractionResult, Patient, PatientPhenotype
 from caseminer.vocab import TerminologyStore
