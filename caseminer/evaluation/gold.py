@@ -429,13 +429,16 @@ def normalise_text(text: str) -> str:
 
 
 def normalise_hgvs(change: str | None) -> str | None:
-    """A c./g. change without spaces; a p. change in three-letter HGVS ("p.R347H" = "p.Arg347His",
-    "p.W697X" = "p.Trp697*"); None for nothing."""
+    """A c./g. change without spaces or spelled-out deleted bases ("c.45_46delAG" = "c.45_46del"); a
+    p. change in three-letter HGVS ("p.R347H" = "p.Arg347His", "p.W697X" = "p.Trp697*"); None for
+    nothing."""
     if not change:
         return None
     compact = re.sub(r"\s+", "", change).replace("→", ">")
     if compact[:2].lower() == "p.":
         return normalize_protein(compact[2:].replace("Ter", "*")) or compact
+    # deleted or duplicated bases spelled out are the same change ("c.45_46delAG" = "c.45_46del")
+    compact = re.sub(r"(del|dup)[ACGT]+(?=$|ins)", r"\1", compact)
     return compact[0].lower() + compact[1:]
 
 

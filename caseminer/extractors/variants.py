@@ -40,6 +40,7 @@ Contract (keep it; the patient builder relies on it):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import count, pairwise
@@ -78,6 +79,8 @@ _TRANSCRIPT_BEFORE = re.compile(r"N[MCGRP]_\d+(?:\.\d+)?(?:\((?P<gene>[A-Za-z0-9
 # character) so that the regex engine can skip ahead fast; "exon" runs on the lower-cased text.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("c", re.compile(rf"[cC]\.\s?(?P<body>{_NT_CHANGE}){_END}")),  # "C.227del" in some journals' style
+    # the reference base before the position, as some papers write it: "c.G545A"
+    ("c_ref_first", re.compile(rf"[cC]\.(?P<body>[ACGT]{_NT_POS}[ACGT]){_END}")),
     ("g", re.compile(rf"g\.\s?(?P<body>{_NT_CHANGE}){_END}")),
     ("p", re.compile(rf"p\.\s?(?P<body>\({_P_CHANGE}\)|{_P_CHANGE}){_END}")),
     ("legacy_c", re.compile(rf"(?P<body>\d(?<![\w.:/+*-]\d)\d*(?:[-+]\d+)?\s?[ACGT]{_ARROW}[ACGT]){_END}")),
@@ -104,8 +107,8 @@ _VARIANT_CUE = re.compile(
 )
 _GENE_PREFIX = re.compile(r"\b(?P<gene>[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]+)?)\s?(?::|\s)\s?(?:gene\s)?$")
 _PAIR_GAP = re.compile(
-    r"^[\s(\[,;/:]*(?:(?:resulting in|results in|leading to|predicted to (?:result in|cause)|causing"
-    r"|which (?:results|resulted) in|that (?:results|resulted) in)\s*)?[\s(\[]*$",
+    r"^[\s(\[,;/:|]*(?:(?:resulting in|results in|leading to|predicted to (?:result in|cause)|causing"
+    r"|which (?:results|resulted) in|that (?:results|resulted) in|or)\s*)?[\s(\[]*$",
     re.IGNORECASE,
 )
 _ZYGOSITY = re.compile(r"compound heterozyg\w*|hemizyg\w*|homozyg\w*|heterozyg\w*", re.IGNORECASE)
@@ -238,7 +241,12 @@ class VariantRecognizer:
             for match in pattern.finditer(lower if form in _LOWER_TEXT_FORMS else text):
                 body = match.groupdict().get("body") or text[match.start() : match.end()]
                 start, gene = match.start(), None
-                if form in ("c", "g", "p"):  # behind a transcript: "NM_014009.3(FOXP3):c.1150G>A"
+                if form in (
+                    "c",
+                    "c_ref_first",
+                    "g",
+                    "p",
+                ):  # behind a transcript: "NM_014009.3(FOXP3):c.1150G>A"
                     transcript = _TRANSCRIPT_BEFORE.search(text, max(0, start - 40), start)
                     if transcript:
                         start, gene = transcript.start(), transcript.group("gene")
@@ -270,6 +278,28 @@ class VariantRecognizer:
             span._.zygosity = _zygosity(text, _statement_sentences(sentences, span, accepted, (-1, 1)), span)
             span._.origin = _origin(text, _statement_sentences(sentences, span, accepted, (1, -1)))
             previous = None if paired else (span, candidate)
+        self._pair_parallel_lists(sentences, accepted)
+
+    @staticmethod
+    def _pair_parallel_lists(sentences: SentenceIndex, accepted: list[tuple[Span, _Candidate]]) -> None:
+        """ "c.7782_7783del and c.9742_9745del ..., p.Lys2595Serfs*6 and p.Lys3248Serfs*13": in a
+        sentence where as many coding changes as protein changes stand alone, the coding ones all
+        before the protein ones, the i-th coding change and the i-th protein change are one variant."""
+        groups = Counter(span._.variant_group for span, _ in accepted)
+        by_sentence: dict[int, list[tuple[Span, _Candidate]]] = {}
+        for span, candidate in accepted:
+            if groups[span._.variant_group] == 1 and candidate.level is not None:
+                by_sentence.setdefault(sentences.index_at(span.start_char), []).append((span, candidate))
+        for members in by_sentence.values():
+            coding = [m for m in members if m[1].level == "nt"]
+            protein = [m for m in members if m[1].level == "p"]
+            if len(coding) < 2 or len(coding) != len(protein) or coding[-1][0].start > protein[0][0].start:
+                continue
+            for (c_span, c_candidate), (p_span, p_candidate) in zip(coding, protein, strict=True):
+                merged = {k: c_candidate.hgvs.get(k) or p_candidate.hgvs.get(k) for k in c_candidate.hgvs}
+                for span in (c_span, p_span):
+                    _set_hgvs(span, merged)
+                p_span._.variant_group = c_span._.variant_group
 
     @staticmethod
     def _pairs(
@@ -352,6 +382,8 @@ def _normalize(form: str, body: str) -> dict[str, str | None]:
     hgvs: dict[str, str | None] = {"hgvs_c": None, "hgvs_p": None, "hgvs_g": None}
     if form in ("c", "legacy_c"):
         hgvs["hgvs_c"] = normalize_nucleotide(body, "c")
+    elif form == "c_ref_first":
+        hgvs["hgvs_c"] = normalize_nucleotide(f"{body[1:-1]}{body[0]}>{body[-1]}", "c")
     elif form == "g":
         hgvs["hgvs_g"] = normalize_nucleotide(body, "g")
     elif form in ("p", "legacy_p", "one_letter_p"):

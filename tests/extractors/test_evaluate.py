@@ -216,7 +216,7 @@ def test_variant_field_needs_exactly_the_patients_variants() -> None:
     gold = {
         "patients": [
             _patient("P1", variants=[_variant("c.543+5G>A"), _variant(p="p.Leu76GlnfsTer53")]),
-            _patient("P2", variants=[_variant("c.1189C>T")]),
+            _patient("P2", variants=[_variant("c.1189C>T"), _variant("c.7276_7280delCAATA")]),
             _patient("P3"),
         ]
     }
@@ -231,7 +231,11 @@ def test_variant_field_needs_exactly_the_patients_variants() -> None:
             # a relative's variant given to P2 as well: not P2's variants any more
             Patient(
                 label="Patient 2",
-                variants=[PatientVariant(hgvs_c="c.1189C>T"), PatientVariant(hgvs_c="c.1G>A")],
+                variants=[
+                    PatientVariant(hgvs_c="c.1189C>T"),
+                    PatientVariant(hgvs_c="c.7276_7280del"),  # the deleted bases left out
+                    PatientVariant(hgvs_c="c.1G>A"),
+                ],
             ),
             Patient(label="Patient 3"),
         ],
@@ -239,7 +243,7 @@ def test_variant_field_needs_exactly_the_patients_variants() -> None:
     evaluation = compare_document(report, "d", gold, result)
     assert (report.fields["variants"].correct, report.fields["variants"].total) == (1, 2)
     assert [e.field for e in evaluation.field_errors] == ["variants"]
-    assert (report.patient_variants.tp, report.patient_variants.fp) == (3, 1)
+    assert (report.patient_variants.tp, report.patient_variants.fp) == (4, 1)
     assert report.patient_count_confusion == {"3 -> 3": 1}
 
 

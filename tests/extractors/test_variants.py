@@ -175,3 +175,30 @@ def test_abbreviations_survive_token_splits() -> None:
 
 def test_unparseable_protein_text_gives_none() -> None:
     assert normalize_protein("Xyz12Abc") is None
+
+
+def test_reference_base_before_the_position(nlp: Language) -> None:
+    [variant] = variants(nlp, "Patient 1 was homozygous for c.G545A in exon 5.")
+    assert variant._.hgvs_c == "c.545G>A"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mutations c.70_71del and c.4511T>G were found, which predict p.Ser24Glyfs*14 and p.Phe1504Cys.",
+        "Row: c.70_71del | p.Ser24Glyfs*14. Next: c.4511T>G or p.Phe1504Cys.",
+    ],
+)
+def test_coding_and_protein_forms_listed_in_parallel_are_one_variant(nlp: Language, text: str) -> None:
+    found = variants(nlp, text)
+    groups = {}
+    for span in found:
+        groups.setdefault(span._.variant_group, set()).add(span.text)
+    assert sorted(map(sorted, groups.values())) == [
+        ["c.4511T>G", "p.Phe1504Cys"],
+        ["c.70_71del", "p.Ser24Glyfs*14"],
+    ]
+    assert {(s._.hgvs_c, s._.hgvs_p) for s in found} == {
+        ("c.70_71del", "p.Ser24GlyfsTer14"),
+        ("c.4511T>G", "p.Phe1504Cys"),
+    }
