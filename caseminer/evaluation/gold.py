@@ -31,7 +31,7 @@ How it counts (all micro-averaged over documents):
   way). An outcome "unknown" states nothing. The variants are right when the predicted patient has
   exactly the gold patient's variants: each matched by its coding (``c.``) or protein (``p.``)
   change, compared in HGVS form (one- or three-letter amino acids, ``X`` or ``*`` for a stop); a
-  gold variant that names no change ("a FOXP3 mutation") is left out.
+  variant that names no change ("a FOXP3 mutation", "exon 7 skipping") is left out on either side.
 * **Patient phenotypes and treatments**: F1 over the aligned patients' lists, matched on ids (any
   shared id) or, for a gold item without ids, on normalised text; unaligned patients' items count as
   missed / spurious.
@@ -328,7 +328,9 @@ def _compare_fields(
             gold_value: Any = sorted(
                 _variant_names(v for v in gold.get("variants") or [] if _variant_keys_of(v))
             )
-            predicted_value: Any = sorted(_variant_names((predicted or {}).get("variants") or []))
+            predicted_value: Any = sorted(
+                _variant_names(v for v in (predicted or {}).get("variants") or [] if _variant_keys_of(v))
+            )
             if not gold_value and not predicted_value:
                 continue
             matched = _match_variant_sets(gold.get("variants") or [], (predicted or {}).get("variants") or [])
@@ -455,9 +457,10 @@ def _variant_names(variants: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def _match_variant_sets(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Counts:
-    """Variants matched by any shared HGVS change (c., p. or g.), each at most once. A gold variant
-    without a change ("a FOXP3 mutation") names nothing to compare and is left out."""
-    remaining = [(v, _variant_keys_of(v)) for v in predicted]
+    """Variants matched by any shared HGVS change (c., p. or g.), each at most once. A variant
+    without a change ("a FOXP3 mutation", "exon 7 skipping") names nothing to compare and is left
+    out on either side."""
+    remaining = [(v, keys) for v in predicted if (keys := _variant_keys_of(v))]
     counts = Counts()
     for variant in gold:
         keys = _variant_keys_of(variant)

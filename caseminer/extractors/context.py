@@ -86,7 +86,7 @@ def _words(*phrases: str) -> str:
 
 _RELATIVES = (
     r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|"
-    r"grand(?:mother|father)s?|parents?)"
+    r"grand(?:mother|father)s?|parents?|sons?|daughters?|nieces?|nephews?)"
 )
 # (flag, direction, pattern).
 _TRIGGERS: list[tuple[str, Direction, str]] = [
@@ -159,14 +159,19 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             r"(?:a|an|one|two|three) (?:older |younger |elder |twin |male |female )?"
             r"(?:brothers?|sisters?|siblings?|cousins?) (?:who|with|had|died)",
             r"(?:maternal|paternal) (?:uncles?|aunts?|grand(?:mother|father)s?|cousins?|relatives?)",
+            # a relative's genotype: "both parents were heterozygous for c.19G>A"
+            rf"(?:both |the |his |her |their )?{_RELATIVES} (?:was|were|is|are) (?:both |also )?"
+            r"(?:heterozygous|hemizygous|homozygous|(?:healthy |asymptomatic )?carriers?)",
         ),
     ),
     (
         "family",
         "backward",
         _words(
-            r"in (?:his|her|their|the) (?:older |younger |elder |twin )?"
-            r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|parents|relatives|family)",
+            r"in (?:his|her|their|the|this patient's|the patient's|the proband's)"
+            r" (?:older |younger |elder |twin )?"
+            r"(?:mother|father|brothers?|sisters?|siblings?|cousins?|uncles?|aunts?|parents|relatives|family"
+            r"|sons?|daughters?)",
             "in (?:the )?family members",
             "in relatives",
         ),

@@ -127,6 +127,13 @@ _ADMINISTRATION = re.compile(
 _TIME_PREFIX = re.compile(r"(?:post|pre|peri)-", re.I)
 _TIME_PREFIX_BEFORE = re.compile(r"\b(?:post|pre|peri)[- ]?\Z", re.I)
 _TRANSPLANT = re.compile(r"stem cell|bone marrow|cord blood|h(?:a)?ematopoietic|\bHS?CT\b|\bBMT\b", re.I)
+# A report that says its variant is the family's, shared by every affected individual.
+_SEGREGATES = re.compile(
+    r"\b(?:co-?)?segregat\w*|\b(?:all|both|the other|every)\s+affected\b"
+    r"|\baffected\s+(?:family\s+)?(?:members|individuals|siblings|sibs)\b|\b(?:carried|shared)\s+(?:by\s+(?:all|both)|the\s+same)\b"
+    r"|\bsame\s+(?:homozygous\s+|heterozygous\s+|hemizygous\s+)?(?:mutation|variant)\b",
+    re.IGNORECASE,
+)
 _CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
 _SEX_COLUMN = re.compile(r"\b(?:sex|gender)\b", re.I)
 _OUTCOME_COLUMN = re.compile(r"outcome|status|alive|surviv|death|died", re.I)
@@ -226,7 +233,10 @@ class PatientAssembler:
         self._assign_facts(doc, ents, segmentation, builders)
         for cell in segmentation.cells:
             builders[cell.label].read_cell(cell)
-        doc._.patients = [builders[label].build() for label in segmentation.labels]
+        patients = [builders[label].build() for label in segmentation.labels]
+        if _SEGREGATES.search(sentences.text):
+            share_family_variant(patients)
+        doc._.patients = patients
         return doc
 
     def _assign_facts(
@@ -504,7 +514,7 @@ class _PatientBuilder:
             patient.age_at_last_report = max(ages["last_report"], key=lambda a: a.days or 0)
         patient.phenotypes = most_specific(patient.phenotypes)
         patient.treatments = most_specific(patient.treatments)
-        patient.variants = [variant for _, variant in self.variants]
+        patient.variants = consolidated([variant for _, variant in self.variants])
         patient.hsct = self._hsct(_first(ages.get("transplant")))
         patient.outcome = self._outcome(_first(ages.get("death")))
         return patient
@@ -535,6 +545,22 @@ class _PatientBuilder:
             outcome.status = "deceased"
             outcome.provenance = age_at_death.provenance
         return outcome
+
+
+def share_family_variant(patients: list[Patient]) -> None:
+    """A report that says its variant segregates with the disease ("co-segregated", "all affected
+    members carried the same mutation") gives it to each affected individual whose own sentences
+    name no variant: the patients with a genotype all carry the same variants, and the others get
+    a copy (the provenance stays the sentence that names it)."""
+    genotyped = [p for p in patients if p.variants]
+    if not genotyped or len(genotyped) == len(patients):
+        return
+    changes = {tuple(sorted(v.hgvs_c or v.hgvs_p or v.text or "" for v in p.variants)) for p in genotyped}
+    if len(changes) != 1:
+        return
+    for patient in patients:
+        if not patient.variants:
+            patient.variants = [v.model_copy() for v in genotyped[0].variants]
 
 
 def _diagnosis_age(diagnoses: list[Age], presentation: Age | None) -> Age | None:
@@ -647,6 +673,30 @@ def _same_variant(span_a: Span, a: PatientVariant, span_b: Span, b: PatientVaria
         if value_a and value_b:
             return value_a == value_b
     return a.text == b.text
+
+
+def consolidated(variants: list[PatientVariant]) -> list[PatientVariant]:
+    """One record per variant: a change seen alone first ("p.Cys408Tyr") and later with its other
+    form ("c.1223G>A (p.Cys408Tyr)") is one variant, whatever the order the text names them in."""
+    kept: list[PatientVariant] = []
+    for variant in variants:
+        same = next((k for k in kept if _shares_change(k, variant)), None)
+        if same is None:
+            kept.append(variant)
+            continue
+        _merge_variant(same, variant)
+        # the merged record may now join two that were apart ("c.1223G>A" and "p.Cys408Tyr")
+        for other in [k for k in kept if k is not same and _shares_change(k, same)]:
+            _merge_variant(same, other)
+            kept.remove(other)
+    return kept
+
+
+def _shares_change(a: PatientVariant, b: PatientVariant) -> bool:
+    return any(
+        getattr(a, name) is not None and getattr(a, name) == getattr(b, name)
+        for name in ("hgvs_c", "hgvs_p", "hgvs_g")
+    )
 
 
 def _merge_variant(into: PatientVariant, other: PatientVariant) -> None:

@@ -84,7 +84,9 @@ _CITATION = re.compile(
     r"\bet al\b|\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\]"
     r"|\(\s*[A-Z][A-Za-z-]+(?: et al\.?)?,? (?:19|20)\d\d[a-z]?\s*\)"
     r"|\b(?:previously|earlier) (?:reported|described|published)\b|\breported by\b"
-    r"|\bof (?:a|the) previous report",
+    r"|\bof (?:a|the) previous report"
+    r"|\b(?:a|one|another|previous|recent|earlier|other)\s+(?:recent\s+)?(?:stud(?:y|ies)|reports?)\b"
+    r"|\b(?:has|have|had)\s+been\s+(?:previously\s+)?(?:reported|described|identified|published)\b",
 )
 _GROUP_ANYWHERE = re.compile(
     r"\b(?:both|all(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))?|the\s+(?:two|three|four|five))"
@@ -251,11 +253,22 @@ def _refine(doc: Doc, segmentation: Segmentation, case: list[_Sentence], ents: l
         if len(labels) >= 2 and _GROUP_ANYWHERE.search(sentence.text):
             segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner(tuple(labels))))
             continue
-        named = [label for label in _named_labels(sentence.text) if label in numbered]
+        mentions = [
+            (offset, kept)
+            for offset, labels in _named_labels(sentence.text)
+            if (kept := [x for x in labels if x in numbered])
+        ]
+        named = list(dict.fromkeys(label for _, labels in mentions for label in labels))
         if named and not _CITATION.search(sentence.text):
             segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner(tuple(named))))
             if len(named) >= 2 and _RESPECTIVELY.search(sentence.text):
                 _pair_respectively(segmentation, sentence, named, variants)
+            elif len(mentions) >= 2:
+                # "in patient 1 revealed A and B, whereas patient 2 showed C": each part to its patient
+                for index, (offset, labels) in enumerate(mentions):
+                    end = mentions[index + 1][0] if index + 1 < len(mentions) else len(sentence.text)
+                    part = (sentence.start_char + offset, sentence.start_char + end, Owner(tuple(labels)))
+                    segmentation.ranges.append(part)
             continue
         in_sentence = {v._.hgvs_c or v._.hgvs_p or v.text for v in variants if _within(v, sentence)}
         if len(in_sentence) >= _VARIANT_LIST and not _NAMES_OWN_PATIENT.search(sentence.text):
@@ -268,15 +281,16 @@ def _within(span: Span, sentence: _Sentence) -> bool:
     return sentence.start_char <= span.start_char < sentence.end_char
 
 
-def _named_labels(text: str) -> list[str]:
-    """The numbered patients a sentence names as themselves (not "the brother of patient 1")."""
-    labels: list[str] = []
+def _named_labels(text: str) -> list[tuple[int, list[str]]]:
+    """Where a sentence names numbered patients as themselves (not "the brother of patient 1"),
+    and which: (offset, labels) of each such mention."""
+    found: list[tuple[int, list[str]]] = []
     for match in _SERIES_MARKER.finditer(text):
         before = text[max(0, match.start() - 12) : match.start()]
         if _RELATION_BEFORE.search(before) or text.startswith("'s", match.end()):
             continue
-        labels.extend(_marker_labels(match.group()))
-    return list(dict.fromkeys(labels))
+        found.append((match.start(), _marker_labels(match.group())))
+    return found
 
 
 def _pair_respectively(
