@@ -7,11 +7,13 @@ Every "number + time unit" of ``doc.text`` ("11 months", "15-day-old", "2 y 3 mo
   <N> <unit>", "aged <N> <unit>", "by / since / until <N> <unit>"; "age(d) 39" with no unit is years;
   "at <N> <unit>" is an age unless a reference point follows ("at 3 months after HSCT").
   "day 10 of life" is 10 days. Ages without a number: "neonatal period", "neonatally", "at / since
-  / from birth", "first days / weeks of life" are 0 days; "(early) infancy", "childhood", "first
-  months of life" are ages with unknown days.
+  / from / after birth", "born with", "first days / weeks / month of life" are 0 days, and so are
+  prenatal ones ("prenatally", "in utero", "on fetal ultrasound", "at 32 weeks of gestation": a
+  registry counts a prenatal onset as 0); "(early) infancy", "childhood", "first months of life"
+  are ages with unknown days.
 * otherwise a duration ("for 3 weeks", "2 months later", "320 days post-transplant",
   "at 2 years of follow-up"). Doses ("2 mg/kg/day") have no number before the unit and never match;
-  gestational ages ("27 weeks' gestation", "born at 36 weeks") are skipped.
+  the gestational age at birth ("born at 36 weeks") is skipped.
 
 Days (shared/gold/SCHEMA.md): week 7, month 30.4, year 365, hour 1/24, rounded half up per
 expression; compound expressions add up ("2 y 3 mo" = 821).
@@ -83,7 +85,7 @@ _REFERENCE_POINT = lowered(
     r"^\s?(?:after|post|later|before|prior|following|from|into|of (?:follow|treatment|therapy|the)|"
     r"(?:of )?follow[- ]?up|in\b)"
 )
-# Gestational ages ("27 weeks' gestation", "born at 36 weeks") are neither ages after birth nor durations.
+# Gestational ages: "27 weeks' gestation" is a prenatal age, "born at 36 weeks" when the child was born.
 _GESTATION_AFTER = lowered(r"^['’]?\s?(?:of )?(?:gestation|GA\b|pregnancy)")
 _GESTATION_BEFORE = lowered(r"\b(?:born at |delivered at |gestational age (?:of )?|GA:? )$")
 _WEAK_AGE_BEFORE = lowered(
@@ -97,8 +99,15 @@ _UNITLESS_AGE = lowered(
 _NEWBORN_AGE = lowered(
     r"\b(?:(?:in|during) the (?:neonatal|newborn|perinatal) period|neonatally|(?:at|since|from) birth"
     r"|(?:soon |shortly |immediately |right )?after birth"
-    r"|(?:in|during|within) the first (?:few )?(?:days?|weeks?|hours?) (?:of|after) (?:life|birth)"
-    r"|neonatal[- ]onset|(?<=onset was )neonatal)\b"
+    r"|(?:in|during|within) the first (?:few )?(?:days?|weeks?|hours?|month) (?:of|after) (?:life|birth)"
+    r"|neonatal[- ]onset|(?<=onset was )neonatal|born with)\b"
+)
+# Before birth: a registry counts a prenatal onset as 0 days (shared/gold/SCHEMA.md), and so an age
+# in weeks of gestation ("at 32 weeks of gestation") is one too, unless it is when the child was born.
+_PRENATAL_AGE = lowered(
+    r"\b(?:(?:prenatal|antenatal)(?! (?:diagnos|test|screen|counsel|care|visit))|prenatally|antenatally"
+    r"|in utero|during (?:the |her )?pregnancy"
+    r"|on (?:prenatal |antenatal |fetal )(?:ultrasound|ultrasonography|sonography|scans?|mri))\b"
 )
 _VAGUE_AGE = lowered(
     r"\b(?:(?:in|since|during|from) (?:early |late )?(?:infancy|childhood|adolescence)"
@@ -196,7 +205,7 @@ class AgeRecognizer:
     def _expressions(self, text: str) -> Iterator[tuple[int, int, int | None, bool]]:
         """(start, end, days, is_age) of every time expression, in text order."""
         taken: list[tuple[int, int]] = []
-        for pattern, days in ((_NEWBORN_AGE, 0), (_VAGUE_AGE, None)):
+        for pattern, days in ((_NEWBORN_AGE, 0), (_PRENATAL_AGE, 0), (_VAGUE_AGE, None)):
             for match in pattern.finditer(text):
                 taken.append((match.start(), match.end()))
                 yield match.start(), match.end(), days, True
@@ -211,7 +220,11 @@ class AgeRecognizer:
                 continue
             days = days_of(match.group())
             before, after = text[max(0, start - 30) : start], text[end : end + 40]
-            if days is None or _GESTATION_AFTER.match(after) or _GESTATION_BEFORE.search(before):
+            if days is None or _GESTATION_BEFORE.search(before):
+                continue
+            gestation = _GESTATION_AFTER.match(after)
+            if gestation:
+                yield start, end + gestation.end(), 0, True  # before birth
                 continue
             old = _OLD_SUFFIX.match(after)
             if old:

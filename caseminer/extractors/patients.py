@@ -426,6 +426,23 @@ class _PatientBuilder:
             # "A 60-year-old woman ..." introduces the patient as presented, whatever cue is near.
             role = "presentation"
         self.ages.setdefault(role, []).append(self._age(span, span._.age_days, role))
+        if (
+            span._.age_days == 0
+            and role not in ("onset", "death", "transplant")
+            and self._sign_in_sentence(span)
+        ):
+            # "born with an imperforate anus", "hydrocephalus was seen prenatally": present from
+            # birth (or before), which is the onset, whatever else the sentence's cue says
+            self.ages.setdefault("onset", []).append(self._age(span, 0, "onset"))
+
+    def _sign_in_sentence(self, span: Span) -> bool:
+        sentence = self.sentences.sentence_at(span.start_char)
+        return any(
+            e.label_ == "DISEASE"
+            and sentence.start_char <= e.start_char < sentence.end_char
+            and not is_flagged(e)
+            for e in self.ents
+        )
 
     def _add_variant(self, span: Span, genes: list[Span], topic_gene: Span | None) -> None:
         gene = gene_of_variant(span, genes, topic_gene, self.sentences)
@@ -569,6 +586,9 @@ def _diagnosis_age(diagnoses: list[Age], presentation: Age | None) -> Age | None
     presentation the report describes; without a stated diagnosis age, the age of presentation."""
     limit = presentation.days if presentation is not None and presentation.days is not None else None
     known = [a for a in diagnoses if a.days is not None and (limit is None or a.days <= limit)]
+    if any(a.days for a in known):
+        # "prenatally", "at birth" beside a stated age: the age is when the diagnosis was made
+        known = [a for a in known if a.days]
     if known:
         return max(known, key=lambda a: a.days or 0)
     return diagnoses[0] if diagnoses and presentation is None else presentation
