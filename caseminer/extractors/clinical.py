@@ -110,21 +110,34 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
         lowered(
             r"\b(?:(?:is|was|remains|remained) (?:still )?alive|alive and well|(?:is|was) doing well|"
             r"(?:remains|remained|is|was) (?:currently |now |still )?(?:clinically )?"
-            r"(?:well|stable|asymptomatic|symptom[- ]free|in (?:complete )?remission|"
+            r"(?:well|stable|asymptomatic|symptom[- ]free|seizure[- ]free|in (?:complete )?remission|"
             r"free of (?:symptoms|disease))|(?:was|were) discharged|fully recovered|is thriving|"
             r"continues? (?:to do well|on)"
-            # the state the report leaves the patient in: better after the course, seen at follow-up
-            r"|(?:gradually |markedly |significantly |rapidly )?(?:improved|resolved)"
+            # the state the report leaves the patient in: seen at follow-up, described as now
+            r"|(?:at|on|during|after) (?:the |her |his |their )?(?:(?:last|latest|most recent|final) )?"
+            r"(?:visit|follow[- ]?up|review|evaluation)"
+            r"|\d+[- ](?:days?|weeks?|months?|years?)[- ]follow[- ]?up"
+            r"|(?:is|are) (?:now|currently|presently|at present) (?:an? )?(?:\w+ )?\d+"
+            r"(?:[- ](?:years?|months?)(?: old)?)?"
+            r"|(?:he|she|they) (?:is|are) (?:now|currently|presently|at present|still)\b"
+            r"(?! (?:well|stable|asymptomatic|alive|doing|symptom|seizure|in remission|free|clinically"
+            r"|\d|an? \d))"
+            r"|(?:he|she|they|the patient|the proband) (?:now |currently |still )?"
+            r"(?:attends|works|lives|walks|goes to|is able to|can now)"
             r"|(?:effective|effectual|successful) (?:treatment|therapy|response)"
             r"|(?:treated|managed) successfully|successfully (?:treated|managed)"
             r"|responded (?:well |favou?rably )?to|good (?:clinical )?response"
-            r"|at (?:the |her |his |their )?(?:last|latest|most recent)"
-            r" (?:visit|follow[- ]?up|review|evaluation)"
-            r"|\d+[- ](?:days?|weeks?|months?|years?)[- ]follow[- ]?up"
-            r"|(?:is|was) (?:now|currently) (?:\w+ )?\d+ (?:years?|months?)(?: old)?)\b",
+            r"|(?:is|are) an? \d+[- ](?:years?|months?)(?:,? (?:and )?\d+[- ](?:months?|weeks?|days?))?"
+            r"[- ]old)\b",
         ),
     ),
 ]
+# A course that ends better says the patient lives, when it is a sign that gets better: "her
+# diarrhea resolved", not "lysates were resolved on SDS-PAGE" or "the latency of mice improved".
+_BETTER_COURSE = lowered(
+    r"\b(?:gradually |markedly |significantly |rapidly |completely )?(?:improved|resolved)\b"
+)
+_SIGN_WORDS = lowered(r"\b(?:symptoms?|signs?|condition|status|complaints?|lesions?)\b")
 
 
 class ClinicalRecognizer:
@@ -141,7 +154,7 @@ class ClinicalRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         sentences = SentenceIndex(doc)
         doc.spans["hsct"] = list(self._hsct(doc, sentences))
-        doc.spans["outcome"] = sorted(self._outcomes(doc, sentences.lower), key=lambda s: s.start_char)
+        doc.spans["outcome"] = sorted(self._outcomes(doc, sentences), key=lambda s: s.start_char)
         return doc
 
     def _hsct(self, doc: Doc, sentences: SentenceIndex) -> Iterator[Span]:
@@ -181,13 +194,26 @@ class ClinicalRecognizer:
         return agents
 
     @staticmethod
-    def _outcomes(doc: Doc, text: str) -> Iterator[Span]:
+    def _outcomes(doc: Doc, sentences: SentenceIndex) -> Iterator[Span]:
+        text = sentences.lower
         for status, pattern in _OUTCOMES:
             for match in pattern.finditer(text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is not None:
                     span._.outcome_status = status
                     yield span
+        signs = [e.start_char for e in doc.ents if e.label_ == "DISEASE"]
+        for match in _BETTER_COURSE.finditer(text):
+            sentence = sentences.sentence_at(match.start())
+            before = range(sentence.start_char, match.start())
+            if not any(start in before for start in signs) and not _SIGN_WORDS.search(
+                text, sentence.start_char, match.start()
+            ):
+                continue
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is not None:
+                span._.outcome_status = "alive"
+                yield span
 
 
 @Language.factory("caseminer_clinical", default_config={"conditioning_agents": DEFAULT_CONDITIONING_AGENTS})

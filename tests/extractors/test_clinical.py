@@ -111,10 +111,17 @@ def test_conditioning_agents_are_configurable() -> None:
         ("He remains in remission on sirolimus.", [("remains in remission", "alive")]),
         ("She was discharged home on day 20.", [("was discharged", "alive")]),
         ("Stool output decreased with octreotide.", []),
-        ("Her diarrhea resolved within two weeks.", [("resolved", "alive")]),
+        ("Her symptoms resolved within two weeks.", [("resolved", "alive")]),
+        ("Lysates were resolved on SDS-PAGE.", []),  # what improves or resolves must be a sign
+        ("She attends a mainstream school.", [("She attends", "alive")]),
+        ("He is a 4-year, 3-month-old boy with hypotonia.", [("is a 4-year, 3-month-old", "alive")]),
+        ("Both remain ambulant at follow-up.", [("at follow-up", "alive")]),
         ("He responded well to sirolimus.", [("responded well to", "alive")]),
         ("At her last visit, stools were formed.", [("At her last visit", "alive")]),
-        ("She was seizure-free at the 6-month follow-up.", [("6-month follow-up", "alive")]),
+        (
+            "She was seizure-free at the 6-month follow-up.",
+            [("was seizure-free", "alive"), ("6-month follow-up", "alive")],
+        ),
         ("He is now 8 years old and attends school.", [("is now 8 years old", "alive")]),
         # a course described without the state it ends in says nothing of the outcome
         ("Tacrolimus was started at 3 months of age.", []),
