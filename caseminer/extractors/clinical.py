@@ -137,7 +137,7 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
 _BETTER_COURSE = lowered(
     r"\b(?:gradually |markedly |significantly |rapidly |completely )?(?:improved|resolved)\b"
 )
-_SIGN_WORDS = lowered(r"\b(?:symptoms?|signs?|condition|status|complaints?|lesions?)\b")
+_SIGN_WORDS = lowered(r"\b(?:symptoms?|signs?|condition|status|state|complaints?|lesions?|function|health)\b")
 
 
 class ClinicalRecognizer:
