@@ -76,6 +76,18 @@ _PEDIGREE_SUBJECT = re.compile(
 _PEDIGREE_IN_BRACKETS = re.compile(
     rf"^[^.;:]{{0,60}}?\(\s*(?:[Pp]atient\s+|[Ii]ndividual\s+)?{_PEDIGREE}\s*[),;]"
 )
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_SIBLING_COUNT = re.compile(
+    rf"\b(?P<count>{'|'.join(_COUNTS)})\s+(?:affected\s+)?(?:brothers|sisters|siblings|sibs|sons|daughters)\b",
+    re.I,
+)
+_SIBLING_LABEL = re.compile(r"\b(?:brother|sister|sibling|sib|twin|son|daughter)$")
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+# Fetuses of successive pregnancies: "In the second pregnancy, ...", "The first fetus ...", "Fetus 2".
+_FETUS_SUBJECT = re.compile(
+    rf"{_LEAD}(?:(?P<ordinal>{'|'.join(_ORDINALS)})\s+(?:pregnancy|fetus|foetus)|(?:fetus|foetus)\s+(?P<n>\d))\b",
+    re.IGNORECASE,
+)
 _FAMILY_MARKER = re.compile(
     rf"{_LEAD}(?:[Ff]amil(?:y|ies)|[Kk]indred|[Pp]edigree)\s+(?P<family>[A-Z]|\d{{1,2}}|[IVX]{{1,4}})\b"
     r"(?!\s*(?:-|–|and|,)\s*(?:[A-Z]|\d))"
@@ -130,13 +142,19 @@ _RELATIVE_KINDS = {
     "half-brother": "male",
     "half-sister": "female",
 }
+_RELATION_WORDS = (
+    r"(?P<rel>(?:(?:older|elder|eldest|younger|youngest|twin|first|second|third|maternal|paternal|affected"
+    r"|only|half-)\s*){0,2}"
+    rf"(?P<kind>{'|'.join(sorted(_RELATIVE_KINDS, key=len, reverse=True))})s?)\b"
+)
 _RELATIVE_SUBJECT = re.compile(
     r"^(?:(?:one|two|both)\s+of\s+)?(?:(?:the|his|her|their|our|this|a)\s+)?"
-    r"(?:(?:patient|proband|index(?:\s+(?:patient|case))?|child|boy|girl)'?s?\s+)?"
-    r"(?P<rel>(?:(?:older|elder|eldest|younger|youngest|twin|first|second|third|maternal|paternal|affected"
-    r"|only)\s+){0,2}"
-    rf"(?P<kind>{'|'.join(sorted(_RELATIVE_KINDS, key=len, reverse=True))})s?)\b",
+    r"(?:(?:patient|proband|index(?:\s+(?:patient|case))?|child|boy|girl)(?:['’]s?)?\s+)?"
+    r"(?:\d+[- ]years?[- ]old\s+)?" + _RELATION_WORDS,
     re.IGNORECASE,
+)
+_RELATIVE_OBJECT = re.compile(
+    r"\b(?:has|had|have|with|and)\s+(?:a|an|one|two|three|\d+)\s+" + _RELATION_WORDS, re.I
 )
 _PRONOUNS = {"male": ("he", "his"), "female": ("she", "her")}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -453,24 +471,38 @@ def _states_clinical_fact(sentence: _Sentence, clinical: list[int]) -> bool:
 def _pedigree_ranges(
     doc: Doc, case: list[_Sentence], clinical: list[int], text_end: int
 ) -> Segmentation | None:
-    """Individuals named by pedigree position that sentences start with and state facts of."""
+    """Individuals named by pedigree position ("II-3") or as successive fetuses ("In the second
+    pregnancy") that sentences start with, each current until the next; one is a patient when a
+    clinical fact is stated while they are current."""
     starts: list[tuple[_Sentence, list[str]]] = []
-    labels: list[str] = []
     for sentence in case:
-        match = _PEDIGREE_SUBJECT.match(sentence.text) or _PEDIGREE_IN_BRACKETS.match(sentence.text)
-        if match is None or _CITATION.search(sentence.text) or not _states_clinical_fact(sentence, clinical):
+        if _CITATION.search(sentence.text):
             continue
-        label = pedigree_label(match.group("generation"), match.group("n"))
-        starts.append((sentence, [label]))
-        if label not in labels:
-            labels.append(label)
+        match = _PEDIGREE_SUBJECT.match(sentence.text) or _PEDIGREE_IN_BRACKETS.match(sentence.text)
+        if match is not None:
+            starts.append((sentence, [pedigree_label(match.group("generation"), match.group("n"))]))
+        elif fetus := _FETUS_SUBJECT.match(sentence.text):
+            number = fetus.group("n") or str(_ORDINALS[fetus.group("ordinal").lower()])
+            starts.append((sentence, [f"Fetus {number}"]))
+    if not starts:
+        return None
+    described = Segmentation(labels=[])
+    _add_current_ranges(doc, described, starts, text_end)
+    labels = list(
+        dict.fromkeys(
+            label
+            for start, end, owner in described.ranges
+            for label in owner.labels
+            if any(start <= offset < end for offset in clinical)
+        )
+    )
     if not labels:
         return None
     segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"})
-    first = starts[0][0].start_char
-    starts += _group_starts(case, labels, first, clinical)
-    starts.sort(key=lambda pair: pair[0].start_char)
-    _add_current_ranges(doc, segmentation, starts, text_end)
+    kept = [(sentence, names) for sentence, names in starts if names[0] in labels]
+    kept += _group_starts(case, labels, kept[0][0].start_char, clinical)
+    kept.sort(key=lambda pair: pair[0].start_char)
+    _add_current_ranges(doc, segmentation, kept, text_end)
     if len(labels) == 1:
         # one labelled individual: the proband, whose facts are stated throughout the report
         segmentation.ranges.insert(0, (0, text_end, Owner((labels[0],))))
@@ -518,38 +550,86 @@ def _case_sentences_of(doc: Doc, start: int, end: int) -> Iterator[_Sentence]:
 def _proband_with_relatives(
     doc: Doc, case: list[_Sentence], clinical: list[int], bounds: tuple[int, int], *, prefix: str
 ) -> Segmentation:
-    """The proband of `bounds` (all of it), and each relative a case sentence has as its subject
-    together with a clinical fact of the relative's own; the sentences about a relative, and the
-    ones that go on with the relative's pronoun in the same paragraph, are the relative's."""
+    """The proband of `bounds` (all of it), and each relative the text describes with a clinical
+    fact of the relative's own: a relative a sentence starts with ("His elder brother died...",
+    "The proband's 58-year-old mother had ..."), with the following sentences of the paragraph that
+    go on with the relative's pronoun; or one the proband "has" ("He has a brother with ADHD and a
+    cousin who was born with an imperforate anus": each from its mention to the next)."""
     proband = prefix or PROBAND
     segmentation = Segmentation(labels=[proband])
     segmentation.ranges.append((bounds[0], bounds[1], Owner((proband,))))
-    current: tuple[str, str | None, int] | None = None  # (label, sex, passage start)
+    stretches: list[tuple[str, str | None, int, list[tuple[int, int]]]] = []  # label, sex, mention, ranges
+    current: tuple[str, str | None, int, list[tuple[int, int]]] | None = None
     for sentence in case:
-        if not bounds[0] <= sentence.start_char < bounds[1]:
-            continue
-        text = sentence.text.lstrip()
-        match = _RELATIVE_SUBJECT.match(text)
-        if match and _states_clinical_fact(sentence, clinical) and not _CITATION.search(text):
-            kind = match.group("kind").lower()
-            relation = re.sub(r"\s+", " ", match.group("rel").lower()).removesuffix("s")
-            relation = relation.removeprefix("affected ")
-            label = f"{prefix} {relation}".strip()
-            sex = _RELATIVE_KINDS[kind]
-            current = (label, sex, sentence.passage_start)
-            if label not in segmentation.labels:
-                segmentation.labels.append(label)
-                segmentation.relatives.add(label)
-                if sex is not None:
-                    offset = sentence.start_char + sentence.text.index(match.group("rel"))
-                    span = doc.char_span(offset, offset + len(match.group("rel")), alignment_mode="expand")
-                    if span is not None:
-                        segmentation.relative_sex[label] = (sex, span)
-        elif current is None or current[2] != sentence.passage_start or not _continues_with(text, current[1]):
+        if not bounds[0] <= sentence.start_char < bounds[1] or _CITATION.search(sentence.text):
             current = None
             continue
-        segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner((current[0],))))
+        text = sentence.text.lstrip()
+        lead = len(sentence.text) - len(text)
+        match = _RELATIVE_SUBJECT.match(text)
+        if match:
+            label, sex = _relative(prefix, match.group("rel"), match.group("kind"))
+            current = (label, sex, sentence.start_char + lead + match.start("rel"), [])
+            current[3].append((sentence.start_char, sentence.end_char))
+            stretches.append(current)
+        elif (
+            current is not None
+            and _same_passage(case, current[2], sentence)
+            and _continues_with(text, current[1])
+        ):
+            current[3].append((sentence.start_char, sentence.end_char))
+            continue
+        else:
+            current = None
+        mentions = list(_RELATIVE_OBJECT.finditer(sentence.text))
+        for index, mention in enumerate(mentions):
+            end = mentions[index + 1].start() if index + 1 < len(mentions) else len(sentence.text)
+            label, sex = _relative(prefix, mention.group("rel"), mention.group("kind"))
+            part = (sentence.start_char + mention.start(), sentence.start_char + end)
+            stretches.append((label, sex, part[0], [part]))
+    for label, sex, mention_start, ranges in stretches:
+        if not any(start <= offset < end for start, end in ranges for offset in clinical):
+            continue  # a relative named without a course of their own ("both parents were healthy")
+        if label not in segmentation.labels:
+            segmentation.labels.append(label)
+            segmentation.relatives.add(label)
+            if sex is not None:
+                span = doc.char_span(mention_start, mention_start + 1, alignment_mode="expand")
+                if span is not None:
+                    segmentation.relative_sex[label] = (sex, span)
+        segmentation.ranges.extend((start, end, Owner((label,))) for start, end in ranges)
+    _no_proband_among_counted_siblings(segmentation, case, proband)
     return segmentation
+
+
+def _no_proband_among_counted_siblings(
+    segmentation: Segmentation, case: list[_Sentence], proband: str
+) -> None:
+    """ "Two brothers were referred. The elder brother ... The younger brother ...": the siblings the
+    report counts are all its patients, and what it says of no one of them it says of both."""
+    siblings = [label for label in segmentation.relatives if _SIBLING_LABEL.search(label)]
+    counted = {_COUNTS[m.group("count").lower()] for s in case for m in _SIBLING_COUNT.finditer(s.text)}
+    if len(siblings) < 2 or len(siblings) not in counted:
+        return
+    segmentation.labels.remove(proband)
+    segmentation.ranges = [
+        (start, end, Owner(tuple(siblings)) if owner.labels == (proband,) else owner)
+        for start, end, owner in segmentation.ranges
+    ]
+
+
+def _relative(prefix: str, written: str, kind: str) -> tuple[str, str | None]:
+    """The label and sex of a relative as written ("elder brother", "Family 2 sister")."""
+    relation = re.sub(r"\s+", " ", written.lower()).removesuffix("s").removeprefix("affected ")
+    relation = re.sub(r"^\d+[- ]years?[- ]old ", "", relation)
+    return f"{prefix} {relation}".strip(), _RELATIVE_KINDS[kind.lower()]
+
+
+def _same_passage(case: list[_Sentence], offset: int, sentence: _Sentence) -> bool:
+    return (
+        next((s.passage_start for s in case if s.start_char <= offset < s.end_char), None)
+        == sentence.passage_start
+    )
 
 
 def _continues_with(text: str, sex: str | None) -> bool:

@@ -105,6 +105,8 @@ _VARIANT_CUE = re.compile(
     r"mutat|variant|substitution|missense|nonsense|amino acid|residue|polymorphism|zygo|allele|\b[cp]\.",
     re.IGNORECASE,
 )
+# A patient label with its variant in brackets ("P2 (R347H)") is a cue too.
+_LABEL_BEFORE = re.compile(r"\b(?:P|Pt\.?|[Pp]atient|[Cc]ase)\s?\d{1,2}\s?\($")
 _GENE_PREFIX = re.compile(r"\b(?P<gene>[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]+)?)\s?(?::|\s)\s?(?:gene\s)?$")
 _PAIR_GAP = re.compile(
     r"^[\s(\[,;/:|]*(?:(?:resulting in|results in|leading to|predicted to (?:result in|cause)|causing"
@@ -226,6 +228,7 @@ class VariantRecognizer:
                 candidate.form == "one_letter_p"
                 and self.one_letter_needs_cue
                 and not _VARIANT_CUE.search(sentences.sentence_text(span))
+                and not _LABEL_BEFORE.search(sentences.text, max(0, span.start_char - 16), span.start_char)
             ):
                 continue
             taken.append((span.start, span.end))
