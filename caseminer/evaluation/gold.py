@@ -34,7 +34,10 @@ How it counts (all micro-averaged over documents):
   variant that names no change ("a FOXP3 mutation", "exon 7 skipping") is left out on either side.
 * **Patient phenotypes and treatments**: F1 over the aligned patients' lists, matched on ids (any
   shared id) or, for a gold item without ids, on normalised text; unaligned patients' items count as
-  missed / spurious.
+  missed / spurious. A folder whose gold phenotypes are terms of one vocabulary only says so in its
+  ``split.json`` (``"phenotype_vocabulary": "HP"``: the JAX reports list HPO features, not the
+  diagnosis): a predicted phenotype without an id of it is outside what the gold annotates and is
+  left out, the way the corpus benchmarks score only the identifiers their corpus uses.
 * **Variants of the patients** (document level): the set of the document's patients' variants
   against the predicted patients' variants, each document's set compared as a whole.
 """
@@ -219,6 +222,7 @@ def evaluate_gold(
     gold_dir = Path(gold_dir)
     nlp = nlp or build_nlp()
     report = EvalReport(gold_dir=str(gold_dir), split=split)
+    vocabulary = _manifest(gold_dir).get("phenotype_vocabulary")
     pairs: list[tuple[Document, dict[str, Any]]] = []
     failed: dict[str, str] = {}
     for json_path, text_path in gold_files(gold_dir, Path(texts_dir) if texts_dir else None, split):
@@ -242,7 +246,7 @@ def evaluate_gold(
         result = results.get(document.doc_id) or ExtractionResult(
             doc_id=document.doc_id, extractor_version=EXTRACTOR_VERSION
         )
-        evaluation = compare_document(report, document.doc_id, gold, result)
+        evaluation = compare_document(report, document.doc_id, gold, result, vocabulary)
         evaluation.error = failed.get(document.doc_id)
         report.documents.append(evaluation)
     return report
@@ -252,12 +256,8 @@ def gold_files(gold_dir: Path, texts_dir: Path | None, split: Half | None) -> li
     """(annotation, text or None) of each gold document, in doc id order, of `split` when given."""
     annotations = [path for path in sorted(gold_dir.glob("*.json")) if path.name != SPLIT_FILE]
     if split is not None:
-        written = gold_dir / SPLIT_FILE
-        keep = (
-            set(json.loads(written.read_text(encoding="utf-8"))[split])
-            if written.is_file()
-            else half_of((path.stem for path in annotations), split)
-        )
+        written = _manifest(gold_dir).get(split)
+        keep = set(written) if written is not None else half_of((path.stem for path in annotations), split)
         annotations = [path for path in annotations if path.stem in keep]
     found = []
     folder = texts_dir or gold_dir
@@ -270,6 +270,11 @@ def gold_files(gold_dir: Path, texts_dir: Path | None, split: Half | None) -> li
     return found
 
 
+def _manifest(gold_dir: Path) -> dict[str, Any]:
+    written = gold_dir / SPLIT_FILE
+    return json.loads(written.read_text(encoding="utf-8")) if written.is_file() else {}
+
+
 def _gold_document(path: Path, doc_id: str) -> Document:
     documents = parse_file(path)
     document = next((d for d in documents if d.doc_id == doc_id), documents[0])
@@ -277,10 +282,23 @@ def _gold_document(path: Path, doc_id: str) -> Document:
 
 
 def compare_document(
-    report: EvalReport, doc_id: str, gold: dict[str, Any], result: ExtractionResult
+    report: EvalReport,
+    doc_id: str,
+    gold: dict[str, Any],
+    result: ExtractionResult,
+    phenotype_vocabulary: str | None = None,
 ) -> DocumentEval:
-    """Add one document's comparison to `report` and return it."""
+    """Add one document's comparison to `report` and return it; with `phenotype_vocabulary`
+    ("HP"), predicted phenotypes without an id of it are out of the gold's scope."""
     predicted = result.to_gold_json()
+    if phenotype_vocabulary:
+        prefix = f"{phenotype_vocabulary}:"
+        for patient in predicted["patients"]:
+            patient["phenotypes"] = [
+                phenotype
+                for phenotype in patient.get("phenotypes") or []
+                if any(i.startswith(prefix) for i in phenotype.get("ids") or [])
+            ]
     gold_patients: list[dict[str, Any]] = gold.get("patients") or []
     predicted_patients: list[dict[str, Any]] = predicted["patients"]
     evaluation = DocumentEval(

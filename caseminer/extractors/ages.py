@@ -59,7 +59,11 @@ _NUMBER_WORDS = {
         ]
     )
 }
-_NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_NUMBER = (
+    r"(?:(?:\d+(?:\.\d+)?|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")(?: and (?:a )?half)?)"  # "one and a half years", "1 and half years"
+)
 _UNITS = {
     "hour": r"hours?|hrs?",
     "day": r"days?",
@@ -121,9 +125,13 @@ _FOLLOW_UP = lowered(
 )
 # A cue binding the age that follows it to the onset, whatever else the sentence says: "presented
 # with diarrhoea since the age of 3 weeks", "beginning at 2 months", "first symptoms at 6 weeks".
+# A child "normal up to one and half years of age" or with "no abnormalities until the age of 2
+# years" fell ill at that age; "progressing since he was 54 yr old" began then.
 _ONSET_BEFORE = lowered(
-    r"(?:\bsince|\b(?:beginning|starting|commencing) (?:at|from|in)|\bfirst (?:symptoms?|signs?|"
-    r"manifestations?)(?: \w+){0,2} (?:at|in)|\bonset (?:at|in|of)) (?:the )?(?:ages? (?:of )?)?"
+    r"(?:\bsince(?: (?:he|she|they) (?:was|were))?|\b(?:beginning|starting|commencing) (?:at|from|in)|"
+    r"\bfirst (?:symptoms?|signs?|manifestations?)(?: \w+){0,2} (?:at|in)|\bonset (?:at|in|of)|"
+    r"\b(?:normal|unremarkable|healthy|asymptomatic|well|no (?:abnormalit\w+|symptoms?|complaints?))"
+    r"(?: \w+){0,3} (?:up to|until|till)) (?:the )?(?:ages? (?:of )?)?"
     r"(?:about |around |approximately |nearly |almost )?$"
 )
 _CLAUSE_BREAK = lowered(r"[,;:()]|\b(?:although|though|and|but|when|while|whereas|after|before)\b")
@@ -163,8 +171,8 @@ def days_of(expression: str) -> int | None:
         unit = _unit_name(part.group("unit"), previous_unit)
         if unit is None:
             continue
-        number = part.group("number").lower()
-        value = _NUMBER_WORDS[number] if number in _NUMBER_WORDS else float(number)
+        number, _, half = part.group("number").lower().partition(" and ")
+        value = (_NUMBER_WORDS[number] if number in _NUMBER_WORDS else float(number)) + (0.5 if half else 0)
         total += value * DAYS_PER_UNIT[unit]
         found, previous_unit = True, unit
     return int(total + 0.5) if found else None

@@ -53,6 +53,7 @@ from caseminer.extractors.segmentation import (
     Segmentation,
     segment,
 )
+from caseminer.extractors.variants import VARIANT_LABEL
 from caseminer.schemas.document import Document
 from caseminer.schemas.extraction import (
     Age,
@@ -132,6 +133,18 @@ _SEGREGATES = re.compile(
     r"\b(?:co-?)?segregat\w*|\b(?:all|both|the other|every)\s+affected\b"
     r"|\baffected\s+(?:family\s+)?(?:members|individuals|siblings|sibs)\b|\b(?:carried|shared)\s+(?:by\s+(?:all|both)|the\s+same)\b"
     r"|\bsame\s+(?:homozygous\s+|heterozygous\s+|hemizygous\s+)?(?:mutation|variant)\b",
+    re.IGNORECASE,
+)
+# A variant is someone's when its sentence says so: a person, a finding ("revealed", "carried") or a
+# genotype ("homozygous"). Sentences of a functional study name variants as objects ("c.741G>T
+# generated a splicing silencer", "a minigene with c.2581G>A") and give them to no patient.
+_CARRIER_CUE = re.compile(
+    r"\b(?:patients?|proband|probands|index|case|subjects?|individuals?|child|children|infant|boy|girl|"
+    r"man|woman|brothers?|sisters?|sib(?:ling)?s?|son|daughter|mother|father|parents?|family|families|"
+    r"he|she|his|her|him|they|their|affected|carriers?|carri\w+|harbou?r\w*|identif\w+|reveal\w*|"
+    r"detect\w*|found|showed|sequenc\w+|genotyp\w+|confirm\w*|segregat\w+|"
+    r"homozygo\w+|heterozygo\w+|hemizygo\w+|compound|de novo|inherited|maternal\w*|paternal\w*|"
+    r"P\d+|II+[-:.]\d+)\b",
     re.IGNORECASE,
 )
 _CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
@@ -233,7 +246,8 @@ class PatientAssembler:
         self._assign_facts(doc, ents, segmentation, builders)
         for cell in segmentation.cells:
             builders[cell.label].read_cell(cell)
-        patients = [builders[label].build() for label in segmentation.labels]
+        forms = written_together(ents)
+        patients = [builders[label].build(forms) for label in segmentation.labels]
         if _SEGREGATES.search(sentences.text):
             share_family_variant(patients)
         doc._.patients = patients
@@ -362,7 +376,11 @@ class _PatientBuilder:
             and not is_flagged(span, ("hypothetical", "background"))
         ):
             self.outcomes.append((span, span._.outcome_status, EXTRACTOR_OF[group]))
-        elif group == "VARIANT" and not is_flagged(span, ("negated", "hypothetical", "background")):
+        elif (
+            group == "VARIANT"
+            and not is_flagged(span, ("negated", "hypothetical", "background"))
+            and (column is not None or _CARRIER_CUE.search(self.sentences.sentence_text(span)))
+        ):
             self._add_variant(span, genes, topic_gene)
         elif group == "DISEASE" and not is_flagged(span) and (section_of(span) != "title" or self.title_only):
             self._add_phenotype(span)
@@ -519,7 +537,9 @@ class _PatientBuilder:
             sex = votes.most_common(1)[0][0]
             self.set_sex(sex, next(s for s in self.sex_spans if s._.sex == sex), EXTRACTOR_OF["sex"])
 
-    def build(self) -> Patient:
+    def build(self, forms: dict[str, str] | None = None) -> Patient:
+        """`forms`: the other HGVS form of each change the article writes with it once
+        (:func:`written_together`), to complete a patient's change named alone."""
         self._decide_sex()
         patient = self.patient
         ages = self.ages
@@ -531,6 +551,11 @@ class _PatientBuilder:
             patient.age_at_last_report = max(ages["last_report"], key=lambda a: a.days or 0)
         patient.phenotypes = most_specific(patient.phenotypes)
         patient.treatments = most_specific(patient.treatments)
+        for _, variant in self.variants:
+            if variant.hgvs_c and not variant.hgvs_p:
+                variant.hgvs_p = (forms or {}).get(variant.hgvs_c)
+            elif variant.hgvs_p and not variant.hgvs_c:
+                variant.hgvs_c = (forms or {}).get(variant.hgvs_p)
         patient.variants = consolidated([variant for _, variant in self.variants])
         patient.hsct = self._hsct(_first(ages.get("transplant")))
         patient.outcome = self._outcome(_first(ages.get("death")))
@@ -693,6 +718,24 @@ def _same_variant(span_a: Span, a: PatientVariant, span_b: Span, b: PatientVaria
         if value_a and value_b:
             return value_a == value_b
     return a.text == b.text
+
+
+def written_together(ents: list[Span]) -> dict[str, str]:
+    """Each coding change the article writes with its protein change ("c.699T>G (p.Asp233Glu)") and
+    back, where the pairing is unambiguous: a later "the p.Asp233Glu variant" is the same change."""
+    groups: dict[int, list[Span]] = {}
+    for ent in ents:
+        if ent.label_ == VARIANT_LABEL and ent._.variant_group is not None:
+            groups.setdefault(ent._.variant_group, []).append(ent)
+    partners: dict[str, set[str]] = {}
+    for spans in groups.values():
+        coding = {s._.hgvs_c for s in spans if s._.hgvs_c}
+        protein = {s._.hgvs_p for s in spans if s._.hgvs_p}
+        if len(coding) == 1 and len(protein) == 1:
+            (c,), (p,) = coding, protein
+            partners.setdefault(c, set()).add(p)
+            partners.setdefault(p, set()).add(c)
+    return {form: next(iter(others)) for form, others in partners.items() if len(others) == 1}
 
 
 def consolidated(variants: list[PatientVariant]) -> list[PatientVariant]:

@@ -258,7 +258,7 @@ class VariantRecognizer:
                 if form in ("legacy_p", "one_letter_p") and candidate.hgvs["hgvs_p"] is None:
                     continue
                 found.append(candidate)
-        return found
+        return _nucleotides_read_as_amino_acids(found)
 
     def _annotate(self, sentences: SentenceIndex, accepted: list[tuple[Span, _Candidate]]) -> None:
         text = sentences.text
@@ -379,6 +379,21 @@ def _restore_abbreviations(doc: Doc, offsets: list[tuple[int, int, int | None, i
             short._.long_form = doc.char_span(long_start, long_end)
         restored.append(short)
     doc._.abbreviations = restored
+
+
+def _nucleotides_read_as_amino_acids(candidates: list[_Candidate]) -> list[_Candidate]:
+    """ "C1052T" beside "c.1052C>T" is that base change in legacy writing, not p.Cys1052Thr: a
+    one-letter protein form of bases only (A, C, G, T) whose position and bases a coding change of
+    the document repeats is read as that change."""
+    coding = {c.hgvs["hgvs_c"] for c in candidates if c.hgvs.get("hgvs_c")}
+    for candidate in candidates:
+        bases = re.fullmatch(r"[ACGT]\d+[ACGT]", candidate.body)
+        if candidate.form != "one_letter_p" or bases is None:
+            continue
+        as_coding = _normalize("c_ref_first", candidate.body)
+        if as_coding["hgvs_c"] in coding:
+            candidate.form, candidate.hgvs = "c_ref_first", as_coding
+    return candidates
 
 
 def _normalize(form: str, body: str) -> dict[str, str | None]:
