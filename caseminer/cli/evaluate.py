@@ -3,7 +3,8 @@
 `--gold DIR` compares with the project's per-patient gold (SCHEMA.md; texts beside the JSON or in
 `--texts DIR`); `--corpus PATH` scores a public benchmark as the field does (a PubTator file such as
 BC5CDR or NCBI Disease, the GSC+ TSV, or the JAX case-report folder). `--split tuning|checking`
-keeps one fixed half of either.
+keeps one fixed half of either. `--gold DIR --against OTHER` measures a second annotator's
+annotations against the gold the same way (inter-annotator agreement; nothing is extracted).
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ def evaluate(
     split: Annotated[
         Half | None, typer.Option("--split", help="only one fixed half: ids sorted, every other one")
     ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="another annotator's .json annotations of --gold documents: their agreement, no extraction",
+        ),
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="also write the report as JSON here")
     ] = None,
@@ -62,20 +70,24 @@ def evaluate(
     """Precision/recall/F1 per entity type and accuracy per patient field against gold annotations."""
     if (gold is None) == (corpus is None):
         raise fail("give one of --gold DIR or --corpus PATH")
-    for path in (gold, texts, corpus):
+    for path in (gold, texts, corpus, against):
         if path is not None and not path.exists():
             raise fail(f"no such file or folder: {path}")
-    nlp = pipeline(vocab, model, topic)
+    if against is not None and gold is None:
+        raise fail("--against compares with --gold DIR")
     half = split.value if split else None
     # The report is the result: the table, or the JSON where `--json -` asks for it on stdout.
     json_on_stdout = json_out == Path("-")
     out = error_console if json_on_stdout else console
     report: EvalReport | CorpusReport
-    if gold is not None:
-        report = _gold_report(gold, texts, half, nlp, out)
+    if against is not None:
+        assert gold is not None
+        report = _agreement_report(gold, against, out)
+    elif gold is not None:
+        report = _gold_report(gold, texts, half, pipeline(vocab, model, topic), out)
     else:
         assert corpus is not None
-        report = _corpus_report(corpus, half, nlp, out)
+        report = _corpus_report(corpus, half, pipeline(vocab, model, topic), out)
     if json_on_stdout:
         sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
     elif json_out is not None:
@@ -99,6 +111,17 @@ def _gold_report(gold: Path, texts: Path | None, half: str | None, nlp: Language
             error_console.print(
                 f"[yellow]{document.doc_id}: not evaluated: {document.error}[/]", highlight=False
             )
+    return report
+
+
+def _agreement_report(gold: Path, other: Path, out: Console) -> EvalReport:
+    from caseminer.evaluation.gold import evaluate_agreement
+
+    report = evaluate_agreement(gold, other)
+    if not report.documents:
+        raise fail(f"no annotation in {other} has a counterpart in {gold}")
+    out.print(report.render_table())
+    out.print(report.render_confusion())
     return report
 
 

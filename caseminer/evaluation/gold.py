@@ -252,6 +252,23 @@ def evaluate_gold(
     return report
 
 
+def evaluate_agreement(gold_dir: Path | str, other_dir: Path | str) -> EvalReport:
+    """Another annotator's annotations (`other_dir`) of documents of `gold_dir`, measured against
+    them the way an extraction is: the agreement of two annotators, per field. Only the documents
+    both annotated count; nothing is extracted."""
+    gold_dir, other_dir = Path(gold_dir), Path(other_dir)
+    vocabulary = _manifest(gold_dir).get("phenotype_vocabulary")
+    report = EvalReport(gold_dir=str(gold_dir))
+    for other_path in sorted(other_dir.glob("*.json")):
+        gold_path = gold_dir / other_path.name
+        if other_path.name == SPLIT_FILE or not gold_path.is_file():
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        other = json.loads(other_path.read_text(encoding="utf-8"))
+        report.documents.append(compare_annotations(report, other_path.stem, gold, other, vocabulary))
+    return report
+
+
 def gold_files(gold_dir: Path, texts_dir: Path | None, split: Half | None) -> list[tuple[Path, Path | None]]:
     """(annotation, text or None) of each gold document, in doc id order, of `split` when given."""
     annotations = [path for path in sorted(gold_dir.glob("*.json")) if path.name != SPLIT_FILE]
@@ -290,7 +307,19 @@ def compare_document(
 ) -> DocumentEval:
     """Add one document's comparison to `report` and return it; with `phenotype_vocabulary`
     ("HP"), predicted phenotypes without an id of it are out of the gold's scope."""
-    predicted = result.to_gold_json()
+    return compare_annotations(report, doc_id, gold, result.to_gold_json(), phenotype_vocabulary)
+
+
+def compare_annotations(
+    report: EvalReport,
+    doc_id: str,
+    gold: dict[str, Any],
+    predicted: dict[str, Any],
+    phenotype_vocabulary: str | None = None,
+) -> DocumentEval:
+    """:func:`compare_document` on a prediction in the gold JSON form — also another annotator's
+    annotation of the same text, for agreement."""
+    predicted = json.loads(json.dumps(predicted))  # the vocabulary filter below must not edit the input
     if phenotype_vocabulary:
         prefix = f"{phenotype_vocabulary}:"
         for patient in predicted["patients"]:
@@ -307,7 +336,8 @@ def compare_document(
     if gold.get("entities"):
         for entity_type in ENTITY_TYPES:
             key = _variant_keys if entity_type == "variants" else _concept_keys
-            counts = _match(gold["entities"].get(entity_type, []), predicted["entities"][entity_type], key)
+            found = (predicted.get("entities") or {}).get(entity_type, [])
+            counts = _match(gold["entities"].get(entity_type, []), found, key)
             evaluation.entities[entity_type] = counts
             evaluation.record_errors(entity_type, counts)
             report.entities[entity_type].add(counts)
@@ -569,6 +599,7 @@ __all__ = [
     "EvalReport",
     "align_patients",
     "compare_document",
+    "evaluate_agreement",
     "evaluate_gold",
     "gold_files",
     "label_key",
