@@ -153,6 +153,7 @@ _RELATIVE_SUBJECT = re.compile(
     r"(?:\d+[- ]years?[- ]old\s+)?" + _RELATION_WORDS,
     re.IGNORECASE,
 )
+_SHARES_DISEASE = re.compile(r"\b(?:also|similar(?:ly)?|the same|likewise|too)\b", re.I)
 _RELATIVE_OBJECT = re.compile(
     r"\b(?:has|had|have|with|and)\s+(?:a|an|one|two|three|\d+)\s+" + _RELATION_WORDS, re.I
 )
@@ -423,7 +424,36 @@ def _series_ranges(
     starts += _group_starts(case, series, first_start, clinical)
     starts.sort(key=lambda pair: pair[0].start_char)
     _add_current_ranges(doc, segmentation, starts, text_end)
+    _add_relatives_of_current(doc, segmentation, case, clinical)
     return segmentation
+
+
+def _add_relatives_of_current(
+    doc: Doc, segmentation: Segmentation, case: list[_Sentence], clinical: list[int]
+) -> None:
+    """A numbered patient's relative who shares the patient's disease ("The mother of the proband
+    also had mild facial dysmorphism" in patient 2's paragraph) is an individual too, labelled by
+    the patient ("Patient 2 mother"). In a series, a relative with a condition of their own ("his
+    father has bipolar disorder") is family history, and one the text numbers ("The father (Case
+    2)") is that numbered patient."""
+    for start, end, owner in list(segmentation.ranges):
+        if len(owner.labels) != 1:
+            continue
+        (patient,) = owner.labels
+        within = [s for s in case if start <= s.start_char < end]
+        unit = _proband_with_relatives(
+            doc, within, clinical, (start, end), prefix=patient, counted_siblings=False
+        )
+        for label in unit.relatives:
+            stretches = [(s, e) for s, e, o in unit.ranges if o.labels == (label,)]
+            said = " ".join(doc.text[s:e] for s, e in stretches)
+            if label in segmentation.labels or not _SHARES_DISEASE.search(said) or _marker_labels(said):
+                continue
+            segmentation.labels.append(label)
+            segmentation.relatives.add(label)
+            if label in unit.relative_sex:
+                segmentation.relative_sex[label] = unit.relative_sex[label]
+            segmentation.ranges.extend((s, e, Owner((label,))) for s, e in stretches)
 
 
 def _group_starts(
@@ -548,7 +578,13 @@ def _case_sentences_of(doc: Doc, start: int, end: int) -> Iterator[_Sentence]:
 
 
 def _proband_with_relatives(
-    doc: Doc, case: list[_Sentence], clinical: list[int], bounds: tuple[int, int], *, prefix: str
+    doc: Doc,
+    case: list[_Sentence],
+    clinical: list[int],
+    bounds: tuple[int, int],
+    *,
+    prefix: str,
+    counted_siblings: bool = True,
 ) -> Segmentation:
     """The proband of `bounds` (all of it), and each relative the text describes with a clinical
     fact of the relative's own: a relative a sentence starts with ("His elder brother died...",
@@ -598,7 +634,8 @@ def _proband_with_relatives(
                 if span is not None:
                     segmentation.relative_sex[label] = (sex, span)
         segmentation.ranges.extend((start, end, Owner((label,))) for start, end in ranges)
-    _no_proband_among_counted_siblings(segmentation, case, proband)
+    if counted_siblings:  # a numbered patient stays one whatever siblings the text counts
+        _no_proband_among_counted_siblings(segmentation, case, proband)
     return segmentation
 
 

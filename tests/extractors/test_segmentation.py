@@ -159,3 +159,20 @@ def test_siblings_the_report_counts_are_all_its_patients(nlp: Language) -> None:
     assert all("ataxia" in _signs(p) for p in patients.values())  # said of both
     assert "scoliosis" not in _signs(patients["elder brother"])
     assert all(p.sex == "male" and p.consanguinity for p in patients.values())
+
+
+def test_relative_of_a_numbered_patient_who_shares_the_disease(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "Patient 1 was a 3-year-old boy with short stature and prominent eyes.",
+        "Patient 2 was a 5-year-old girl with mesomelia and short stature. "
+        "The mother of the proband also had short stature and mesomelia. "
+        "Her father has bipolar disorder.",
+        "Patient 3 was a 2-year-old boy with prominent eyes. The father (Patient 1) was examined again.",
+    )
+    patients = _by_label(result)
+    # the father with a condition of his own is family history; the numbered father is Patient 1
+    assert list(patients) == ["Patient 1", "Patient 2", "Patient 3", "Patient 2 mother"]
+    assert patients["Patient 2 mother"].sex == "female"
+    assert "mesomelia" in _signs(patients["Patient 2 mother"])
+    assert "bipolar disorder" not in _signs(patients["Patient 2"])
