@@ -168,7 +168,7 @@ def test_relative_of_a_numbered_patient_who_shares_the_disease(nlp: Language) ->
         "Patient 2 was a 5-year-old girl with mesomelia and short stature. "
         "The mother of the proband also had short stature and mesomelia. "
         "Her father has bipolar disorder.",
-        "Patient 3 was a 2-year-old boy with prominent eyes. The father (Patient 1) was examined again.",
+        "Patient 3 was a 2-year-old boy with prominent eyes. The father (Patient 1) also had prominent eyes.",
     )
     patients = _by_label(result)
     # the father with a condition of his own is family history; the numbered father is Patient 1
