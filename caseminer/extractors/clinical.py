@@ -23,8 +23,11 @@ Contract:
   "passed away", "succumbed", "was deceased") or "alive" ("is alive", "doing well", "remains in
   remission", "was discharged", "fully recovered", "symptom-free", and the state a report leaves
   the patient in: "improved", "resolved", "responded to", "at her last visit", "at 6-month
-  follow-up", "is now 8 years old"). Nothing else says a patient is alive: a report that stops
-  without such a statement leaves the outcome unknown. Relatives' deaths ("his brother
+  follow-up", "is now 8 years old") and, in the sections that describe the patient, a present-tense
+  state of the patient ("at 62 years he has features of ...", "she is completely wheelchair
+  dependent", "he is attending school": the last-known state an article reports). Nothing else says
+  a patient is alive: a report that stops without such a statement (a case told in the past tense
+  up to an examination) leaves the outcome unknown. Relatives' deaths ("his brother
   died") are told apart by the context component's ``_.family``.
 """
 
@@ -37,6 +40,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from caseminer.extractors.context import SentenceIndex, lowered
+from caseminer.extractors.sections import section_of
 
 for _name in ("hsct_performed", "donor_type", "conditioning", "outcome_status"):
     Span.set_extension(_name, default=None, force=True)
@@ -101,8 +105,9 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     (
         "deceased",
         lowered(
-            r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred|fatal outcome|"
-            r"(?:his|her|the patient's) death)\b",
+            r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred|(?:fatal|lethal) outcome|"
+            r"(?:his|her|the patient's) death|demise|stillborn|stillbirth|(?:intrauterine|fetal|neonatal|perinatal)"
+            r" death|death (?:at|from|due to|in)|(?:autopsy|necropsy|post-?mortem))\b",
         ),
     ),
     (
@@ -111,11 +116,15 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:(?:is|was|remains|remained) (?:still )?alive|alive and well|(?:is|was) doing well|"
             r"(?:remains|remained|is|was) (?:currently |now |still )?(?:clinically )?"
             r"(?:well|stable|asymptomatic|symptom[- ]free|seizure[- ]free|in (?:complete )?remission|"
-            r"free of (?:symptoms|disease))|(?:was|were) discharged|fully recovered|is thriving|"
-            r"continues? (?:to do well|on)"
+            r"free of (?:symptoms|disease))|(?:was|were) discharged|is thriving|"
+            r"continues? (?:to do well|on)|survived|survives|(?:is|was|were) (?:now )?well"
+            r"|(?:he|she|they|the patient|the child|the infant) (?:has |had )?(?:fully |completely )?recovered"
+            r"|(?:is|are|remains?) (?:still )?(?:under|in) (?:regular |close |clinical )?follow[- ]?up"
+            r"|(?:is|are) (?:being )?followed|(?:present|current) age|last (?:seen|examined|contact)"
+            r"|no (?:further )?(?:recurrence|relapse)"
             # the state the report leaves the patient in: seen at follow-up, described as now
-            r"|(?:at|on|during|after) (?:the |her |his |their )?(?:(?:last|latest|most recent|final) )?"
-            r"(?:visit|follow[- ]?up|review|evaluation)"
+            r"|(?:at|on|during|after|in) (?:the |a |her |his |their )?(?:(?:last|latest|most recent|final"
+            r"|outpatient|later|subsequent) )?(?:visit|follow[- ]?up|review|evaluation)"
             r"|\d+[- ](?:days?|weeks?|months?|years?)[- ]follow[- ]?up"
             r"|(?:is|are) (?:now|currently|presently|at present) (?:an? )?(?:\w+ )?\d+"
             r"(?:[- ](?:years?|months?)(?: old)?)?"
@@ -132,10 +141,24 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# The patient in the present tense, in a section that describes the patient: the state the article
+# leaves the patient in. A discussion's present tense compares ("patient 1 is compatible with ...").
+_PRESENT_STATE = lowered(
+    r"(?:^|(?<=[,;:]\s)|(?<=\bbut\s)|(?<=\band\s))"
+    r"(?:he|she|the (?:patient|proband|boy|girl|child)|patient \w+(?:[.-]\d+)?)\s+(?:now |currently |still )?"
+    r"(?:is|has|remains|attends|works|lives|walks|talks|speaks|enjoys|needs|requires|uses|can)\b"
+    r"(?!\s+(?:been\s+)?(?:reported|described|shown|presented|depicted|illustrated|summari[sz]ed|not\s+been))"
+)
+_STATE_SECTIONS = frozenset({"abstract", "case", "results", None})
 # A course that ends better says the patient lives, when it is a sign that gets better: "her
 # diarrhea resolved", not "lysates were resolved on SDS-PAGE" or "the latency of mice improved".
 _BETTER_COURSE = lowered(
     r"\b(?:gradually |markedly |significantly |rapidly |completely )?(?:improved|resolved)\b"
+)
+# An experiment's course is not a patient's: "in DKO mice the latency to fall improved".
+_EXPERIMENT_WORDS = lowered(
+    r"\b(?:mice|mouse|rats?|zebrafish|drosophila|flies|larvae|animals|cells|fibroblasts|cultures?|in vitro"
+    r"|knock-?out|KO)\b"
 )
 _SIGN_WORDS = lowered(r"\b(?:symptoms?|signs?|condition|status|state|complaints?|lesions?|function|health)\b")
 
@@ -196,19 +219,32 @@ class ClinicalRecognizer:
     @staticmethod
     def _outcomes(doc: Doc, sentences: SentenceIndex) -> Iterator[Span]:
         text = sentences.lower
+        stated: set[int] = set()  # the sentences with a cue of their own
         for status, pattern in _OUTCOMES:
             for match in pattern.finditer(text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is not None:
                     span._.outcome_status = status
+                    stated.add(sentences.index_at(match.start()))
+                    yield span
+        for index, sentence in enumerate(sentences.sentences):
+            if index in stated:
+                continue
+            words = text[sentence.start_char : sentence.end_char]
+            lead = sentence.start_char + len(words) - len(words.lstrip())
+            for match in _PRESENT_STATE.finditer(words.lstrip()):
+                span = doc.char_span(lead + match.start(), lead + match.end(), alignment_mode="expand")
+                if span is not None and section_of(span) in _STATE_SECTIONS:
+                    span._.outcome_status = "alive"
                     yield span
         signs = [e.start_char for e in doc.ents if e.label_ == "DISEASE"]
         for match in _BETTER_COURSE.finditer(text):
             sentence = sentences.sentence_at(match.start())
             before = range(sentence.start_char, match.start())
-            if not any(start in before for start in signs) and not _SIGN_WORDS.search(
-                text, sentence.start_char, match.start()
-            ):
+            if (
+                not any(start in before for start in signs)
+                and not _SIGN_WORDS.search(text, sentence.start_char, match.start())
+            ) or _EXPERIMENT_WORDS.search(text, sentence.start_char, sentence.end_char):
                 continue
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None:

@@ -125,6 +125,21 @@ def test_conditioning_agents_are_configurable() -> None:
         ("He is now 8 years old and attends school.", [("is now 8 years old", "alive")]),
         # a course described without the state it ends in says nothing of the outcome
         ("Tacrolimus was started at 3 months of age.", []),
+        # the present tense of the patient is the state the article leaves the patient in
+        ("At the age of 62 years, he has features of the syndrome.", [("he has", "alive")]),
+        ("She is completely wheelchair dependent.", [("She is", "alive")]),
+        (
+            "In the outpatient follow-up 4 months later, she was well.",
+            [("In the outpatient follow-up", "alive"), ("was well", "alive")],
+        ),
+        ("The patient is under regular follow-up.", [("is under regular follow-up", "alive")]),
+        # a verb of the article, not of the patient
+        ("Patient 2 has been described elsewhere.", []),
+        ("An autopsy showed hepatic fibrosis.", [("autopsy", "deceased")]),
+        ("Neonatal death followed at day 3.", [("Neonatal death", "deceased")]),
+        # an experiment that improves is not a patient's course
+        ("In knockout mice, the latency to fall improved.", []),
+        ("Products were recovered from the gel.", []),
     ],
 )
 def test_outcome_cues(nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:
