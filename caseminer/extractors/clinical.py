@@ -105,9 +105,10 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     (
         "deceased",
         lowered(
-            r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred|(?:fatal|lethal) outcome|"
-            r"(?:his|her|the patient's) death|demise|stillborn|stillbirth|(?:intrauterine|fetal|neonatal|perinatal)"
-            r" death|death (?:at|from|due to|in)|(?:autopsy|necropsy|post-?mortem))\b",
+            r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred"
+            r"|(?:fatal|lethal) outcome|(?:his|her|the patient's) death|demise|stillborn|stillbirth"
+            r"|(?:intrauterine|fetal|neonatal|perinatal) death|death (?:at|from|due to|in)"
+            r"|(?:autopsy|necropsy|post-?mortem))\b",
         ),
     ),
     (
@@ -118,7 +119,8 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:well|stable|asymptomatic|symptom[- ]free|seizure[- ]free|in (?:complete )?remission|"
             r"free of (?:symptoms|disease))|(?:was|were) discharged|is thriving|"
             r"continues? (?:to do well|on)|survived|survives|(?:is|was|were) (?:now )?well"
-            r"|(?:he|she|they|the patient|the child|the infant) (?:has |had )?(?:fully |completely )?recovered"
+            r"|(?:he|she|they|the patient|the child|the infant) (?:has |had )?(?:fully |completely )?"
+            r"recovered"
             r"|(?:is|are|remains?) (?:still )?(?:under|in) (?:regular |close |clinical )?follow[- ]?up"
             r"|(?:is|are) (?:being )?followed|(?:present|current) age|last (?:seen|examined|contact)"
             r"|no (?:further )?(?:recurrence|relapse)"
