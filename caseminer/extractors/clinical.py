@@ -118,7 +118,7 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:remains|remained|is|was) (?:currently |now |still )?(?:clinically )?"
             r"(?:well|stable|asymptomatic|symptom[- ]free|seizure[- ]free|in (?:complete )?remission|"
             r"free of (?:symptoms|disease))|(?:was|were) discharged|is thriving|"
-            r"continues? (?:to do well|on)|survived|survives|(?:is|was|were) (?:now )?well"
+            r"continues? (?:to do well|on)|survived|survives|were (?:now )?well"
             r"|(?:he|she|they|the patient|the child|the infant) (?:has |had )?(?:fully |completely )?"
             r"recovered"
             r"|(?:is|are|remains?) (?:still )?(?:under|in) (?:regular |close |clinical )?follow[- ]?up"
@@ -232,9 +232,9 @@ class ClinicalRecognizer:
         for index, sentence in enumerate(sentences.sentences):
             if index in stated:
                 continue
-            words = text[sentence.start_char : sentence.end_char]
-            lead = sentence.start_char + len(words) - len(words.lstrip())
-            for match in _PRESENT_STATE.finditer(words.lstrip()):
+            words = text[sentence.start_char : sentence.end_char].lstrip()
+            lead = sentence.end_char - len(words)
+            for match in _PRESENT_STATE.finditer(words):
                 span = doc.char_span(lead + match.start(), lead + match.end(), alignment_mode="expand")
                 if span is not None and section_of(span) in _STATE_SECTIONS:
                     span._.outcome_status = "alive"
