@@ -18,7 +18,9 @@ whose range holds it. The forms, in the order they are tried:
   ("case 3 of Smith et al.", "patient 2 [14]") names another article's patient.
 * **Pedigree labels.** Individuals named by generation and number ("II-3", "II.1", "III:2",
   "Patient II.3", "The proband (IV-8)") that a sentence starts with and states a clinical fact of
-  (a sign that is not negated, a death, a course): each is a patient, current until the next.
+  (a sign that is not negated, a death, a course): each is a patient, current until the next. The
+  members a sentence lists as affected ("the four affected siblings (II.1, II.2, II.4, and II.5)")
+  are patients too, and that sentence is about each of them.
 * **Families.** Headings or sentences that start with a family ("Family 1", "In family B,"), two
   or more of them: each family's stretch is read on its own as the proband with relatives below,
   labelled by the family ("Family 1", "Family 1 sister").
@@ -60,8 +62,14 @@ _SERIES_MARKER = re.compile(
     rf"(?P<list>{_NUMBER}(?:\s*(?:,|and|&|-|–|to)\s*(?:P\s?)?{_NUMBER})*)"
     rf"|\bP(?:t\.?\s?)?(?P<short>\d{{1,2}})(?:\s?[-–]\s?P(?P<short_end>\d{{1,2}}))?\b)"
 )
+# Patients labelled by a registry or sample number ("patient #11", "cases #27 and #45", "(#38)"): the
+# numbers have gaps, so they are a series when at least two are written with a patient word.
+_HASH_MARKER = re.compile(
+    r"(?:\b(?P<word>[Pp]atients?|[Cc]ases?|[Ss]ubjects?|[Ii]ndividuals?)\s+)?"
+    r"(?<![\w#])#(?P<hash>\d{1,3}(?:\s*(?:,|and|&)\s*#\d{1,3})*)\b"
+)
 _LEAD = r"\W*(?:(?:[Ii]n|[Ff]or|[Ll]ike)\s+)?(?:[Tt]he\s+)?"
-_SUBJECT_MARKER = re.compile(rf"{_LEAD}(?:{_SERIES_MARKER.pattern})")
+_SUBJECT_MARKER = re.compile(rf"{_LEAD}(?:{_SERIES_MARKER.pattern}|{_HASH_MARKER.pattern})")
 _GROUP_SUBJECT = re.compile(
     rf"{_LEAD}(?:both|all(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))?)"
     r"(?:\s+(?:of\s+the\s+|the\s+)?(?:affected\s+)?(?:patients|cases|subjects|siblings|sibs|brothers|sisters"
@@ -75,6 +83,16 @@ _PEDIGREE_SUBJECT = re.compile(
 )
 _PEDIGREE_IN_BRACKETS = re.compile(
     rf"^[^.;:]{{0,60}}?\(\s*(?:[Pp]atient\s+|[Ii]ndividual\s+)?{_PEDIGREE}\s*[),;]"
+)
+# Where a sentence listing affected members is this report's own: the methods too ("DNA of the four
+# affected siblings (II.1, ...) was genotyped"), not a discussion of others' patients.
+_LISTING_SECTIONS: frozenset[SectionKind | None] = CASE_SECTIONS | {"methods"}
+# The affected members a sentence lists by pedigree position: "the four affected siblings (II.1, II.2,
+# II.4, and II.5)", "affected individuals III-2 and III-4".
+_AFFECTED_PEDIGREE_LIST = re.compile(
+    r"\b(?:affected|symptomatic)\s+(?:siblings|sibs|brothers|sisters|children|individuals|members"
+    r"|family\s+members|patients|relatives)\s*\(?\s*"
+    r"(?P<list>[IVX]{1,4}\s?[-.:‐]\s?\d{1,2}(?:\s*(?:,|and|&|,\s*and)\s*[IVX]{1,4}\s?[-.:‐]\s?\d{1,2})+)\b"
 )
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 _SIBLING_COUNT = re.compile(
@@ -245,7 +263,8 @@ def _individuals(doc: Doc, sentences: SentenceIndex, case: list[_Sentence], ents
         return series
     if len(table_labels) >= 2:
         return Segmentation(labels=table_labels, ranges=table_ranges, cells=cells)
-    pedigree = _pedigree_ranges(doc, case, clinical, len(sentences.text))
+    listed = _listed_affected(_case_sentences(doc, sentences, _LISTING_SECTIONS))
+    pedigree = _pedigree_ranges(doc, case, listed, clinical, len(sentences.text))
     if pedigree is not None:
         return pedigree
     families = _family_units(case)
@@ -304,12 +323,17 @@ def _named_labels(text: str) -> list[tuple[int, list[str]]]:
     """Where a sentence names numbered patients as themselves (not "the brother of patient 1"),
     and which: (offset, labels) of each such mention."""
     found: list[tuple[int, list[str]]] = []
-    for match in _SERIES_MARKER.finditer(text):
+    for match in sorted(_label_markers(text), key=lambda m: m.start()):
         before = text[max(0, match.start() - 12) : match.start()]
         if _RELATION_BEFORE.search(before) or text.startswith("'s", match.end()):
             continue
         found.append((match.start(), _marker_labels(match.group())))
     return found
+
+
+def _label_markers(text: str) -> Iterator[re.Match[str]]:
+    yield from _SERIES_MARKER.finditer(text)
+    yield from _HASH_MARKER.finditer(text)
 
 
 def _pair_respectively(
@@ -361,15 +385,17 @@ def _others_tables(doc: Doc, variants: list[Span]) -> Iterator[tuple[int, int]]:
 
 
 def _label_order(label: str) -> tuple[int, str]:
-    number = label.rsplit(" ", 1)[-1]
+    number = label.rsplit(" ", 1)[-1].removeprefix("#")
     return (int(number), label) if number.isdigit() else (10_000, label)
 
 
-def _case_sentences(doc: Doc, sentences: SentenceIndex) -> Iterator[_Sentence]:
+def _case_sentences(
+    doc: Doc, sentences: SentenceIndex, sections: frozenset[SectionKind | None] = CASE_SECTIONS
+) -> Iterator[_Sentence]:
     for bounds in sentences.sentences:
         passage = passage_at(doc, bounds.start_char)
         section = passage.section if passage else None
-        if section in CASE_SECTIONS and section != "table":
+        if section in sections and section != "table":
             text = sentences.text[bounds.start_char : bounds.end_char]
             start = passage.start if passage else -1
             yield _Sentence(bounds.start_char, bounds.end_char, text, section, start)
@@ -394,6 +420,8 @@ def _marker_labels(text: str) -> list[str]:
             first, last = int(numbers[0]), int(numbers[1])
             numbers = [str(n) for n in range(first, last + 1)] if 0 < last - first < 20 else numbers
         labels.extend(patient_label(n) for n in numbers)
+    for match in _HASH_MARKER.finditer(text):
+        labels.extend(f"#{int(n)}" for n in re.findall(r"\d+", match.group("hash")))
     return list(dict.fromkeys(labels))
 
 
@@ -413,6 +441,8 @@ def _series_ranges(
     while patient_label(str(len(series) + 1)) in named:
         series.append(patient_label(str(len(series) + 1)))
     if len(series) < 2:
+        series = _hash_series(case, named)
+    if len(series) < 2:
         return None
     segmentation = Segmentation(labels=series, family_wide={"consanguinity", "country"})
     starts: list[tuple[_Sentence, list[str]]] = []
@@ -426,6 +456,20 @@ def _series_ranges(
     _add_current_ranges(doc, segmentation, starts, text_end)
     _add_relatives_of_current(doc, segmentation, case, clinical)
     return segmentation
+
+
+def _hash_series(case: list[_Sentence], named: set[str]) -> list[str]:
+    """The "#N" labels named, when at least two are written with a patient word ("patient #11")."""
+    with_word = {
+        f"#{int(n)}"
+        for sentence in case
+        for match in _HASH_MARKER.finditer(sentence.text)
+        if match.group("word")
+        for n in re.findall(r"\d+", match.group("hash"))
+    }
+    if len(with_word) < 2:
+        return []
+    return sorted((label for label in named if label.startswith("#")), key=_label_order)
 
 
 def _add_relatives_of_current(
@@ -499,7 +543,11 @@ def _states_clinical_fact(sentence: _Sentence, clinical: list[int]) -> bool:
 
 
 def _pedigree_ranges(
-    doc: Doc, case: list[_Sentence], clinical: list[int], text_end: int
+    doc: Doc,
+    case: list[_Sentence],
+    listed: list[tuple[_Sentence, list[str]]],
+    clinical: list[int],
+    text_end: int,
 ) -> Segmentation | None:
     """Individuals named by pedigree position ("II-3") or as successive fetuses ("In the second
     pregnancy") that sentences start with, each current until the next; one is a patient when a
@@ -514,7 +562,7 @@ def _pedigree_ranges(
         elif fetus := _FETUS_SUBJECT.match(sentence.text):
             number = fetus.group("n") or str(_ORDINALS[fetus.group("ordinal").lower()])
             starts.append((sentence, [f"Fetus {number}"]))
-    if not starts:
+    if not starts and not listed:
         return None
     described = Segmentation(labels=[])
     _add_current_ranges(doc, described, starts, text_end)
@@ -526,17 +574,33 @@ def _pedigree_ranges(
             if any(start <= offset < end for offset in clinical)
         )
     )
+    labels = list(dict.fromkeys([*labels, *(label for _, names in listed for label in names)]))
     if not labels:
         return None
     segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"})
     kept = [(sentence, names) for sentence, names in starts if names[0] in labels]
-    kept += _group_starts(case, labels, kept[0][0].start_char, clinical)
+    first = min(sentence.start_char for sentence, _ in [*kept, *listed])
+    kept += _group_starts(case, labels, first, clinical)
     kept.sort(key=lambda pair: pair[0].start_char)
     _add_current_ranges(doc, segmentation, kept, text_end)
+    # a listing sentence is about every member it lists, whoever is current around it
+    segmentation.ranges.extend((s.start_char, s.end_char, Owner(tuple(names))) for s, names in listed)
     if len(labels) == 1:
         # one labelled individual: the proband, whose facts are stated throughout the report
         segmentation.ranges.insert(0, (0, text_end, Owner((labels[0],))))
     return segmentation
+
+
+def _listed_affected(sentences: Iterator[_Sentence]) -> list[tuple[_Sentence, list[str]]]:
+    """Sentences listing affected members by pedigree position, with the labels they list."""
+    found = []
+    for sentence in sentences:
+        if _CITATION.search(sentence.text):
+            continue
+        for match in _AFFECTED_PEDIGREE_LIST.finditer(sentence.text):
+            positions = re.finditer(r"([IVX]{1,4})\s?[-.:‐]\s?(\d{1,2})", match.group("list"))
+            found.append((sentence, [pedigree_label(m.group(1), m.group(2)) for m in positions]))
+    return found
 
 
 def _family_units(case: list[_Sentence]) -> list[tuple[str, int]]:

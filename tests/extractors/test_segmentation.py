@@ -62,6 +62,32 @@ def test_pedigree_labels(nlp: Language) -> None:
     assert "seizures" in _signs(patients["II-1"]) and "seizures" not in _signs(patients["II-3"])
 
 
+def test_affected_members_listed_by_pedigree_position(nlp: Language) -> None:
+    methods = (
+        "<sec><title>Methods</title><p>DNA of the three affected siblings (II.1, II.3, and II.4) and of"
+        " their unaffected sister II.2 was genotyped.</p></sec>"
+    )
+    case = "<sec><title>Case presentation</title><p>Patient II.3 had ptosis from 5 years.</p></sec>"
+    result = extract_document(jats_document(methods + case), nlp)
+    patients = _by_label(result)
+    assert sorted(patients) == ["II-1", "II-3", "II-4"]  # the unaffected sister is no patient
+    assert "ptosis" in _signs(patients["II-3"]) and "ptosis" not in _signs(patients["II-1"])
+
+
+def test_patients_labelled_by_sample_numbers(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "Patient #12 was a girl with hypotonia. Patient #31 harboured the de novo variant c.100C>T.",
+        "Seizures were found in cases #12 and #31. Scoliosis was present in #31.",
+        "The variant is listed in LOVD as #0000096186.",
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["#12", "#31"]
+    assert {"seizures", "scoliosis"} <= _signs(patients["#31"])
+    assert "seizures" in _signs(patients["#12"]) and "scoliosis" not in _signs(patients["#12"])
+    assert [v.hgvs_c for v in patients["#31"].variants] == ["c.100C>T"] and not patients["#12"].variants
+
+
 def test_fact_stated_for_both_goes_to_each(nlp: Language) -> None:
     result = _extract(
         nlp,
