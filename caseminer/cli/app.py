@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from typing import Annotated, Any
 
 import click
@@ -12,6 +13,14 @@ from typer.core import TyperGroup
 
 # Errors and progress go to stderr, so `--format json` output stays pipeable.
 error_console = Console(stderr=True)
+
+
+class ResultFormat(StrEnum):
+    """How a command prints a tabular result: rich tables for people, csv or json for scripts."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
 
 
 def fail(message: str) -> typer.Exit:

@@ -8,7 +8,7 @@ flows, as do `nightly` and `serve`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -17,12 +17,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from caseminer.cli.app import DbOption, TopicOption, app, fail
+from caseminer.cli.app import DbOption, ResultFormat, TopicOption, app, error_console, fail
+from caseminer.cli.summary import print_summaries
 from caseminer.config import Settings, get_settings
 from caseminer.pipeline.ingest import ProgressCallback, RunSummary
 
+# The summary tables; progress and messages go to stderr (error_console).
 console = Console()
 
 DateOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="a date, YYYY-MM-DD")]
@@ -36,7 +37,10 @@ DaskOption = Annotated[
 ReplayOption = Annotated[
     Path | None, typer.Option("--replay", help="answer requests from this cassette directory (no network)")
 ]
-PATIENT_ROWS_SHOWN = 60
+FormatOption = Annotated[
+    ResultFormat,
+    typer.Option("--format", help="table (fits the terminal), or csv / json: every patient on stdout"),
+]
 
 
 def _settings(db: str | None) -> Settings:
@@ -59,7 +63,7 @@ def _progress() -> Iterator[ProgressCallback]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=error_console,
         transient=False,
     ) as progress:
 
@@ -81,45 +85,6 @@ def _clear_errors() -> Iterator[None]:
         yield
     except (SourceError, TopicError, ParseError, FileNotFoundError) as error:
         raise fail(str(error)) from None
-
-
-def _print_summary(summary: RunSummary) -> None:
-    seconds = sum(summary.durations.values())
-    counts = Table(title=f"run {summary.run_id} of {summary.topic}: {summary.status} in {seconds:.1f} s")
-    names = ("found", "new", "updated", "unchanged", "failed", "documents")
-    for name in names:
-        counts.add_column(name, justify="right")
-    counts.add_row(*(str(getattr(summary, name)) for name in names))
-    console.print(counts)
-    if summary.failures:
-        failures = Table("source", "id", "stage", "error", title="recorded failures (retried next run)")
-        for note in summary.failures[:20]:
-            failures.add_row(note.source, note.source_id, note.stage, note.error[:120])
-        console.print(failures)
-    if summary.patients:
-        patients = Table(title="patients")
-        for header in ("doc", "patient", "sex", "onset", "variant", "phenotypes", "HSCT", "outcome"):
-            patients.add_column(header, no_wrap=header in ("doc", "variant"))
-        for row in summary.patients[:PATIENT_ROWS_SHOWN]:
-            hsct = "" if row.hsct is None else ("yes" if row.hsct else "no")
-            patients.add_row(
-                row.doc_id,
-                row.patient,
-                row.sex or "",
-                row.onset or "",
-                row.variant or "",
-                str(row.phenotypes),
-                hsct,
-                row.outcome or "",
-            )
-        console.print(patients)
-        if len(summary.patients) > PATIENT_ROWS_SHOWN:
-            console.print(f"... {len(summary.patients) - PATIENT_ROWS_SHOWN} more (see `caseminer sql`)")
-
-
-def _print_summaries(summaries: Sequence[RunSummary]) -> None:
-    for summary in summaries:
-        _print_summary(summary)
 
 
 def _topic_for_replay(replay: Path, topic: str | None) -> str:
@@ -171,6 +136,7 @@ def ingest(
     prefect: PrefectOption = False,
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
+    output: FormatOption = ResultFormat.table,
     db: DbOption = None,
 ) -> None:
     """Search, fetch, parse, extract and store a topic's case reports; print a per-patient summary."""
@@ -181,8 +147,11 @@ def ingest(
         raise fail("choose one of --demo, --replay DIR and --local PATH")
     settings = _settings(db)
     if local is not None:
-        summary = _run(lambda report: ingest_local(local, settings, progress=report))
-        _print_summary(summary)
+
+        def plain_local(report: ProgressCallback) -> RunSummary:
+            return ingest_local(local, settings, progress=report)
+
+        print_summaries([_run(plain_local, plain_local, False)], output, console)
         return
     if demo:
         from caseminer.demo import demo_cassette_dir, demo_topic
@@ -211,7 +180,7 @@ def ingest(
             ingest_flow, report, workers, dask_address, chosen_topic, since=_day(since), replay_dir=replay_dir
         )
 
-    _print_summary(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+    print_summaries([_run(plain, flow, _use_flows(prefect, workers, dask_address))], output, console)
 
 
 @app.command()
@@ -220,6 +189,7 @@ def nightly(
     replay: ReplayOption = None,
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
+    output: FormatOption = ResultFormat.table,
     db: DbOption = None,
 ) -> None:
     """The incremental run (Prefect flow): from the topic's watermark, advanced only on success."""
@@ -231,7 +201,7 @@ def nightly(
         replay_dir = str(replay) if replay else None
         return _call_flow(nightly_flow, report, workers, dask_address, topic, replay_dir=replay_dir)
 
-    _print_summary(_run(flow, flow, True))
+    print_summaries([_run(flow, flow, True)], output, console)
 
 
 @app.command()
@@ -244,6 +214,7 @@ def backfill(
     prefect: PrefectOption = False,
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
+    output: FormatOption = ResultFormat.table,
     db: DbOption = None,
 ) -> None:
     """Ingest a topic's literature from START to END in date windows (one run record per window)."""
@@ -273,7 +244,7 @@ def backfill(
             backfill_flow, report, workers, dask_address, topic, *dates, window_days, replay_dir
         )
 
-    _print_summaries(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+    print_summaries(_run(plain, flow, _use_flows(prefect, workers, dask_address)), output, console)
 
 
 @app.command()
@@ -287,6 +258,7 @@ def reextract(
     prefect: PrefectOption = False,
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
+    output: FormatOption = ResultFormat.table,
     db: DbOption = None,
 ) -> None:
     """Run extraction again over stored documents with the current extractor version (no network)."""
@@ -302,7 +274,7 @@ def reextract(
 
         return _call_flow(reextract_flow, report, workers, dask_address, topic, force)
 
-    _print_summary(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+    print_summaries([_run(plain, flow, _use_flows(prefect, workers, dask_address))], output, console)
 
 
 @app.command()
@@ -325,8 +297,8 @@ def serve(
         from caseminer.sources import load_topic
 
         load_topic(topic)  # a bad topic fails now, not at 2 a.m.
-    console.print(f"serving {deployment_name(topic)} on '{cron}'; Ctrl-C to stop")
+    error_console.print(f"serving {deployment_name(topic)} on '{cron}'; Ctrl-C to stop", highlight=False)
     serve_nightly(
         topic, cron, workers=workers, dask_address=dask_address, replay_dir=str(replay) if replay else None
     )
-    console.print("stopped")
+    error_console.print("stopped")

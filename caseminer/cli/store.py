@@ -13,18 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseminer.cli.app import DbOption, app, error_console, fail
+from caseminer.cli.app import DbOption, ResultFormat, app, error_console, fail
 from caseminer.config import get_settings
 
 console = Console()
 db_app = typer.Typer(help="Registry database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class ExportFormat(StrEnum):
@@ -37,12 +31,12 @@ def _url(db: str | None) -> str:
     return db or get_settings().database_url
 
 
-def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: OutputFormat) -> None:
-    if output is OutputFormat.csv:
+def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: ResultFormat) -> None:
+    if output is ResultFormat.csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
-    elif output is OutputFormat.json:
+    elif output is ResultFormat.json:
         sys.stdout.write(
             json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=2)
         )
@@ -58,7 +52,7 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: OutputF
 @app.command()
 def sql(
     statement: Annotated[str, typer.Argument(help="one SQL statement; the database is opened read-only")],
-    output: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json")] = OutputFormat.table,
+    output: Annotated[ResultFormat, typer.Option("--format", help="table, csv or json")] = ResultFormat.table,
     db: DbOption = None,
 ) -> None:
     """Run a read-only SQL query against the registry (writes are refused)."""

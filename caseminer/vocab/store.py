@@ -118,7 +118,7 @@ class TerminologyStore:
                 )
             from caseminer.vocab.build import build_store
 
-            build_store(resolved, source_dir)
+            build_store(resolved, source_dir, if_missing=True)  # or wait for another process's build
         return cls(resolved)
 
     @property
