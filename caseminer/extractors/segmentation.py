@@ -171,6 +171,11 @@ _RELATIVE_SUBJECT = re.compile(
     r"(?:\d+[- ]years?[- ]old\s+)?" + _RELATION_WORDS,
     re.IGNORECASE,
 )
+# A second relative in the subject: "The proband's mother and sister were both inducible ...".
+_AND_RELATIVE = re.compile(r"\s*(?:,|and|&)\s+(?:(?:his|her|their|the)\s+)?" + _RELATION_WORDS, re.I)
+# Where a clause of its own starts inside a sentence: "Her parents were cousins, and one of her
+# younger sisters had similar complaints".
+_CLAUSE_START = re.compile(r"(?:;|,\s*(?:and|but|while|whereas))\s+")
 _SHARES_DISEASE = re.compile(r"\b(?:also|similar(?:ly)?|the same|likewise|too)\b", re.I)
 _RELATIVE_OBJECT = re.compile(
     r"\b(?:has|had|have|with|and)\s+(?:a|an|one|two|three|\d+)\s+" + _RELATION_WORDS, re.I
@@ -672,6 +677,10 @@ def _proband_with_relatives(
             current = (label, sex, sentence.start_char + lead + match.start("rel"), [])
             current[3].append((sentence.start_char, sentence.end_char))
             stretches.append(current)
+            if also := _AND_RELATIVE.match(text, match.end()):
+                label, sex = _relative(prefix, also.group("rel"), also.group("kind"))
+                offset = sentence.start_char + lead + also.start("rel")
+                stretches.append((label, sex, offset, [(sentence.start_char, sentence.end_char)]))
         elif (
             current is not None
             and _same_passage(case, current[2], sentence)
@@ -681,12 +690,14 @@ def _proband_with_relatives(
             continue
         else:
             current = None
+            stretches.extend(_relatives_in_clauses(prefix, sentence))
         mentions = list(_RELATIVE_OBJECT.finditer(sentence.text))
         for index, mention in enumerate(mentions):
             end = mentions[index + 1].start() if index + 1 < len(mentions) else len(sentence.text)
             label, sex = _relative(prefix, mention.group("rel"), mention.group("kind"))
             part = (sentence.start_char + mention.start(), sentence.start_char + end)
             stretches.append((label, sex, part[0], [part]))
+    owners: dict[tuple[int, int], list[str]] = {}  # a range about two relatives is about both
     for label, sex, mention_start, ranges in stretches:
         if not any(start <= offset < end for start, end in ranges for offset in clinical):
             continue  # a relative named without a course of their own ("both parents were healthy")
@@ -697,10 +708,27 @@ def _proband_with_relatives(
                 span = doc.char_span(mention_start, mention_start + 1, alignment_mode="expand")
                 if span is not None:
                     segmentation.relative_sex[label] = (sex, span)
-        segmentation.ranges.extend((start, end, Owner((label,))) for start, end in ranges)
+        for stretch in ranges:
+            owners.setdefault(stretch, []).append(label)
+    segmentation.ranges.extend((start, end, Owner(tuple(labels))) for (start, end), labels in owners.items())
     if counted_siblings:  # a numbered patient stays one whatever siblings the text counts
         _no_proband_among_counted_siblings(segmentation, case, proband)
     return segmentation
+
+
+def _relatives_in_clauses(
+    prefix: str, sentence: _Sentence
+) -> Iterator[tuple[str, str | None, int, list[tuple[int, int]]]]:
+    """A relative a clause inside the sentence starts with, from that clause to the next."""
+    starts = [m.end() for m in _CLAUSE_START.finditer(sentence.text)]
+    for index, start in enumerate(starts):
+        match = _RELATIVE_SUBJECT.match(sentence.text[start:])  # its "^" is the clause's start
+        if match is None:
+            continue
+        end = starts[index + 1] if index + 1 < len(starts) else len(sentence.text)
+        label, sex = _relative(prefix, match.group("rel"), match.group("kind"))
+        part = (sentence.start_char + start, sentence.start_char + end)
+        yield label, sex, sentence.start_char + start + match.start("rel"), [part]
 
 
 def _no_proband_among_counted_siblings(

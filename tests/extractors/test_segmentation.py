@@ -129,6 +129,20 @@ def test_index_case_and_relatives_with_a_course_of_their_own(nlp: Language) -> N
     assert "eczema" not in _signs(patients["proband"])
 
 
+def test_relatives_in_a_clause_and_two_relatives_in_one_subject(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "A 14-year-old girl had progressive ptosis. Her parents were cousins, and one of her younger"
+        " sisters had similar ptosis.",
+        "The proband's aunt and uncle both had cataracts. Her grandmother was healthy.",
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["proband", "younger sister", "aunt", "uncle"]
+    assert "ptosis" in _signs(patients["younger sister"]) and patients["younger sister"].sex == "female"
+    assert "cataracts" in _signs(patients["aunt"]) and "cataracts" in _signs(patients["uncle"])
+    assert patients["uncle"].sex == "male"
+
+
 def test_fetuses_of_successive_pregnancies(nlp: Language) -> None:
     result = _extract(
         nlp,
