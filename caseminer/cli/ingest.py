@@ -117,9 +117,24 @@ def _print_summary(summary: RunSummary) -> None:
             console.print(f"... {len(summary.patients) - PATIENT_ROWS_SHOWN} more (see `caseminer sql`)")
 
 
-def _print_summaries(summaries: Sequence[RunSummary]) -> None:
+def _finish(result: RunSummary | Sequence[RunSummary]) -> None:
+    """Print each run's summary; exit with the code of `exit_code`."""
+    summaries = [result] if isinstance(result, RunSummary) else list(result)
     for summary in summaries:
         _print_summary(summary)
+    code = exit_code(summaries)
+    if code:
+        raise typer.Exit(code)
+
+
+def exit_code(summaries: Sequence[RunSummary]) -> int:
+    """0: done; 1: partial (some sources, files or articles failed, recorded and retried next run);
+    2: nothing could be done."""
+    if any(summary.status == "failed" for summary in summaries):
+        return 2
+    if any(summary.status == "partial" or summary.failed for summary in summaries):
+        return 1
+    return 0
 
 
 def _topic_for_replay(replay: Path, topic: str | None) -> str:
@@ -165,7 +180,10 @@ def ingest(
     replay: ReplayOption = None,
     topic: TopicOption = None,
     local: Annotated[
-        Path | None, typer.Option("--local", help="a directory or .tar.gz of JATS / PubMed / BioC files")
+        Path | None,
+        typer.Option(
+            "--local", help="a directory, a .tar.gz of PMC packages or a bulk file of JATS / PubMed / BioC"
+        ),
     ] = None,
     since: DateOption = None,
     prefect: PrefectOption = False,
@@ -174,15 +192,15 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Search, fetch, parse, extract and store a topic's case reports; print a per-patient summary."""
-    from caseminer.pipeline.ingest import ingest_local, ingest_topic
+    from caseminer.pipeline.ingest import ingest_topic
     from caseminer.sources import ReplayTransport, load_topic
 
     if sum((demo, replay is not None, local is not None)) > 1:
         raise fail("choose one of --demo, --replay DIR and --local PATH")
     settings = _settings(db)
+    use_flows = _use_flows(prefect, workers, dask_address)
     if local is not None:
-        summary = _run(lambda report: ingest_local(local, settings, progress=report))
-        _print_summary(summary)
+        _finish(_run_local(local, settings, use_flows, workers, dask_address))
         return
     if demo:
         from caseminer.demo import demo_cassette_dir, demo_topic
@@ -211,7 +229,23 @@ def ingest(
             ingest_flow, report, workers, dask_address, chosen_topic, since=_day(since), replay_dir=replay_dir
         )
 
-    _print_summary(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+    _finish(_run(plain, flow, use_flows))
+
+
+def _run_local(
+    path: Path, settings: Settings, use_flows: bool, workers: int | None, dask_address: str | None
+) -> RunSummary:
+    from caseminer.pipeline.ingest import ingest_local
+
+    def plain(report: ProgressCallback) -> RunSummary:
+        return ingest_local(path, settings, progress=report)
+
+    def flow(report: ProgressCallback) -> RunSummary:
+        from caseminer.flows import local_flow
+
+        return _call_flow(local_flow, report, workers, dask_address, str(path.resolve()))
+
+    return _run(plain, flow, use_flows)
 
 
 @app.command()
@@ -231,7 +265,7 @@ def nightly(
         replay_dir = str(replay) if replay else None
         return _call_flow(nightly_flow, report, workers, dask_address, topic, replay_dir=replay_dir)
 
-    _print_summary(_run(flow, flow, True))
+    _finish(_run(flow, flow, True))
 
 
 @app.command()
@@ -273,7 +307,7 @@ def backfill(
             backfill_flow, report, workers, dask_address, topic, *dates, window_days, replay_dir
         )
 
-    _print_summaries(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+    _finish(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
 
 
 @app.command()
@@ -302,7 +336,7 @@ def reextract(
 
         return _call_flow(reextract_flow, report, workers, dask_address, topic, force)
 
-    _print_summary(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
+    _finish(_run(plain, flow, _use_flows(prefect, workers, dask_address)))
 
 
 @app.command()

@@ -41,6 +41,7 @@ from caseminer.pipeline.ingest import (
     RunSummary,
     backfill,
     fetch_batch,
+    ingest_local,
     ingest_topic,
     process_records,
     reextract,
@@ -193,6 +194,18 @@ def backfill_flow(
     assert start_date is not None and end_date is not None
     return backfill(
         resolve_topic(topic), start_date, end_date, window_days, **_run_inputs(replay_dir, batch_size)
+    )
+
+
+@flow(name="caseminer-local", validate_parameters=False)
+def local_flow(path: str | Path, batch_size: int = DEFAULT_BATCH_SIZE) -> RunSummary:
+    """Local bulk files (a directory, a .tar.gz of PMC packages, one file of many articles) → store."""
+    return ingest_local(
+        path,
+        get_settings(),
+        progress=local_progress(),
+        batch_size=batch_size,
+        stages=PrefectStages(),
     )
 
 

@@ -123,7 +123,7 @@ def test_local_files_each_become_an_article_and_a_bad_file_is_a_recorded_failure
 
     summary = ingest_local(folder, settings, nlp=nlp)
     assert (summary.found, summary.new, summary.failed, summary.documents) == (3, 3, 1, 2)
-    assert [(f.source_id, f.stage) for f in summary.failures] == [("broken.xml", "parse")]
+    assert [(f.source_id, f.stage) for f in summary.failures] == [("bulk/broken.xml", "parse")]
     assert _count(settings, Article) == 2 and _count(settings, Extraction) == 2
 
     again = ingest_local(folder, settings, nlp=nlp)
