@@ -7,6 +7,8 @@ cassette/bodies/<sha256>  the body bytes exactly as received
 
 A request matches on method, URL and params, ignoring `tool`, `email` and `api_key`. Several lines
 for one request are served in order and the last one repeats (a 429 then a 200 replays as such).
+A line with `"unreachable": "<reason>"` instead of a response replays a host that could not be
+reached (as a refused connection or an unresolvable name does live).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from caseminer.sources.errors import CassetteMiss
-from caseminer.sources.http import IDENTITY_PARAMS, HttpRequest, Transport, TransportResponse
+from caseminer.sources.http import IDENTITY_PARAMS, HostUnreachable, HttpRequest, Transport, TransportResponse
 
 INDEX = "index.jsonl"
 BODIES = "bodies"
@@ -66,6 +68,8 @@ class ReplayTransport:
                 raise CassetteMiss(f"no recorded response for {_describe(request)} in {self.cassette_dir}")
             entry = entries[min(self._served[key], len(entries) - 1)]
             self._served[key] += 1
+        if "unreachable" in entry:
+            raise HostUnreachable(str(entry["unreachable"]))
         body_path = self.cassette_dir / BODIES / entry["body_sha256"]
         try:
             body = body_path.read_bytes()
