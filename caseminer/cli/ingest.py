@@ -3,6 +3,10 @@
 `ingest` runs the plain pipeline functions by default (Prefect's ephemeral API server costs
 ~10-20 s to start); `--prefect`, `--workers` and `--dask-address` run the same work as Prefect
 flows, as do `nightly` and `serve`.
+
+Exit codes (`exit_code`): 0 done; 1 partial (a source, file or article failed: recorded, retried by
+the next run); 2 nothing could be done (no source answered, or a one-line error). A failure reported
+in the summary prints no traceback: Prefect's own logging is quiet unless `--verbose`.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ DaskOption = Annotated[
 ReplayOption = Annotated[
     Path | None, typer.Option("--replay", help="answer requests from this cassette directory (no network)")
 ]
+VerboseOption = Annotated[bool, typer.Option("--verbose", help="show Prefect's own logging")]
 PATIENT_ROWS_SHOWN = 60
 
 
@@ -44,6 +49,15 @@ def _settings(db: str | None) -> Settings:
         # Flows read their settings in their own process: the environment carries the choice there.
         os.environ["CASEMINER_DATABASE_URL"] = db
     return get_settings()
+
+
+def _prefect_logging(verbose: bool) -> None:
+    """Prefect logs a failed task with its traceback; caseminer reports failures in its summary, so
+    Prefect is quiet unless asked (set before `caseminer.flows` imports Prefect; the environment wins)."""
+    if verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    else:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 
 def _day(value: datetime | None) -> date | None:
@@ -91,6 +105,8 @@ def _print_summary(summary: RunSummary) -> None:
         counts.add_column(name, justify="right")
     counts.add_row(*(str(getattr(summary, name)) for name in names))
     console.print(counts)
+    for error in summary.failed_sources.values():  # each names its source
+        console.print(f"search failed: {error}", style="red", highlight=False, soft_wrap=True)
     if summary.failures:
         failures = Table("source", "id", "stage", "error", title="recorded failures (retried next run)")
         for note in summary.failures[:20]:
@@ -190,8 +206,10 @@ def ingest(
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Search, fetch, parse, extract and store a topic's case reports; print a per-patient summary."""
+    _prefect_logging(verbose)
     from caseminer.pipeline.ingest import ingest_topic
     from caseminer.sources import ReplayTransport, load_topic
 
@@ -255,8 +273,11 @@ def nightly(
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
-    """The incremental run (Prefect flow): from the topic's watermark, advanced only on success."""
+    """The incremental run (Prefect flow): each source from its watermark, which advances only when its
+    search succeeded (a source that failed is searched again from there next time)."""
+    _prefect_logging(verbose)
     _settings(db)
 
     def flow(report: ProgressCallback) -> RunSummary:
@@ -279,8 +300,10 @@ def backfill(
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Ingest a topic's literature from START to END in date windows (one run record per window)."""
+    _prefect_logging(verbose)
     from caseminer.pipeline.ingest import backfill as backfill_topic
     from caseminer.sources import ReplayTransport, load_topic
 
@@ -322,8 +345,10 @@ def reextract(
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run extraction again over stored documents with the current extractor version (no network)."""
+    _prefect_logging(verbose)
     from caseminer.pipeline.ingest import reextract as reextract_stored
 
     settings = _settings(db)

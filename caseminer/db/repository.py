@@ -646,6 +646,7 @@ def finish_run(
     new: int = 0,
     updated: int = 0,
     failed: int = 0,
+    failed_sources: dict[str, str] | None = None,
     durations: dict[str, float] | None = None,
 ) -> IngestRun:
     row = session.get(IngestRun, run) if isinstance(run, int) else run
@@ -654,6 +655,7 @@ def finish_run(
     row.finished_at = _now()
     row.status = status
     row.found, row.new, row.updated, row.failed = found, new, updated, failed
+    row.failed_sources = failed_sources or {}
     row.durations = durations or {}
     session.flush()
     return row

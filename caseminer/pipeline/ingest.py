@@ -13,7 +13,11 @@ Guarantees:
   collides with a concurrent writer is retried from scratch: two concurrent ingests of one topic end
   in the same database as one. We chose idempotent writes over a run lock so several Dask workers can
   write at once.
-- The watermark of a topic advances only when its run completes.
+- A source whose search fails (an outage, no network) is recorded in `failures` (stage "search") and
+  in the run's row (`failed_sources`); the other sources go on and the run ends "partial" ("failed"
+  when no source answered).
+- Each source of a topic has its own watermark, which advances only when its search succeeded in a
+  completed run: the next incremental run searches a failed source's missed window again.
 """
 
 from __future__ import annotations
@@ -61,12 +65,13 @@ from caseminer.db.repository import (
 )
 from caseminer.parsing import ParseError, parse_bytes
 from caseminer.schemas import ArticleIds, Document, ExtractionResult, RawRecord, SearchHit
-from caseminer.sources import RawArchive, SourceError, clients_from_settings, fetch_article, search_topic
+from caseminer.sources import RawArchive, SourceError, clients_from_settings, fetch_article
 from caseminer.sources.clients import SourceClients
 from caseminer.sources.dates import DateWindow
 from caseminer.sources.http import Transport
 from caseminer.sources.local import iter_local_files
 from caseminer.sources.pubtator import PubTatorAnnotations, annotations_from_biocjson
+from caseminer.sources.search import SEARCH_SOURCES, TopicSearch, search_each_source, topic_sources
 from caseminer.sources.topic import Topic
 
 if TYPE_CHECKING:
@@ -74,11 +79,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Watermarks are kept per topic and per source; one search covers every source, so one key.
-WATERMARK_SOURCE = "search"
+# Watermarks are kept per topic and per search source. Databases of earlier versions kept one for all
+# sources under this key: a source without its own watermark starts from it.
+SHARED_WATERMARK = "search"
+# The stage of a source's failed search in `failures` (its source_id is the topic's name).
+SEARCH_STAGE = "search"
 # Topic membership is recorded as a listing in article_sources, so `reextract --topic` needs no network.
 TOPIC_SOURCE = "topic"
-SEARCH_SOURCES = ("europepmc", "pubmed", "pmc")
 # Failures of these sources are retried by fetching the article again (PubTator3's are optional parts).
 RETRIED_SOURCES = (*SEARCH_SOURCES, "pubtator3")
 # A write that meets a concurrent writer (SQLite busy snapshot, unique-key race) is retried this often.
@@ -156,6 +163,15 @@ class RunSummary:
     durations: dict[str, float] = field(default_factory=dict)
     failures: list[FailureNote] = field(default_factory=list)
     patients: list[PatientSummary] = field(default_factory=list)
+    # The search sources that answered, and the one-line error of each that did not.
+    sources: list[str] = field(default_factory=list)
+    failed_sources: dict[str, str] = field(default_factory=dict)
+
+    def final_status(self) -> str:
+        """ "succeeded"; "partial" when some search source failed; "failed" when none answered."""
+        if not self.failed_sources:
+            return "succeeded"
+        return "partial" if self.sources else "failed"
 
 
 @contextmanager
@@ -319,16 +335,22 @@ def retry_hits(session: Session) -> list[SearchHit]:
     """Articles that failed in an earlier run (fetch to store), as hits to fetch again."""
     hits: dict[str, SearchHit] = {}
     for failure in pending_failures(session):
+        if failure.stage == SEARCH_STAGE:
+            continue
         if failure.source in SEARCH_SOURCES and failure.source_id not in hits:
             hits[failure.source_id] = SearchHit(source=failure.source, ids=ids_from_key(failure.source_id))
     return list(hits.values())
 
 
 def search_hits(
-    topic: Topic, clients: SourceClients, since: date | None = None, until: date | None = None
-) -> list[SearchHit]:
-    """Every article the topic's searches list in the window, once (network)."""
-    return list(search_topic(topic, clients, since, until))
+    topic: Topic,
+    clients: SourceClients,
+    since: dict[str, date | None] | None = None,
+    until: date | None = None,
+) -> TopicSearch:
+    """Every article the topic's sources list in the window, once; each source from its own `since`
+    (network). A source that fails is reported in the result, not raised."""
+    return search_each_source(topic, clients, since, until)
 
 
 @dataclass
@@ -353,7 +375,11 @@ def plan_fetches(engine: Engine, hits: Sequence[SearchHit], *, retry_failed: boo
     or updated and are fetched again (with `retry_failed`, also those this search did not list)."""
     plan = FetchPlan()
     with session_scope(engine) as session:
-        pending = {f.source_id for f in pending_failures(session) if f.source in RETRIED_SOURCES}
+        pending = {
+            f.source_id
+            for f in pending_failures(session)
+            if f.source in RETRIED_SOURCES and f.stage != SEARCH_STAGE
+        }
         listed = {hit.ids.key for hit in hits}
         retries = [hit for hit in retry_hits(session) if hit.ids.key not in listed] if retry_failed else []
         for hit in [*hits, *retries]:
@@ -553,13 +579,16 @@ def process_records(
 # --- runs -----------------------------------------------------------------------------------
 
 
-def begin_run(engine: Engine, topic: str, *, incremental: bool = False) -> tuple[int, date | None]:
-    """Open a run record; with `incremental`, also the topic's watermark as the `since` date."""
+def begin_run(engine: Engine, topic: str, *, incremental: bool = False) -> tuple[int, dict[str, date]]:
+    """Open a run record; with `incremental`, also each search source's watermark (its `since`)."""
 
-    def write(session: Session) -> tuple[int, date | None]:
+    def write(session: Session) -> tuple[int, dict[str, date]]:
         run = start_run(session, topic)
-        mark = get_watermark(session, topic, WATERMARK_SOURCE) if incremental else None
-        return run.id, date.fromisoformat(mark) if mark else None
+        if not incremental:
+            return run.id, {}
+        shared = get_watermark(session, topic, SHARED_WATERMARK)
+        marks = {source: get_watermark(session, topic, source) or shared for source in SEARCH_SOURCES}
+        return run.id, {source: date.fromisoformat(mark) for source, mark in marks.items() if mark}
 
     return _write(engine, write)
 
@@ -572,13 +601,14 @@ def complete_run(
     advance_watermark_to: date | None = None,
     patients_of: Iterable[int] = (),
 ) -> RunSummary:
-    """Close the run record with its counts, advance the watermark, gather the patient table."""
+    """Close the run record with its counts, advance the watermark of each source that answered,
+    gather the patient table."""
     summary.failures = outcome.failures
     summary.failed = len(outcome.failed_articles)
     summary.documents = outcome.documents
     for stage, seconds in outcome.durations.items():
         summary.durations[stage] = summary.durations.get(stage, 0.0) + seconds
-    summary.status = "succeeded"
+    summary.status = summary.final_status()
 
     def write(session: Session) -> list[PatientSummary]:
         assert summary.run_id is not None
@@ -590,10 +620,12 @@ def complete_run(
             new=summary.new,
             updated=summary.updated,
             failed=summary.failed,
+            failed_sources=summary.failed_sources,
             durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
         )
         if advance_watermark_to is not None:
-            set_watermark(session, summary.topic, WATERMARK_SOURCE, advance_watermark_to.isoformat())
+            for source in summary.sources:
+                set_watermark(session, summary.topic, source, advance_watermark_to.isoformat())
         return patient_summaries(session, {*outcome.article_ids, *patients_of})
 
     summary.patients = _write(engine, write)
@@ -616,6 +648,7 @@ def abandon_run(engine: Engine, summary: RunSummary, status: str = "failed") -> 
             new=summary.new,
             updated=summary.updated,
             failed=summary.failed,
+            failed_sources=summary.failed_sources,
             durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
         )
 
@@ -692,8 +725,8 @@ class Stages(Protocol):
     while the next one is fetched."""
 
     def search(
-        self, topic: Topic, clients: SourceClients, since: date | None, until: date | None
-    ) -> list[SearchHit]: ...
+        self, topic: Topic, clients: SourceClients, since: dict[str, date | None], until: date | None
+    ) -> TopicSearch: ...
 
     def fetch(self, hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome: ...
 
@@ -706,8 +739,8 @@ class Stages(Protocol):
 
 class SequentialStages:
     def search(
-        self, topic: Topic, clients: SourceClients, since: date | None, until: date | None
-    ) -> list[SearchHit]:
+        self, topic: Topic, clients: SourceClients, since: dict[str, date | None], until: date | None
+    ) -> TopicSearch:
         return search_hits(topic, clients, since, until)
 
     def fetch(self, hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome:
@@ -748,25 +781,28 @@ def ingest_topic(
 ) -> RunSummary:
     """Search, fetch the new and updated articles, parse, extract and store them; one run record.
 
-    With `incremental` and no `since`, the search starts at the topic's watermark; a completed run
-    moves the watermark to `until` (default today) unless `advance_watermark` is False (backfills).
-    Network calls are `search_topic(topic, clients, since, until)`, then `fetch_article(hit, clients)`
-    for each new or updated hit.
+    With `incremental` and no `since`, each source's search starts at its watermark; a completed run
+    moves the watermark of each source that answered to `until` (default today) unless
+    `advance_watermark` is False (backfills). A source whose search fails is recorded and skipped.
+    Network calls are `search_each_source(topic, clients, since, until)`, then
+    `fetch_article(hit, clients)` for each new or updated hit.
     """
     stages = stages or SequentialStages()
     settings = settings.model_copy(update={"topic_concepts": list(topic.focus_concepts)})
     engine = store_engine(settings.database_url)
-    run_id, watermark = begin_run(engine, topic.name, incremental=incremental)
-    since = since or watermark
-    summary = RunSummary(topic=topic.name, run_id=run_id, since=since, until=until)
+    run_id, watermarks = begin_run(engine, topic.name, incremental=incremental)
+    summary = RunSummary(topic=topic.name, run_id=run_id, until=until)
     report = progress or _no_progress
     with _run_record_closed_on_error(engine, summary):
         clients = clients_from_settings(settings, topic, transport=transport)
+        starts = {source: since or watermarks.get(source) for source in topic_sources(topic, clients)}
+        summary.since = min((start for start in starts.values() if start), default=None)
         with _timed(summary.durations, "search"):
             report("search", 0, 0)
-            # A watermark past the topic's end date (a closed topic) leaves nothing to search.
-            closed = since is not None and since > (until or topic.end_date or date.today())
-            plan = plan_fetches(engine, [] if closed else stages.search(topic, clients, since, until))
+            searched = stages.search(topic, clients, starts, until)
+            _record_search_outcome(engine, topic.name, searched)
+            summary.sources, summary.failed_sources = searched.searched, searched.failed
+            plan = plan_fetches(engine, searched.hits)
             report("search", plan.found, plan.found)
         summary.found, summary.new, summary.updated = plan.found, len(plan.new), len(plan.updated)
         summary.unchanged = len(plan.unchanged)
@@ -789,6 +825,19 @@ def ingest_topic(
             advance_watermark_to=(until or date.today()) if advance_watermark else None,
             patients_of=stored_article_ids(engine, plan.unchanged),
         )
+
+
+def _record_search_outcome(engine: Engine, topic: str, searched: TopicSearch) -> None:
+    """A failed search becomes a pending failure of its source; a successful one resolves it."""
+    record_failures(
+        engine, [FailureNote(source, topic, SEARCH_STAGE, error) for source, error in searched.failed.items()]
+    )
+
+    def resolve(session: Session) -> None:
+        for source in searched.searched:
+            resolve_failure(session, source=source, source_id=topic, stage=SEARCH_STAGE)
+
+    _write(engine, resolve)
 
 
 def backfill_windows(start: date, end: date, window_days: int) -> list[DateWindow]:
