@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caseminer.cli.app import DbOption, TopicOption, app, fail
+from caseminer.cli.app import DbOption, TopicOption, app, error_console, fail
 from caseminer.config import Settings, get_settings
 from caseminer.pipeline.ingest import ProgressCallback, RunSummary
 
@@ -73,7 +73,7 @@ def _progress() -> Iterator[ProgressCallback]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=error_console,  # progress on stderr; the summary is the result
         transient=False,
     ) as progress:
 

@@ -48,12 +48,14 @@ from caseminer.db.models import (
 )
 from caseminer.db.repository import (
     add_article_source,
+    article_text_scopes,
     find_article,
     finish_run,
     get_watermark,
     load_document,
     pending_failures,
     record_failure,
+    remove_documents,
     resolve_failure,
     set_watermark,
     start_run,
@@ -497,7 +499,8 @@ def _store_article(session: Session, item: DocumentWork, results: Sequence[Extra
         add_article_source(session, article, TOPIC_SOURCE, item.topic)
     for record in item.records:
         store_raw_record(session, record)
-    for document in item.documents:
+    documents, results = _fullest_text(session, article, item.documents, results)
+    for document in documents:
         store_document(session, article, document)
     for result in results:
         store_extraction(session, article, result)
@@ -507,6 +510,25 @@ def _store_article(session: Session, item: DocumentWork, results: Sequence[Extra
     for source in (item.source, "pubtator3"):  # a new PubTator3 failure is recorded after this write
         resolve_failure(session, source=source, source_id=item.source_id)
     return article.id
+
+
+def _fullest_text(
+    session: Session, article: Article, documents: list[Document], results: Sequence[ExtractionResult]
+) -> tuple[list[Document], list[ExtractionResult]]:
+    """An article keeps the fullest text it has: a full text replaces its abstract-only documents, and
+    an abstract comes to an article that has a full text only as its listing, never as a second
+    document (whose patients would be counted twice). Two listings of one article that no search
+    linked (PubMed's PMID and PMC's PMCID when Europe PMC is down) thus end as one article with one
+    document, as when they were linked."""
+    stored = article_text_scopes(session, article)
+    new_ids = {document.doc_id for document in documents}
+    others = {doc_id: scope for doc_id, scope in stored.items() if doc_id not in new_ids}
+    if any(document.text_scope == "full" for document in documents):
+        remove_documents(session, article, [doc_id for doc_id, scope in others.items() if scope != "full"])
+        return documents, list(results)
+    if "full" in others.values():
+        return [], []
+    return documents, list(results)
 
 
 def _shares_id(first: ArticleIds, second: ArticleIds) -> bool:

@@ -97,11 +97,13 @@ class RequestsTransport:
 def _connection_failure(error: requests.ConnectionError) -> str | None:
     """Why no connection could be opened (name does not resolve, refused, no route), or None when the
     connection broke later (worth retrying)."""
-    from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
+    from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProxyError
 
     cause = error.args[0] if error.args else None
     if isinstance(cause, MaxRetryError):
         cause = cause.reason
+    if isinstance(cause, ProxyError):  # the configured proxy could not be reached
+        cause = cause.original_error
     if isinstance(cause, NameResolutionError):
         return f"{cause.conn.host}: name does not resolve"
     if isinstance(cause, NewConnectionError):
