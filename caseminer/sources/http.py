@@ -102,12 +102,13 @@ def _connection_failure(error: requests.ConnectionError) -> str | None:
     cause = error.args[0] if error.args else None
     if isinstance(cause, MaxRetryError):
         cause = cause.reason
+    via = ""
     if isinstance(cause, ProxyError):  # the configured proxy could not be reached
-        cause = cause.original_error
+        cause, via = cause.original_error, "proxy "
     if isinstance(cause, NameResolutionError):
-        return f"{cause.conn.host}: name does not resolve"
+        return f"{via}{cause.conn.host}: name does not resolve"
     if isinstance(cause, NewConnectionError):
-        return f"{cause.conn.host}: {str(cause).rsplit(']', 1)[-1].strip()}"
+        return f"{via}{cause.conn.host}: {str(cause).rsplit(']', 1)[-1].strip()}"
     return None
 
 
