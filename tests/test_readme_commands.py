@@ -20,6 +20,7 @@ on first use is tested by tests/test_cli_first_use.py.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
@@ -37,10 +38,12 @@ from typing import Any
 
 import pytest
 from fresh_user import CASEMINER, fresh_env
+from lxml import etree
 from sqlalchemy import create_engine, text
 
 from caseminer.demo import generate_reports
 from caseminer.demo.render import europepmc_full_text
+from caseminer.parsing.xmlsafe import safe_xml_parser
 from caseminer.pipeline.ingest import backfill_windows
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +63,8 @@ RUN_BY = {
     "caseminer nightly --topic ipex": "test_live_use_against_the_stand_in",
     "caseminer backfill --topic ipex --start 2000-01-01 --end 2010-12-31": "test_live_use_against_the_stand_in",
     "caseminer ingest --local /mirror/oa_bulk/": "test_ingest_local_and_reextract",
+    "caseminer ingest --local oa_packages.tar.gz": "test_ingest_local_and_reextract",
+    "caseminer ingest --local europepmc_bulk.xml.gz": "test_ingest_local_and_reextract",
     "caseminer reextract": "test_ingest_local_and_reextract",
     'caseminer serve --topic ipex --cron "0 2 * * *"': "test_serve_serves_the_nightly_schedule_until_interrupted",
     "caseminer extract article.xml": "test_extract_files_folders_archives_and_stdin",
@@ -287,25 +292,47 @@ def test_live_use_against_the_stand_in(demo_registry: Project) -> None:
     assert after - before == len(windows) == 12  # one run record per window
 
 
-def test_ingest_local_and_reextract(demo_registry: Project) -> None:
-    words = readme_command("caseminer ingest --local /mirror/oa_bulk/")
-    mirror = demo_registry.folder / "mirror" / "oa_bulk"
-    packages = mirror / "packages.tar.gz"
-    mirror.mkdir(parents=True)
-    reports = generate_reports(2, seed=17, start=700)
-    with tarfile.open(packages, "w:gz") as archive:
+def _package_archive(path: Path, reports: list[Any]) -> Path:
+    """PMC open-access packages in one .tar.gz: a PMCxxxx/ folder per article holding its .nxml."""
+    with tarfile.open(path, "w:gz") as archive:
         for report in reports:
             data = europepmc_full_text(report)
             info = tarfile.TarInfo(f"{report.pmcid}/{report.pmcid.lower()}.nxml")
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
-    (mirror / "loose").mkdir()
-    _jats_files(mirror / "loose", 1, seed=18)
-    for target in (str(mirror) + "/", str(packages)):  # the README's directory, and one .tar.gz
-        result = _ok(demo_registry.run([*words[:-1], target]))
-        assert "succeeded" in result.stdout
+    return path
+
+
+def _bulk_file(path: Path, reports: list[Any]) -> Path:
+    """A bulk file as Europe PMC's FTP serves them: `<articles>` of JATS `<article>`s, gzipped."""
+    parser = safe_xml_parser()
+    articles = [etree.tostring(etree.fromstring(europepmc_full_text(r), parser)) for r in reports]
+    path.write_bytes(gzip.compress(b"<articles>\n" + b"\n".join(articles) + b"\n</articles>\n"))
+    return path
+
+
+def test_ingest_local_and_reextract(demo_registry: Project) -> None:
+    # The README's absolute /mirror/oa_bulk/ stands for a folder of the reader's: one in the project.
+    folder_words = readme_command("caseminer ingest --local /mirror/oa_bulk/")
+    mirror = demo_registry.folder / "mirror" / "oa_bulk"
+    folder_files = _jats_files(mirror, 2, seed=18)
+    packages = generate_reports(2, seed=17, start=700)
+    _package_archive(demo_registry.folder / "oa_packages.tar.gz", packages)
+    bulk = generate_reports(3, seed=19, start=750)
+    _bulk_file(demo_registry.folder / "europepmc_bulk.xml.gz", bulk)
+
+    for words in (
+        [*folder_words[:-1], f"{mirror}/"],
+        readme_command("caseminer ingest --local oa_packages.tar.gz"),
+        readme_command("caseminer ingest --local europepmc_bulk.xml.gz"),
+    ):
+        result = _ok(demo_registry.run(words))
+        assert ": succeeded" in result.stdout
+        again = _ok(demo_registry.run(words))  # the rerun adds nothing
+        assert re.search(r"│\s+\d+\s+│\s+0\s+│", again.stdout), again.stdout  # found N, new 0
     stored = {row[0] for row in demo_registry.query("SELECT pmcid FROM articles")}
-    assert {report.pmcid for report in reports} <= stored
+    expected = {path.stem for path in folder_files} | {r.pmcid for r in [*packages, *bulk]}
+    assert expected <= stored
 
     result = _ok(demo_registry.run(readme_command("caseminer reextract")))
     assert "reextract:all: succeeded" in result.stdout
