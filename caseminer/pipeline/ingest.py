@@ -170,7 +170,7 @@ class RunSummary:
     failed_sources: dict[str, str] = field(default_factory=dict)
 
     def final_status(self) -> str:
-        """ "succeeded"; "partial" when some search source failed; "failed" when none answered."""
+        """The run's status: succeeded; partial when a search source failed; failed when none answered."""
         if not self.failed_sources:
             return "succeeded"
         return "partial" if self.sources else "failed"
