@@ -3,12 +3,16 @@
 `ingest` runs the plain pipeline functions by default (Prefect's ephemeral API server costs
 ~10-20 s to start); `--prefect`, `--workers` and `--dask-address` run the same work as Prefect
 flows, as do `nightly` and `serve`.
+
+Exit codes (`exit_code`): 0 done; 1 partial (a source, file or article failed: recorded, retried by
+the next run); 2 nothing could be done (no source answered, or a one-line error). A failure reported
+in the summary prints no traceback: Prefect's own logging is quiet unless `--verbose`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +45,7 @@ FormatOption = Annotated[
     ResultFormat,
     typer.Option("--format", help="table (fits the terminal), or csv / json: every patient on stdout"),
 ]
+VerboseOption = Annotated[bool, typer.Option("--verbose", help="show Prefect's own logging")]
 
 
 def _settings(db: str | None) -> Settings:
@@ -48,6 +53,15 @@ def _settings(db: str | None) -> Settings:
         # Flows read their settings in their own process: the environment carries the choice there.
         os.environ["CASEMINER_DATABASE_URL"] = db
     return get_settings()
+
+
+def _prefect_logging(verbose: bool) -> None:
+    """Prefect logs a failed task with its traceback; caseminer reports failures in its summary, so
+    Prefect is quiet unless asked (set before `caseminer.flows` imports Prefect; the environment wins)."""
+    if verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    else:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 
 def _day(value: datetime | None) -> date | None:
@@ -63,7 +77,7 @@ def _progress() -> Iterator[ProgressCallback]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=error_console,
+        console=error_console,  # progress on stderr; the summary is the result
         transient=False,
     ) as progress:
 
@@ -85,6 +99,25 @@ def _clear_errors() -> Iterator[None]:
         yield
     except (SourceError, TopicError, ParseError, FileNotFoundError) as error:
         raise fail(str(error)) from None
+
+
+def _finish(result: RunSummary | Sequence[RunSummary], output: ResultFormat) -> None:
+    """Print each run's summary in `output`'s format; exit with the code of `exit_code`."""
+    summaries = [result] if isinstance(result, RunSummary) else list(result)
+    print_summaries(summaries, output, console)
+    code = exit_code(summaries)
+    if code:
+        raise typer.Exit(code)
+
+
+def exit_code(summaries: Sequence[RunSummary]) -> int:
+    """0: done; 1: partial (some sources, files or articles failed, recorded and retried next run);
+    2: nothing could be done."""
+    if any(summary.status == "failed" for summary in summaries):
+        return 2
+    if any(summary.status == "partial" or summary.failed for summary in summaries):
+        return 1
+    return 0
 
 
 def _topic_for_replay(replay: Path, topic: str | None) -> str:
@@ -130,7 +163,10 @@ def ingest(
     replay: ReplayOption = None,
     topic: TopicOption = None,
     local: Annotated[
-        Path | None, typer.Option("--local", help="a directory or .tar.gz of JATS / PubMed / BioC files")
+        Path | None,
+        typer.Option(
+            "--local", help="a directory, a .tar.gz of PMC packages or a bulk file of JATS / PubMed / BioC"
+        ),
     ] = None,
     since: DateOption = None,
     prefect: PrefectOption = False,
@@ -138,20 +174,19 @@ def ingest(
     dask_address: DaskOption = None,
     output: FormatOption = ResultFormat.table,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Search, fetch, parse, extract and store a topic's case reports; print a per-patient summary."""
-    from caseminer.pipeline.ingest import ingest_local, ingest_topic
+    _prefect_logging(verbose)
+    from caseminer.pipeline.ingest import ingest_topic
     from caseminer.sources import ReplayTransport, load_topic
 
     if sum((demo, replay is not None, local is not None)) > 1:
         raise fail("choose one of --demo, --replay DIR and --local PATH")
     settings = _settings(db)
+    use_flows = _use_flows(prefect, workers, dask_address)
     if local is not None:
-
-        def plain_local(report: ProgressCallback) -> RunSummary:
-            return ingest_local(local, settings, progress=report)
-
-        print_summaries([_run(plain_local, plain_local, False)], output, console)
+        _finish(_run_local(local, settings, use_flows, workers, dask_address), output)
         return
     if demo:
         from caseminer.demo import demo_cassette_dir, demo_topic
@@ -180,7 +215,23 @@ def ingest(
             ingest_flow, report, workers, dask_address, chosen_topic, since=_day(since), replay_dir=replay_dir
         )
 
-    print_summaries([_run(plain, flow, _use_flows(prefect, workers, dask_address))], output, console)
+    _finish(_run(plain, flow, use_flows), output)
+
+
+def _run_local(
+    path: Path, settings: Settings, use_flows: bool, workers: int | None, dask_address: str | None
+) -> RunSummary:
+    from caseminer.pipeline.ingest import ingest_local
+
+    def plain(report: ProgressCallback) -> RunSummary:
+        return ingest_local(path, settings, progress=report)
+
+    def flow(report: ProgressCallback) -> RunSummary:
+        from caseminer.flows import local_flow
+
+        return _call_flow(local_flow, report, workers, dask_address, str(path.resolve()))
+
+    return _run(plain, flow, use_flows)
 
 
 @app.command()
@@ -191,8 +242,11 @@ def nightly(
     dask_address: DaskOption = None,
     output: FormatOption = ResultFormat.table,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
-    """The incremental run (Prefect flow): from the topic's watermark, advanced only on success."""
+    """The incremental run (Prefect flow): each source from its watermark, which advances only when its
+    search succeeded (a source that failed is searched again from there next time)."""
+    _prefect_logging(verbose)
     _settings(db)
 
     def flow(report: ProgressCallback) -> RunSummary:
@@ -201,7 +255,7 @@ def nightly(
         replay_dir = str(replay) if replay else None
         return _call_flow(nightly_flow, report, workers, dask_address, topic, replay_dir=replay_dir)
 
-    print_summaries([_run(flow, flow, True)], output, console)
+    _finish(_run(flow, flow, True), output)
 
 
 @app.command()
@@ -216,8 +270,10 @@ def backfill(
     dask_address: DaskOption = None,
     output: FormatOption = ResultFormat.table,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Ingest a topic's literature from START to END in date windows (one run record per window)."""
+    _prefect_logging(verbose)
     from caseminer.pipeline.ingest import backfill as backfill_topic
     from caseminer.sources import ReplayTransport, load_topic
 
@@ -244,7 +300,7 @@ def backfill(
             backfill_flow, report, workers, dask_address, topic, *dates, window_days, replay_dir
         )
 
-    print_summaries(_run(plain, flow, _use_flows(prefect, workers, dask_address)), output, console)
+    _finish(_run(plain, flow, _use_flows(prefect, workers, dask_address)), output)
 
 
 @app.command()
@@ -260,8 +316,10 @@ def reextract(
     dask_address: DaskOption = None,
     output: FormatOption = ResultFormat.table,
     db: DbOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run extraction again over stored documents with the current extractor version (no network)."""
+    _prefect_logging(verbose)
     from caseminer.pipeline.ingest import reextract as reextract_stored
 
     settings = _settings(db)
@@ -274,7 +332,7 @@ def reextract(
 
         return _call_flow(reextract_flow, report, workers, dask_address, topic, force)
 
-    print_summaries([_run(plain, flow, _use_flows(prefect, workers, dask_address))], output, console)
+    _finish(_run(plain, flow, _use_flows(prefect, workers, dask_address)), output)
 
 
 @app.command()

@@ -77,6 +77,8 @@ def _print_tables(summary: RunSummary, console: Console, *, patients: bool = Tru
     seconds = sum(summary.durations.values())
     title = f"run {summary.run_id} of {summary.topic}: {summary.status} in {seconds:.1f} s"
     console.print(_counts_table(summary, title, console.width))
+    for error in summary.failed_sources.values():  # each names its source
+        console.print(f"search failed: {error}", style="red", highlight=False, soft_wrap=True)
     if summary.failures:
         failures = _fitting_table(
             ["source", "id", "stage", "error"],

@@ -319,6 +319,8 @@ class IngestRun(Base):
     new: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+    # Search sources that failed in this run: source -> one-line error (their windows are searched again).
+    failed_sources: Mapped[dict[str, Any]] = mapped_column(default=dict)
     durations: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

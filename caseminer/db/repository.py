@@ -493,6 +493,32 @@ def _mention_values(article: Article, mention: Mention, doc_id: str, source: str
     }
 
 
+def article_text_scopes(session: Session, article: Article) -> dict[str, str]:
+    """doc_id -> text scope ("full", "abstract", ...) of the article's stored documents."""
+    rows = session.execute(
+        select(DocumentRow.doc_id, DocumentRow.text_scope).where(DocumentRow.article_id == article.id)
+    )
+    return {doc_id: scope for doc_id, scope in rows}
+
+
+def remove_documents(session: Session, article: Article, doc_ids: Iterable[str]) -> None:
+    """Delete documents of the article and everything read from them (extractions, facts, passages)."""
+    doc_ids = list(doc_ids)
+    if not doc_ids:
+        return
+    session.execute(
+        delete(Extraction).where(Extraction.article_id == article.id, Extraction.doc_id.in_(doc_ids))
+    )
+    documents = select(DocumentRow.id).where(
+        DocumentRow.article_id == article.id, DocumentRow.doc_id.in_(doc_ids)
+    )
+    session.execute(delete(PassageRow).where(PassageRow.document_id.in_(documents)))
+    session.execute(
+        delete(DocumentRow).where(DocumentRow.article_id == article.id, DocumentRow.doc_id.in_(doc_ids))
+    )
+    session.flush()
+
+
 def store_extraction(session: Session, article: Article, result: ExtractionResult) -> Extraction:
     """Replace everything caseminer read from `result.doc_id` with `result`, atomically.
 
@@ -646,6 +672,7 @@ def finish_run(
     new: int = 0,
     updated: int = 0,
     failed: int = 0,
+    failed_sources: dict[str, str] | None = None,
     durations: dict[str, float] | None = None,
 ) -> IngestRun:
     row = session.get(IngestRun, run) if isinstance(run, int) else run
@@ -654,6 +681,7 @@ def finish_run(
     row.finished_at = _now()
     row.status = status
     row.found, row.new, row.updated, row.failed = found, new, updated, failed
+    row.failed_sources = failed_sources or {}
     row.durations = durations or {}
     session.flush()
     return row

@@ -3,8 +3,9 @@
 Where tasks run:
 - Network tasks (`search`, `fetch-batch`) run in the flow's own process, one after another: the
   per-host rate limits of `caseminer.sources.http` are per process, so fetching from several
-  workers would exceed NCBI's limit. They are retried with exponential backoff (on top of the HTTP
-  client's own retries of 429/5xx, which honour Retry-After).
+  workers would exceed NCBI's limit. They are not retried by Prefect: the HTTP client is the one
+  retry layer (backoff honouring Retry-After within a deadline per request), and a source that still
+  fails is a recorded failure of the run, not a failed task.
 - CPU tasks (`process-batch`: parse, extract, store; `reextract-batch`) are submitted to the task
   runner: a background thread by default, Dask workers with `--workers N` / `--dask-address`
   (each worker builds the spaCy pipeline and the DB engine once and keeps them). The next batch is
@@ -28,7 +29,6 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from prefect.tasks import exponential_backoff
 
 from caseminer.config import Settings, get_settings
 from caseminer.flows.inputs import local_progress, local_transport
@@ -41,6 +41,7 @@ from caseminer.pipeline.ingest import (
     RunSummary,
     backfill,
     fetch_batch,
+    ingest_local,
     ingest_topic,
     process_records,
     reextract,
@@ -51,26 +52,21 @@ from caseminer.schemas import SearchHit
 from caseminer.sources import ReplayTransport
 from caseminer.sources.clients import SourceClients
 from caseminer.sources.http import Transport
+from caseminer.sources.search import TopicSearch
 from caseminer.sources.topic import Topic, load_topic
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-NETWORK_RETRIES: dict[str, Any] = {
-    "retries": 3,
-    "retry_delay_seconds": exponential_backoff(backoff_factor=5),
-    "retry_jitter_factor": 0.5,
-}
 
-
-@task(name="search", cache_policy=NO_CACHE, **NETWORK_RETRIES)
+@task(name="search", cache_policy=NO_CACHE)
 def search_task(
-    topic: Topic, clients: SourceClients, since: date | None, until: date | None
-) -> list[SearchHit]:
+    topic: Topic, clients: SourceClients, since: dict[str, date | None], until: date | None
+) -> TopicSearch:
     return search_hits(topic, clients, since, until)
 
 
-@task(name="fetch-batch", cache_policy=NO_CACHE, **NETWORK_RETRIES)
+@task(name="fetch-batch", cache_policy=NO_CACHE)
 def fetch_task(hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome:
     return fetch_batch(hits, clients, topic=topic)
 
@@ -92,8 +88,8 @@ class PrefectStages:
     """
 
     def search(
-        self, topic: Topic, clients: SourceClients, since: date | None, until: date | None
-    ) -> list[SearchHit]:
+        self, topic: Topic, clients: SourceClients, since: dict[str, date | None], until: date | None
+    ) -> TopicSearch:
         return search_task(topic, clients, since, until)
 
     def fetch(self, hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome:
@@ -193,6 +189,18 @@ def backfill_flow(
     assert start_date is not None and end_date is not None
     return backfill(
         resolve_topic(topic), start_date, end_date, window_days, **_run_inputs(replay_dir, batch_size)
+    )
+
+
+@flow(name="caseminer-local", validate_parameters=False)
+def local_flow(path: str | Path, batch_size: int = DEFAULT_BATCH_SIZE) -> RunSummary:
+    """Local bulk files (a directory, a .tar.gz of PMC packages, one file of many articles) → store."""
+    return ingest_local(
+        path,
+        get_settings(),
+        progress=local_progress(),
+        batch_size=batch_size,
+        stages=PrefectStages(),
     )
 
 

@@ -13,7 +13,11 @@ Guarantees:
   collides with a concurrent writer is retried from scratch: two concurrent ingests of one topic end
   in the same database as one. We chose idempotent writes over a run lock so several Dask workers can
   write at once.
-- The watermark of a topic advances only when its run completes.
+- A source whose search fails (an outage, no network) is recorded in `failures` (stage "search") and
+  in the run's row (`failed_sources`); the other sources go on and the run ends "partial" ("failed"
+  when no source answered).
+- Each source of a topic has its own watermark, which advances only when its search succeeded in a
+  completed run: the next incremental run searches a failed source's missed window again.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, select
@@ -44,12 +48,14 @@ from caseminer.db.models import (
 )
 from caseminer.db.repository import (
     add_article_source,
+    article_text_scopes,
     find_article,
     finish_run,
     get_watermark,
     load_document,
     pending_failures,
     record_failure,
+    remove_documents,
     resolve_failure,
     set_watermark,
     start_run,
@@ -61,12 +67,13 @@ from caseminer.db.repository import (
 )
 from caseminer.parsing import ParseError, parse_bytes
 from caseminer.schemas import ArticleIds, Document, ExtractionResult, RawRecord, SearchHit
-from caseminer.sources import RawArchive, SourceError, clients_from_settings, fetch_article, search_topic
+from caseminer.sources import RawArchive, SourceError, clients_from_settings, fetch_article
 from caseminer.sources.clients import SourceClients
 from caseminer.sources.dates import DateWindow
 from caseminer.sources.http import Transport
 from caseminer.sources.local import iter_local_files
 from caseminer.sources.pubtator import PubTatorAnnotations, annotations_from_biocjson
+from caseminer.sources.search import SEARCH_SOURCES, TopicSearch, search_each_source, topic_sources
 from caseminer.sources.topic import Topic
 
 if TYPE_CHECKING:
@@ -74,11 +81,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Watermarks are kept per topic and per source; one search covers every source, so one key.
-WATERMARK_SOURCE = "search"
+# Watermarks are kept per topic and per search source. Databases of earlier versions kept one for all
+# sources under this key: a source without its own watermark starts from it.
+SHARED_WATERMARK = "search"
+# The stage of a source's failed search in `failures` (its source_id is the topic's name).
+SEARCH_STAGE = "search"
 # Topic membership is recorded as a listing in article_sources, so `reextract --topic` needs no network.
 TOPIC_SOURCE = "topic"
-SEARCH_SOURCES = ("europepmc", "pubmed", "pmc")
 # Failures of these sources are retried by fetching the article again (PubTator3's are optional parts).
 RETRIED_SOURCES = (*SEARCH_SOURCES, "pubtator3")
 # A write that meets a concurrent writer (SQLite busy snapshot, unique-key race) is retried this often.
@@ -156,6 +165,15 @@ class RunSummary:
     durations: dict[str, float] = field(default_factory=dict)
     failures: list[FailureNote] = field(default_factory=list)
     patients: list[PatientSummary] = field(default_factory=list)
+    # The search sources that answered, and the one-line error of each that did not.
+    sources: list[str] = field(default_factory=list)
+    failed_sources: dict[str, str] = field(default_factory=dict)
+
+    def final_status(self) -> str:
+        """The run's status: succeeded; partial when a search source failed; failed when none answered."""
+        if not self.failed_sources:
+            return "succeeded"
+        return "partial" if self.sources else "failed"
 
 
 @contextmanager
@@ -319,16 +337,22 @@ def retry_hits(session: Session) -> list[SearchHit]:
     """Articles that failed in an earlier run (fetch to store), as hits to fetch again."""
     hits: dict[str, SearchHit] = {}
     for failure in pending_failures(session):
+        if failure.stage == SEARCH_STAGE:
+            continue
         if failure.source in SEARCH_SOURCES and failure.source_id not in hits:
             hits[failure.source_id] = SearchHit(source=failure.source, ids=ids_from_key(failure.source_id))
     return list(hits.values())
 
 
 def search_hits(
-    topic: Topic, clients: SourceClients, since: date | None = None, until: date | None = None
-) -> list[SearchHit]:
-    """Every article the topic's searches list in the window, once (network)."""
-    return list(search_topic(topic, clients, since, until))
+    topic: Topic,
+    clients: SourceClients,
+    since: dict[str, date | None] | None = None,
+    until: date | None = None,
+) -> TopicSearch:
+    """Every article the topic's sources list in the window, once; each source from its own `since`
+    (network). A source that fails is reported in the result, not raised."""
+    return search_each_source(topic, clients, since, until)
 
 
 @dataclass
@@ -353,7 +377,11 @@ def plan_fetches(engine: Engine, hits: Sequence[SearchHit], *, retry_failed: boo
     or updated and are fetched again (with `retry_failed`, also those this search did not list)."""
     plan = FetchPlan()
     with session_scope(engine) as session:
-        pending = {f.source_id for f in pending_failures(session) if f.source in RETRIED_SOURCES}
+        pending = {
+            f.source_id
+            for f in pending_failures(session)
+            if f.source in RETRIED_SOURCES and f.stage != SEARCH_STAGE
+        }
         listed = {hit.ids.key for hit in hits}
         retries = [hit for hit in retry_hits(session) if hit.ids.key not in listed] if retry_failed else []
         for hit in [*hits, *retries]:
@@ -471,7 +499,8 @@ def _store_article(session: Session, item: DocumentWork, results: Sequence[Extra
         add_article_source(session, article, TOPIC_SOURCE, item.topic)
     for record in item.records:
         store_raw_record(session, record)
-    for document in item.documents:
+    documents, results = _fullest_text(session, article, item.documents, results)
+    for document in documents:
         store_document(session, article, document)
     for result in results:
         store_extraction(session, article, result)
@@ -481,6 +510,25 @@ def _store_article(session: Session, item: DocumentWork, results: Sequence[Extra
     for source in (item.source, "pubtator3"):  # a new PubTator3 failure is recorded after this write
         resolve_failure(session, source=source, source_id=item.source_id)
     return article.id
+
+
+def _fullest_text(
+    session: Session, article: Article, documents: list[Document], results: Sequence[ExtractionResult]
+) -> tuple[list[Document], list[ExtractionResult]]:
+    """An article keeps the fullest text it has: a full text replaces its abstract-only documents, and
+    an abstract comes to an article that has a full text only as its listing, never as a second
+    document (whose patients would be counted twice). Two listings of one article that no search
+    linked (PubMed's PMID and PMC's PMCID when Europe PMC is down) thus end as one article with one
+    document, as when they were linked."""
+    stored = article_text_scopes(session, article)
+    new_ids = {document.doc_id for document in documents}
+    others = {doc_id: scope for doc_id, scope in stored.items() if doc_id not in new_ids}
+    if any(document.text_scope == "full" for document in documents):
+        remove_documents(session, article, [doc_id for doc_id, scope in others.items() if scope != "full"])
+        return documents, list(results)
+    if "full" in others.values():
+        return [], []
+    return documents, list(results)
 
 
 def _shares_id(first: ArticleIds, second: ArticleIds) -> bool:
@@ -553,13 +601,16 @@ def process_records(
 # --- runs -----------------------------------------------------------------------------------
 
 
-def begin_run(engine: Engine, topic: str, *, incremental: bool = False) -> tuple[int, date | None]:
-    """Open a run record; with `incremental`, also the topic's watermark as the `since` date."""
+def begin_run(engine: Engine, topic: str, *, incremental: bool = False) -> tuple[int, dict[str, date]]:
+    """Open a run record; with `incremental`, also each search source's watermark (its `since`)."""
 
-    def write(session: Session) -> tuple[int, date | None]:
+    def write(session: Session) -> tuple[int, dict[str, date]]:
         run = start_run(session, topic)
-        mark = get_watermark(session, topic, WATERMARK_SOURCE) if incremental else None
-        return run.id, date.fromisoformat(mark) if mark else None
+        if not incremental:
+            return run.id, {}
+        shared = get_watermark(session, topic, SHARED_WATERMARK)
+        marks = {source: get_watermark(session, topic, source) or shared for source in SEARCH_SOURCES}
+        return run.id, {source: date.fromisoformat(mark) for source, mark in marks.items() if mark}
 
     return _write(engine, write)
 
@@ -572,13 +623,14 @@ def complete_run(
     advance_watermark_to: date | None = None,
     patients_of: Iterable[int] = (),
 ) -> RunSummary:
-    """Close the run record with its counts, advance the watermark, gather the patient table."""
+    """Close the run record with its counts, advance the watermark of each source that answered,
+    gather the patient table."""
     summary.failures = outcome.failures
     summary.failed = len(outcome.failed_articles)
     summary.documents = outcome.documents
     for stage, seconds in outcome.durations.items():
         summary.durations[stage] = summary.durations.get(stage, 0.0) + seconds
-    summary.status = "succeeded"
+    summary.status = summary.final_status()
 
     def write(session: Session) -> list[PatientSummary]:
         assert summary.run_id is not None
@@ -590,10 +642,12 @@ def complete_run(
             new=summary.new,
             updated=summary.updated,
             failed=summary.failed,
+            failed_sources=summary.failed_sources,
             durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
         )
         if advance_watermark_to is not None:
-            set_watermark(session, summary.topic, WATERMARK_SOURCE, advance_watermark_to.isoformat())
+            for source in summary.sources:
+                set_watermark(session, summary.topic, source, advance_watermark_to.isoformat())
         return patient_summaries(session, {*outcome.article_ids, *patients_of})
 
     summary.patients = _write(engine, write)
@@ -616,6 +670,7 @@ def abandon_run(engine: Engine, summary: RunSummary, status: str = "failed") -> 
             new=summary.new,
             updated=summary.updated,
             failed=summary.failed,
+            failed_sources=summary.failed_sources,
             durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
         )
 
@@ -692,8 +747,8 @@ class Stages(Protocol):
     while the next one is fetched."""
 
     def search(
-        self, topic: Topic, clients: SourceClients, since: date | None, until: date | None
-    ) -> list[SearchHit]: ...
+        self, topic: Topic, clients: SourceClients, since: dict[str, date | None], until: date | None
+    ) -> TopicSearch: ...
 
     def fetch(self, hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome: ...
 
@@ -706,8 +761,8 @@ class Stages(Protocol):
 
 class SequentialStages:
     def search(
-        self, topic: Topic, clients: SourceClients, since: date | None, until: date | None
-    ) -> list[SearchHit]:
+        self, topic: Topic, clients: SourceClients, since: dict[str, date | None], until: date | None
+    ) -> TopicSearch:
         return search_hits(topic, clients, since, until)
 
     def fetch(self, hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome:
@@ -748,25 +803,28 @@ def ingest_topic(
 ) -> RunSummary:
     """Search, fetch the new and updated articles, parse, extract and store them; one run record.
 
-    With `incremental` and no `since`, the search starts at the topic's watermark; a completed run
-    moves the watermark to `until` (default today) unless `advance_watermark` is False (backfills).
-    Network calls are `search_topic(topic, clients, since, until)`, then `fetch_article(hit, clients)`
-    for each new or updated hit.
+    With `incremental` and no `since`, each source's search starts at its watermark; a completed run
+    moves the watermark of each source that answered to `until` (default today) unless
+    `advance_watermark` is False (backfills). A source whose search fails is recorded and skipped.
+    Network calls are `search_each_source(topic, clients, since, until)`, then
+    `fetch_article(hit, clients)` for each new or updated hit.
     """
     stages = stages or SequentialStages()
     settings = settings.model_copy(update={"topic_concepts": list(topic.focus_concepts)})
     engine = store_engine(settings.database_url)
-    run_id, watermark = begin_run(engine, topic.name, incremental=incremental)
-    since = since or watermark
-    summary = RunSummary(topic=topic.name, run_id=run_id, since=since, until=until)
+    run_id, watermarks = begin_run(engine, topic.name, incremental=incremental)
+    summary = RunSummary(topic=topic.name, run_id=run_id, until=until)
     report = progress or _no_progress
     with _run_record_closed_on_error(engine, summary):
         clients = clients_from_settings(settings, topic, transport=transport)
+        starts = {source: since or watermarks.get(source) for source in topic_sources(topic, clients)}
+        summary.since = min((start for start in starts.values() if start), default=None)
         with _timed(summary.durations, "search"):
             report("search", 0, 0)
-            # A watermark past the topic's end date (a closed topic) leaves nothing to search.
-            closed = since is not None and since > (until or topic.end_date or date.today())
-            plan = plan_fetches(engine, [] if closed else stages.search(topic, clients, since, until))
+            searched = stages.search(topic, clients, starts, until)
+            _record_search_outcome(engine, topic.name, searched)
+            summary.sources, summary.failed_sources = searched.searched, searched.failed
+            plan = plan_fetches(engine, searched.hits)
             report("search", plan.found, plan.found)
         summary.found, summary.new, summary.updated = plan.found, len(plan.new), len(plan.updated)
         summary.unchanged = len(plan.unchanged)
@@ -789,6 +847,19 @@ def ingest_topic(
             advance_watermark_to=(until or date.today()) if advance_watermark else None,
             patients_of=stored_article_ids(engine, plan.unchanged),
         )
+
+
+def _record_search_outcome(engine: Engine, topic: str, searched: TopicSearch) -> None:
+    """A failed search becomes a pending failure of its source; a successful one resolves it."""
+    record_failures(
+        engine, [FailureNote(source, topic, SEARCH_STAGE, error) for source, error in searched.failed.items()]
+    )
+
+    def resolve(session: Session) -> None:
+        for source in searched.searched:
+            resolve_failure(session, source=source, source_id=topic, stage=SEARCH_STAGE)
+
+    _write(engine, resolve)
 
 
 def backfill_windows(start: date, end: date, window_days: int) -> list[DateWindow]:
@@ -831,14 +902,43 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
 # --- local files ----------------------------------------------------------------------------
 
 
-def archive_local_files(path: str | Path, archive: RawArchive) -> list[ArticleWork]:
-    """Archive every article file under `path` (a directory or .tar.gz) as a raw record."""
+@dataclass
+class LocalFiles:
+    """The article files of a local path, archived; `failures` holds an archive that broke off."""
+
+    works: list[ArticleWork] = field(default_factory=list)
+    failures: list[FailureNote] = field(default_factory=list)
+
+
+def archive_local_files(path: str | Path, archive: RawArchive) -> LocalFiles:
+    """Archive every article file under `path` (a directory, a .tar.gz or one bulk file) as a raw record.
+
+    A truncated or corrupt archive keeps the members read before the break and becomes a failure
+    named after the archive ("read" stage), so the good articles are still stored.
+    """
     root = Path(path).resolve()
-    works = []
-    for file in iter_local_files(root):
-        record = archive.put(file.data, url=f"file://{root}/{file.name}", source="local")
-        works.append(ArticleWork("local", file.name, ArticleIds(), [record]))
-    return works
+    local = LocalFiles()
+    try:
+        for file in iter_local_files(root):
+            name = _local_name(root, file.name)
+            record = archive.put(file.data, url=f"file://{root.parent}/{name}", source="local")
+            local.works.append(ArticleWork("local", name, ArticleIds(), [record]))
+    except SourceError as error:
+        local.failures.append(FailureNote("local", root.name, "read", _describe(error)))
+    return local
+
+
+def _local_name(root: Path, member: str) -> str:
+    """A file's name under the path given ("oa.tar.gz/PMC1/a.nxml", "bulk/x.xml", "articles.xml"), so
+    members of two archives never share a failure record."""
+    if root.is_file() and member == root.name:
+        return member
+    return str(PurePosixPath(root.name, PurePosixPath(member.removeprefix("./"))))
+
+
+def _local_work_pending(work: ArticleWork, pending: set[str]) -> bool:
+    """A file with a pending failure: its own, or one of its articles' (a bulk file's `name#doc_id`)."""
+    return work.source_id in pending or any(key.startswith(f"{work.source_id}#") for key in pending)
 
 
 def ingest_local(
@@ -848,29 +948,49 @@ def ingest_local(
     nlp: Language | None = None,
     progress: ProgressCallback | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    stages: Stages | None = None,
 ) -> RunSummary:
-    """Ingest local bulk files (JATS / PubMed / BioC, a directory or a .tar.gz); files already stored
-    unchanged (same content hash) are skipped."""
+    """Ingest local bulk files (JATS / PubMed / BioC: a directory, a .tar.gz of PMC packages, or one file
+    of many articles); files already stored unchanged (same content hash) are skipped.
+
+    A file or an archive member that does not parse, and an archive that breaks off, are recorded
+    failures (tried again on the next run); the good articles are stored.
+    """
+    if not Path(path).exists():
+        raise SourceError(f"{path}: no such file or directory")
+    stages = stages or SequentialStages()
     engine = store_engine(settings.database_url)
-    run_name = f"local:{Path(path).name}"
+    root = Path(path).resolve()
+    run_name = f"local:{root.name}"
     run_id, _ = begin_run(engine, run_name)
     summary = RunSummary(topic=run_name, run_id=run_id)
     report = progress or _no_progress
     with _run_record_closed_on_error(engine, summary):
+        report("read", 0, 0)
         with _timed(summary.durations, "archive"):
-            works = archive_local_files(path, RawArchive(settings.resolved_archive_dir))
+            local = archive_local_files(root, RawArchive(settings.resolved_archive_dir))
+        works = local.works
+        report("read", len(works), len(works))
         with session_scope(engine) as session:
             stored = set(
                 session.scalars(select(DocumentRow.raw_sha256).where(DocumentRow.raw_sha256.isnot(None)))
             )
             pending = {f.source_id for f in pending_failures(session, source="local")}
-        todo = [w for w in works if w.records[0].sha256 not in stored or w.source_id in pending]
+        todo = [w for w in works if w.records[0].sha256 not in stored or _local_work_pending(w, pending)]
         skipped = {w.records[0].sha256 for w in works} - {w.records[0].sha256 for w in todo}
         summary.found, summary.new, summary.unchanged = len(works), len(todo), len(works) - len(todo)
-        outcome = BatchOutcome()
-        for number, batch in enumerate(batched(todo, batch_size), start=1):
-            outcome.add(process_records(batch, settings=settings, nlp=nlp, engine=engine))
-            report("files", min(number * batch_size, len(todo)), len(todo))
+        outcome = BatchOutcome(failures=list(local.failures))
+        if local.failures:
+            record_failures(engine, local.failures)
+        else:  # the archive read to its end this time
+            _write(
+                engine,
+                lambda session: resolve_failure(session, source="local", source_id=root.name, stage="read"),
+            )
+        pending_batches = [
+            (stages.process(batch, settings, nlp), len(batch)) for batch in batched(todo, batch_size)
+        ]
+        _finish_batches(pending_batches, outcome, report, "files")
         with session_scope(engine) as session:
             unchanged_ids = session.scalars(
                 select(DocumentRow.article_id).where(DocumentRow.raw_sha256.in_(skipped))

@@ -18,3 +18,8 @@ class ServiceErrorResponse(SourceError):
 
 class CassetteMiss(SourceError):
     """Replay mode: the cassette holds no recorded response for this request."""
+
+
+class SourceUnreachable(SourceError):
+    """The service's host could not be reached at all (name does not resolve, connection refused):
+    no retry helps within a run, so the client reports it at once and fails fast from then on."""

@@ -2,8 +2,14 @@
 
 Requests go through a `Transport` (live `requests`, or a cassette in replay mode). Each attempt
 first takes a token from the host's bucket; buckets are shared by every client of the process,
-so two clients talking to NCBI together still stay under NCBI's limit. HTTP 429 / 5xx, timeouts
-and connection errors are retried with backoff, honouring `Retry-After`.
+so two clients talking to NCBI together still stay under NCBI's limit.
+
+This is the one retry layer of caseminer (the Prefect tasks do not retry): HTTP 429 / 5xx, timeouts
+and dropped connections are retried with exponential backoff, honouring `Retry-After`, within a
+total deadline per request (`DEFAULT_DEADLINE`). A host that cannot be reached at all (its name does
+not resolve, the connection is refused) is reported at once as "cannot reach <source> (no network?)",
+and every later request of that client to that host fails the same way without trying again, so an
+offline run ends in seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import email.utils
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -22,11 +28,14 @@ import tenacity
 
 from caseminer.schemas.sources import RawRecord, SourceName
 from caseminer.sources.archive import RawArchive
-from caseminer.sources.errors import SourceError
+from caseminer.sources.errors import SourceError, SourceUnreachable
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "caseminer/0.1 (+https://github.com/caseminer)"
 DEFAULT_TIMEOUT = 60.0
+# All attempts of one request, waits included, end within this many seconds: a Retry-After
+# beyond it ends the request now (it is a recorded failure, tried again on the next run).
+DEFAULT_DEADLINE = 120.0
 MAX_RETRY_AFTER = 300.0
 # Identification parameters: never part of a request's identity, never archived (may hold a key).
 IDENTITY_PARAMS = frozenset({"tool", "email", "api_key"})
@@ -49,8 +58,16 @@ class TransportResponse:
     body: bytes
 
 
+class HostUnreachable(Exception):
+    """Raised by a transport when the request's host cannot be reached at all."""
+
+
 class Transport(Protocol):
-    """Sends one request. `is_live` is False for replays, which need no rate limiting."""
+    """Sends one request. `is_live` is False for replays, which need no rate limiting.
+
+    A host that cannot be reached raises `HostUnreachable`; other connection errors and timeouts
+    raise `requests.ConnectionError` / `requests.Timeout` (retried).
+    """
 
     is_live: bool
 
@@ -65,10 +82,34 @@ class RequestsTransport:
         self.session.headers.setdefault("User-Agent", USER_AGENT)
 
     def send(self, request: HttpRequest) -> TransportResponse:
-        response = self.session.request(
-            request.method, request.url, params=request.params or None, timeout=request.timeout
-        )
+        try:
+            response = self.session.request(
+                request.method, request.url, params=request.params or None, timeout=request.timeout
+            )
+        except requests.ConnectionError as error:
+            reason = _connection_failure(error)
+            if reason is None:
+                raise
+            raise HostUnreachable(reason) from error
         return TransportResponse(response.status_code, dict(response.headers), response.content)
+
+
+def _connection_failure(error: requests.ConnectionError) -> str | None:
+    """Why no connection could be opened (name does not resolve, refused, no route), or None when the
+    connection broke later (worth retrying)."""
+    from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProxyError
+
+    cause = error.args[0] if error.args else None
+    if isinstance(cause, MaxRetryError):
+        cause = cause.reason
+    via = ""
+    if isinstance(cause, ProxyError):  # the configured proxy could not be reached
+        cause, via = cause.original_error, "proxy "
+    if isinstance(cause, NameResolutionError):
+        return f"{via}{cause.conn.host}: name does not resolve"
+    if isinstance(cause, NewConnectionError):
+        return f"{via}{cause.conn.host}: {str(cause).rsplit(']', 1)[-1].strip()}"
+    return None
 
 
 @dataclass
@@ -157,6 +198,17 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return min(max(delta, 0.0), MAX_RETRY_AFTER)
 
 
+class _StopAtDeadline(tenacity.stop.stop_base):
+    """Stop when the next wait would end past the request's deadline."""
+
+    def __init__(self, deadline_at: float, clock: Callable[[], float]) -> None:
+        self.deadline_at = deadline_at
+        self.clock = clock
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return self.clock() + (retry_state.upcoming_sleep or 0.0) > self.deadline_at
+
+
 class _WaitRetryAfterOrBackoff(tenacity.wait.wait_base):
     def __init__(self, backoff: tenacity.wait.wait_base) -> None:
         self.backoff = backoff
@@ -182,6 +234,7 @@ class HttpClient:
         buckets: BucketRegistry | None = None,
         backoff_max: float = 60.0,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         self.rate_per_second = rate_per_second
         self.max_retries = max_retries
@@ -190,12 +243,21 @@ class HttpClient:
         self.buckets = buckets or SHARED_BUCKETS
         self.backoff_max = backoff_max
         self.timeout = timeout
+        self.deadline = deadline
+        # Hosts found unreachable during this client's life (one run), with the reason.
+        self._unreachable: dict[str, str] = {}
 
     def get(self, url: str, params: Params | None = None, *, source: SourceName) -> HttpResult:
-        """The response of a GET; raises SourceError for HTTP errors and exhausted retries."""
+        """The response of a GET; raises SourceError for HTTP errors and exhausted retries, and
+        SourceUnreachable when the host cannot be reached."""
+        host = urlsplit(url).netloc
+        if host in self._unreachable:
+            raise SourceUnreachable(_unreachable_message(source, self._unreachable[host]), url=url)
         request = HttpRequest("GET", url, {k: str(v) for k, v in (params or {}).items()}, self.timeout)
+        clock = self.buckets.clock
+        deadline_at = clock() + self.deadline
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.max_retries + 1),
+            stop=tenacity.stop_after_attempt(self.max_retries + 1) | _StopAtDeadline(deadline_at, clock),
             wait=_WaitRetryAfterOrBackoff(tenacity.wait_exponential_jitter(initial=1, max=self.backoff_max)),
             retry=tenacity.retry_if_exception_type(_Retryable),
             # A replay has no service to spare: its retries need not wait.
@@ -203,11 +265,16 @@ class HttpClient:
             reraise=True,
         )
         try:
-            result = retrying(self._attempt, request, source)
+            result = retrying(self._attempt, request, source, deadline_at)
         except _Retryable as error:
+            attempts = retrying.statistics.get("attempt_number", self.max_retries + 1)
+            cut = f" (deadline {self.deadline:.0f} s)" if attempts <= self.max_retries else ""
             raise SourceError(
-                f"{source}: GET {url} failed after {self.max_retries + 1} attempts: {error}", url=url
+                f"{source}: GET {url} failed after {attempts} attempts{cut}: {error}", url=url
             ) from None
+        except HostUnreachable as error:
+            self._unreachable[host] = str(error)
+            raise SourceUnreachable(_unreachable_message(source, str(error)), url=url) from None
         if result.status >= 400:
             snippet = result.body[:200].decode("utf-8", "replace")
             raise SourceError(
@@ -215,9 +282,12 @@ class HttpClient:
             )
         return result
 
-    def _attempt(self, request: HttpRequest, source: SourceName) -> HttpResult:
+    def _attempt(self, request: HttpRequest, source: SourceName, deadline_at: float) -> HttpResult:
         if self.transport.is_live:
             self.buckets.bucket(urlsplit(request.url).netloc, self.rate_per_second).acquire()
+            # The last attempt's timeout ends with the deadline too.
+            remaining = max(deadline_at - self.buckets.clock(), 1.0)
+            request = replace(request, timeout=min(request.timeout, remaining))
         try:
             response = self.transport.send(request)
         except (requests.Timeout, requests.ConnectionError) as error:
@@ -237,6 +307,10 @@ class HttpClient:
                 retry_after=parse_retry_after(_header(response.headers, "Retry-After")),
             )
         return HttpResult(response.status, response.headers, response.body, _full_url(request), raw)
+
+
+def _unreachable_message(source: str, reason: str) -> str:
+    return f"cannot reach {source} (no network?): {reason}"
 
 
 def _no_wait(_seconds: float) -> None:

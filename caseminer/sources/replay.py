@@ -7,6 +7,8 @@ cassette/bodies/<sha256>  the body bytes exactly as received
 
 A request matches on method, URL and params, ignoring `tool`, `email` and `api_key`. Several lines
 for one request are served in order and the last one repeats (a 429 then a 200 replays as such).
+A line with `"unreachable": "<reason>"` instead of a response replays a host that could not be
+reached (as a refused connection or an unresolvable name does live).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from caseminer.sources.errors import CassetteMiss
-from caseminer.sources.http import IDENTITY_PARAMS, HttpRequest, Transport, TransportResponse
+from caseminer.sources.http import IDENTITY_PARAMS, HostUnreachable, HttpRequest, Transport, TransportResponse
 
 INDEX = "index.jsonl"
 BODIES = "bodies"
@@ -66,6 +68,8 @@ class ReplayTransport:
                 raise CassetteMiss(f"no recorded response for {_describe(request)} in {self.cassette_dir}")
             entry = entries[min(self._served[key], len(entries) - 1)]
             self._served[key] += 1
+        if "unreachable" in entry:
+            raise HostUnreachable(str(entry["unreachable"]))
         body_path = self.cassette_dir / BODIES / entry["body_sha256"]
         try:
             body = body_path.read_bytes()
@@ -75,7 +79,7 @@ class ReplayTransport:
 
 
 class RecordingTransport:
-    """Sends through `inner` and appends every response to a cassette."""
+    """Sends through `inner` and appends every response (or unreachable host) to a cassette."""
 
     def __init__(self, inner: Transport, cassette_dir: str | Path) -> None:
         self.inner = inner
@@ -85,21 +89,29 @@ class RecordingTransport:
         self._lock = threading.Lock()
 
     def send(self, request: HttpRequest) -> TransportResponse:
-        response = self.inner.send(request)
-        sha256 = hashlib.sha256(response.body).hexdigest()
-        entry = {
+        entry: dict[str, Any] = {
             "method": request.method,
             "url": request.url,
             "params": {k: v for k, v in request.params.items() if k not in IDENTITY_PARAMS},
-            "status": response.status,
-            "headers": {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS},
-            "body_sha256": sha256,
         }
+        try:
+            response = self.inner.send(request)
+        except HostUnreachable as error:
+            self._append({**entry, "unreachable": str(error)})
+            raise
+        sha256 = hashlib.sha256(response.body).hexdigest()
+        entry["status"] = response.status
+        entry["headers"] = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
+        entry["body_sha256"] = sha256
+        self._append(entry, response.body)
+        return response
+
+    def _append(self, entry: dict[str, Any], body: bytes | None = None) -> None:
         with self._lock:
-            (self.cassette_dir / BODIES / sha256).write_bytes(response.body)
+            if body is not None:
+                (self.cassette_dir / BODIES / entry["body_sha256"]).write_bytes(body)
             with (self.cassette_dir / INDEX).open("a", encoding="utf-8") as index:
                 index.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        return response
 
 
 # Headers worth replaying; others (cookies, server ids) are noise or private.

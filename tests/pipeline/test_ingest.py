@@ -29,7 +29,6 @@ from caseminer.demo import Fault, SyntheticService, demo_cassette_dir, demo_topi
 from caseminer.demo.render import europepmc_full_text
 from caseminer.pipeline import extract
 from caseminer.pipeline.ingest import (
-    WATERMARK_SOURCE,
     backfill,
     backfill_windows,
     ingest_local,
@@ -37,8 +36,14 @@ from caseminer.pipeline.ingest import (
     reextract,
     store_engine,
 )
-from caseminer.sources import ReplayTransport, SourceError
+from caseminer.sources import ReplayTransport
+from caseminer.sources.search import SEARCH_SOURCES
 from caseminer.sources.topic import Topic
+
+
+def _watermarks(settings: Settings, topic: str) -> dict[str, str | None]:
+    with session_scope(store_engine(settings.database_url)) as session:
+        return {source: get_watermark(session, topic, source) for source in SEARCH_SOURCES}
 
 
 def _count(settings: Settings, model: Any) -> int:
@@ -66,7 +71,7 @@ def test_demo_corpus_lands_with_patient_facts_and_rerun_changes_nothing(settings
         for fact in [*complete[0].ages, *complete[0].variants, *complete[0].phenotypes]:
             assert fact.doc_id and fact.char_start is not None and fact.char_end > fact.char_start
         assert session.scalar(select(func.count()).where(MentionRow.source == "pubtator3"))
-        assert get_watermark(session, "ipex-demo", WATERMARK_SOURCE) == date.today().isoformat()
+    assert set(_watermarks(settings, "ipex-demo").values()) == {date.today().isoformat()}
     before = registry_snapshot(engine)
 
     again = ingest_topic(
@@ -101,14 +106,32 @@ def test_incremental_run_searches_from_the_watermark_which_a_failed_run_keeps(
     searches = [r.params["query"] for r in service.requests if r.url.endswith("/search")]
     assert searches and all("[2015-01-31 TO 2015-02-28]" in query for query in searches)
 
-    # A run whose search fails for good is recorded as failed and leaves the watermark alone.
+    # A source whose search fails for good is recorded, its watermark stays; the others go on.
     service.inject("/search", *[Fault.http_status(503)] * 10)
-    with pytest.raises(SourceError):
-        ingest_topic(topic, settings=settings, transport=service, incremental=True, until=date(2015, 3, 31))
+    partial = ingest_topic(
+        topic, settings=settings, transport=service, incremental=True, until=date(2015, 3, 31), nlp=nlp
+    )
+    assert partial.status == "partial" and list(partial.failed_sources) == ["europepmc"]
+    assert _watermarks(settings, topic.name) == {
+        "europepmc": "2015-02-28",
+        "pubmed": "2015-03-31",
+        "pmc": "2015-03-31",
+    }
     with session_scope(store_engine(settings.database_url)) as session:
-        assert get_watermark(session, topic.name, WATERMARK_SOURCE) == "2015-02-28"
         last = session.scalars(select(IngestRun).order_by(IngestRun.id.desc())).first()
-        assert last is not None and last.status == "failed"
+        assert last is not None and last.status == "partial"
+        assert "HTTP 503" in last.failed_sources["europepmc"]
+        (failure,) = session.scalars(select(Failure).where(Failure.resolved.is_(False))).all()
+        assert (failure.source, failure.source_id, failure.stage) == ("europepmc", topic.name, "search")
+
+    # With every source failing the run could do nothing: "failed", no watermark moves.
+    service.inject("/search", *[Fault.http_status(503)] * 10)
+    service.inject("esearch.fcgi", *[Fault.http_status(503)] * 20)
+    failed = ingest_topic(
+        topic, settings=settings, transport=service, incremental=True, until=date(2015, 4, 30), nlp=nlp
+    )
+    assert failed.status == "failed" and set(failed.failed_sources) == set(SEARCH_SOURCES)
+    assert _watermarks(settings, topic.name)["pubmed"] == "2015-03-31"
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -123,7 +146,7 @@ def test_local_files_each_become_an_article_and_a_bad_file_is_a_recorded_failure
 
     summary = ingest_local(folder, settings, nlp=nlp)
     assert (summary.found, summary.new, summary.failed, summary.documents) == (3, 3, 1, 2)
-    assert [(f.source_id, f.stage) for f in summary.failures] == [("broken.xml", "parse")]
+    assert [(f.source_id, f.stage) for f in summary.failures] == [("bulk/broken.xml", "parse")]
     assert _count(settings, Article) == 2 and _count(settings, Extraction) == 2
 
     again = ingest_local(folder, settings, nlp=nlp)
@@ -184,5 +207,4 @@ def test_backfill_ingests_each_window_once_and_leaves_the_watermark_alone(
     # Each article is found in exactly one window; together they are the whole corpus.
     assert sum(s.new for s in summaries) == 12 and all(s.found == s.new for s in summaries)
     assert _count(settings, Article) == 12
-    with session_scope(store_engine(settings.database_url)) as session:
-        assert get_watermark(session, "ipex-demo", WATERMARK_SOURCE) is None
+    assert set(_watermarks(settings, "ipex-demo").values()) == {None}

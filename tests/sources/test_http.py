@@ -10,8 +10,8 @@ import requests
 from sources_fakes import ScriptedTransport, ok
 
 from caseminer.sources.archive import RawArchive
-from caseminer.sources.errors import SourceError
-from caseminer.sources.http import HttpClient, TransportResponse, parse_retry_after
+from caseminer.sources.errors import SourceError, SourceUnreachable
+from caseminer.sources.http import HostUnreachable, HttpClient, TransportResponse, parse_retry_after
 
 URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi"
 
@@ -116,3 +116,54 @@ def test_archive_is_content_addressed_compressed_and_idempotent(tmp_path):
     assert [r.url for r in archive.iter_records()] == ["https://a/1"]
     with pytest.raises(KeyError):
         archive.get("0" * 64)
+
+
+def test_a_request_ends_within_its_deadline_even_when_retry_after_asks_for_longer(clock, buckets):
+    transport = ScriptedTransport(
+        lambda request: TransportResponse(503, {"Retry-After": "50"}, b"busy"), clock
+    )
+    client = HttpClient(10, max_retries=10, transport=transport, buckets=buckets, deadline=120)
+    started = clock()
+    with pytest.raises(SourceError, match=r"failed after 3 attempts \(deadline 120 s\): HTTP 503"):
+        client.get(URL, source="pubmed")
+    # Two waits of 50 s fit in 120 s; a third would end past the deadline, so the request ends there.
+    assert clock.sleeps == [50.0, 50.0] and clock() - started <= 120
+    # The last attempt's timeout is cut to what is left of the deadline.
+    assert transport.requests[-1].timeout == pytest.approx(20.0)
+
+
+def test_an_unreachable_host_fails_at_once_and_stays_down_for_the_client(clock, buckets):
+    def refused(request):
+        raise HostUnreachable("www.ebi.ac.uk: Connection refused")
+
+    transport = ScriptedTransport(refused, clock)
+    client = HttpClient(10, transport=transport, buckets=buckets)
+    with pytest.raises(SourceUnreachable, match=r"^cannot reach europepmc \(no network\?\)"):
+        client.get("https://www.ebi.ac.uk/europepmc/webservices/rest/search", source="europepmc")
+    with pytest.raises(SourceUnreachable, match="cannot reach europepmc"):
+        client.get("https://www.ebi.ac.uk/europepmc/webservices/rest/PMC1/fullTextXML", source="europepmc")
+    assert len(transport.requests) == 1 and clock.sleeps == []
+    # Another host of the same client is still tried.
+    with pytest.raises(SourceUnreachable):
+        client.get(URL, source="pubmed")
+    assert len(transport.requests) == 2
+
+
+def test_a_refused_connection_and_an_unresolvable_name_are_unreachable_hosts() -> None:
+    """Through the real `requests` transport: a closed local port, and a name in the reserved
+    `.invalid` domain (RFC 2606), which no resolver resolves."""
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port nobody listens on: bound, then closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = HttpClient(10)
+    started = time.monotonic()
+    with pytest.raises(
+        SourceUnreachable, match=r"cannot reach pmc \(no network\?\): 127\.0\.0\.1: .*refused"
+    ):
+        client.get(f"http://127.0.0.1:{port}/efetch.fcgi", source="pmc")
+    with pytest.raises(SourceUnreachable, match=r"cannot reach pubmed .*caseminer-test\.invalid"):
+        client.get("http://caseminer-test.invalid/esearch.fcgi", source="pubmed")
+    assert time.monotonic() - started < 15
