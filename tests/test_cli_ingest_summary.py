@@ -141,8 +141,8 @@ def test_ingest_local_prints_its_summary(env: dict[str, str], tmp_path: Path) ->
 
     result = run_caseminer(["ingest", "--local", str(folder), "--format", "json"], env, cwd=tmp_path)
 
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # partial: one file failed (README: exit codes)
     summary = json.loads(result.stdout)
     assert (summary["found"], summary["new"], summary["failed"], summary["documents"]) == (3, 3, 1, 2)
-    assert [(f["source_id"], f["stage"]) for f in summary["failures"]] == [("broken.xml", "parse")]
+    assert [(f["source_id"], f["stage"]) for f in summary["failures"]] == [("bulk/broken.xml", "parse")]
     assert "recorded failures" in result.stderr

@@ -20,6 +20,7 @@ on first use is tested by tests/test_cli_first_use.py.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -56,6 +57,7 @@ RUN_BY = {
     ".venv/bin/caseminer ingest --demo": "test_quickstart_ingest_demo_stores_the_demo_registry",
     '.venv/bin/caseminer sql "SELECT pmcid, patient_label, sex, age_at_onset_days, variants, outcome FROM patients_v"': "test_then_look_at_the_registry",
     ".venv/bin/caseminer export --format phenopackets out/phenopackets": "test_then_look_at_the_registry",
+    ".venv/bin/caseminer ingest --demo --format csv > patients.csv": "test_ingest_summary_as_csv",
     ".venv/bin/caseminer extract my-reports/ > results.jsonl": "test_extract_your_own_files",
     ".venv/bin/caseminer extract my-reports/ --out results/": "test_extract_your_own_files",
     "export CASEMINER_NCBI_EMAIL=you@example.org": "test_live_use_against_the_stand_in",
@@ -245,6 +247,18 @@ def test_then_look_at_the_registry(demo_registry: Project) -> None:
     packets = sorted((demo_registry.folder / "out" / "phenopackets").glob("*.json"))
     assert len(packets) == demo_registry.query("SELECT count(*) FROM patients")[0][0]
     assert all("subject" in json.loads(packet.read_text()) for packet in packets)
+
+
+def test_ingest_summary_as_csv(demo_registry: Project) -> None:
+    result = _ok(
+        demo_registry.run(readme_command(".venv/bin/caseminer ingest --demo --format csv > patients.csv"))
+    )
+    rows = list(csv.DictReader((demo_registry.folder / "patients.csv").read_text().splitlines()))
+    assert "run " in result.stderr  # the counts go to stderr, the csv alone to the file
+    stored = {row[0] for row in demo_registry.query("SELECT patient_label FROM patients_v")}
+    assert all(row["patient"] in stored and row["doc_id"] for row in rows)
+    header = (demo_registry.folder / "patients.csv").read_text().splitlines()[0]
+    assert header == "run_id,doc_id,patient,variant,phenotypes,sex,outcome,onset,hsct"
 
 
 def test_extract_your_own_files(project: Project) -> None:
