@@ -75,6 +75,10 @@ RUN_BY = {
     ".venv/bin/caseminer eval --gold ../shared/gold/dev": "test_eval_commands",
     ".venv/bin/caseminer eval --gold gold/jax-dev --texts ../shared/corpora/hpo/jax-dev/txt --split tuning": "test_eval_commands",
     ".venv/bin/caseminer eval --gold gold/jax-dev --texts ../shared/corpora/hpo/jax-dev/txt --split checking": "test_eval_commands",
+    ".venv/bin/caseminer eval --corpus ../shared/corpora/bc5cdr/CDR_DevelopmentSet.PubTator.txt --split checking": "test_entity_benchmark_commands",
+    ".venv/bin/caseminer eval --corpus ../shared/corpora/ncbi-disease/NCBIdevelopset_corpus.txt --split checking": "test_entity_benchmark_commands",
+    ".venv/bin/caseminer eval --corpus ../shared/corpora/hpo/GSCplus_dev_gold.tsv --split checking": "test_entity_benchmark_commands",
+    ".venv/bin/caseminer eval --corpus ../shared/corpora/hpo/jax-dev --split checking": "test_entity_benchmark_commands",
     "caseminer sql \"SELECT hpo_id, hpo_label, count(DISTINCT patient_id) AS patients FROM patient_phenotypes_v WHERE status = 'present' GROUP BY hpo_id, hpo_label ORDER BY patients DESC\"": "test_sql_tables_section",
     'caseminer sql "DELETE FROM articles"': "test_sql_tables_section",
     "caseminer export --format csv|parquet|phenopackets DIR": "test_sql_tables_section",
@@ -438,6 +442,21 @@ def test_eval_commands(project: Project, shared_paths: dict[str, str]) -> None:
         command = f".venv/bin/caseminer eval --gold gold/jax-dev --texts ../shared/corpora/hpo/jax-dev/txt --split {split}"
         result = _ok(project.run(_with_paths(readme_command(command), shared_paths)))
         assert "patient count exact" in result.stdout
+
+
+ENTITY_BENCHMARKS = {
+    "bc5cdr/CDR_DevelopmentSet.PubTator.txt": ("disease", "chemical"),
+    "ncbi-disease/NCBIdevelopset_corpus.txt": ("disease",),
+    "hpo/GSCplus_dev_gold.tsv": ("phenotype",),
+    "hpo/jax-dev": ("phenotype",),
+}
+
+
+def test_entity_benchmark_commands(project: Project, shared_paths: dict[str, str]) -> None:
+    for corpus, types in ENTITY_BENCHMARKS.items():
+        command = f".venv/bin/caseminer eval --corpus ../shared/corpora/{corpus} --split checking"
+        result = _ok(project.run(_with_paths(readme_command(command), shared_paths)))
+        assert all(f"{kind}: document concepts" in result.stdout for kind in types), result.stdout
 
 
 # --- The SQL tables ---------------------------------------------------------------------------
