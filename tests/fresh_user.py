@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -105,6 +107,30 @@ def run_caseminer(
         text=True,
         timeout=timeout,
     )
+
+
+def serve_until_interrupted(
+    command: list[str], env: dict[str, str], *, timeout: float, cwd: Path | None = None
+) -> tuple[int, str, str]:
+    """Start a `caseminer serve` command, wait until it says its deployment is being served, then stop
+    it with SIGINT as a user's Ctrl-C does: (exit code, the output until served, the output after)."""
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + timeout
+        assert process.stdout is not None
+        while not any("being served" in line for line in output):
+            assert time.monotonic() < deadline and process.poll() is None, "".join(output)
+            output.append(process.stdout.readline())
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, "".join(output), rest
 
 
 def write_data_wheels(folder: Path) -> Path:

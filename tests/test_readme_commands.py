@@ -26,11 +26,9 @@ import io
 import json
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import tarfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -38,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fresh_user import CASEMINER, fresh_env
+from fresh_user import CASEMINER, fresh_env, serve_until_interrupted
 from lxml import etree
 from sqlalchemy import create_engine, text
 
@@ -359,29 +357,11 @@ def test_ingest_local_and_reextract(demo_registry: Project) -> None:
 def test_serve_serves_the_nightly_schedule_until_interrupted(demo_registry: Project) -> None:
     words = readme_command('caseminer serve --topic ipex --cron "0 2 * * *"')
     env = {**demo_registry.env, "CASEMINER_TEST_STAND_IN": STAND_IN_REPORTS}
-    process = subprocess.Popen(
-        [str(CASEMINER), *words[1:]],
-        env=env,
-        cwd=demo_registry.folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    code, output, rest = serve_until_interrupted(
+        [str(CASEMINER), *words[1:]], env, timeout=240, cwd=demo_registry.folder
     )
-    output: list[str] = []
-    try:
-        deadline = time.monotonic() + 240
-        assert process.stdout is not None
-        while not any("being served" in line for line in output):
-            assert time.monotonic() < deadline and process.poll() is None, "".join(output)
-            output.append(process.stdout.readline())
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0, "".join(output) + rest
-    assert "on '0 2 * * *'" in "".join(output)
+    assert code == 0, output + rest
+    assert "on '0 2 * * *'" in output
     assert "stopped" in rest
 
 

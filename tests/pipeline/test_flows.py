@@ -5,16 +5,14 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-import signal
 import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from fresh_user import serve_until_interrupted
 from ingest_fixtures import REPO_ROOT, make_settings, registry_snapshot, subprocess_env
 from prefect import Flow
 
@@ -58,27 +56,10 @@ def test_serve_registers_the_cron_schedule_and_stops_cleanly_on_sigint(
 ) -> None:
     env = subprocess_env(settings) | {"PREFECT_HOME": str(tmp_path / "prefect")}
     command = [sys.executable, "-c", "from caseminer.cli import app; app()", "serve", "--topic", "ipex"]
-    process = subprocess.Popen(
-        [*command, "--cron", "30 3 * * *"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    code, output, rest = serve_until_interrupted(
+        [*command, "--cron", "30 3 * * *"], env, timeout=SERVE_TIMEOUT
     )
-    output: list[str] = []
-    try:
-        deadline = time.monotonic() + SERVE_TIMEOUT
-        assert process.stdout is not None
-        while not any("being served" in line for line in output):
-            assert time.monotonic() < deadline and process.poll() is None, "".join(output)
-            output.append(process.stdout.readline())
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0, "".join(output) + rest
+    assert code == 0, output + rest
     assert "stopped" in rest
 
     # The schedule is in the local Prefect database the ephemeral API kept.
