@@ -46,13 +46,12 @@ from caseminer.pipeline.ingest import (
     process_records,
     reextract,
     reextract_documents,
-    search_hits,
 )
 from caseminer.schemas import SearchHit
 from caseminer.sources import ReplayTransport
 from caseminer.sources.clients import SourceClients
 from caseminer.sources.http import Transport
-from caseminer.sources.search import TopicSearch
+from caseminer.sources.search import TopicSearch, search_each_source
 from caseminer.sources.topic import Topic, load_topic
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ if TYPE_CHECKING:
 def search_task(
     topic: Topic, clients: SourceClients, since: dict[str, date | None], until: date | None
 ) -> TopicSearch:
-    return search_hits(topic, clients, since, until)
+    return search_each_source(topic, clients, since, until)
 
 
 @task(name="fetch-batch", cache_policy=NO_CACHE)

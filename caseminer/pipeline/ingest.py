@@ -344,17 +344,6 @@ def retry_hits(session: Session) -> list[SearchHit]:
     return list(hits.values())
 
 
-def search_hits(
-    topic: Topic,
-    clients: SourceClients,
-    since: dict[str, date | None] | None = None,
-    until: date | None = None,
-) -> TopicSearch:
-    """Every article the topic's sources list in the window, once; each source from its own `since`
-    (network). A source that fails is reported in the result, not raised."""
-    return search_each_source(topic, clients, since, until)
-
-
 @dataclass
 class FetchPlan:
     """Which hits to fetch (new or updated) and which are already stored as they are."""
@@ -763,7 +752,7 @@ class SequentialStages:
     def search(
         self, topic: Topic, clients: SourceClients, since: dict[str, date | None], until: date | None
     ) -> TopicSearch:
-        return search_hits(topic, clients, since, until)
+        return search_each_source(topic, clients, since, until)
 
     def fetch(self, hits: list[SearchHit], clients: SourceClients, topic: str) -> FetchOutcome:
         return fetch_batch(hits, clients, topic=topic)
