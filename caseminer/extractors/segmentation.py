@@ -426,7 +426,7 @@ def _marker_labels(text: str) -> list[str]:
             numbers = [str(n) for n in range(first, last + 1)] if 0 < last - first < 20 else numbers
         labels.extend(patient_label(n) for n in numbers)
     for match in _HASH_MARKER.finditer(text):
-        labels.extend(f"#{int(n)}" for n in re.findall(r"\d+", match.group("hash")))
+        labels.extend(_hash_labels(match))
     return list(dict.fromkeys(labels))
 
 
@@ -463,14 +463,19 @@ def _series_ranges(
     return segmentation
 
 
+def _hash_labels(match: re.Match[str]) -> list[str]:
+    """The labels of a `_HASH_MARKER` match: "cases #27 and #45" -> "#27", "#45"."""
+    return [f"#{int(n)}" for n in re.findall(r"\d+", match.group("hash"))]
+
+
 def _hash_series(case: list[_Sentence], named: set[str]) -> list[str]:
     """The "#N" labels named, when at least two are written with a patient word ("patient #11")."""
     with_word = {
-        f"#{int(n)}"
+        label
         for sentence in case
         for match in _HASH_MARKER.finditer(sentence.text)
         if match.group("word")
-        for n in re.findall(r"\d+", match.group("hash"))
+        for label in _hash_labels(match)
     }
     if len(with_word) < 2:
         return []
