@@ -1,7 +1,7 @@
 """Extraction speed and memory on one core (a benchmark, not a test).
 
     python benchmarks/bench_extract.py [--gold DIR | --xml PATH...] [--min-docs 60] [--vocab PATH]
-                                        [--profile] [--sentencizers]
+                                        [--profile] [--sentencizers] [--no-recognizer]
 
 Parses the full-text JATS documents of the gold dev folder (or of the --xml files and folders, e.g.
 the longer articles of ../shared/samples), repeats them to at least --min-docs documents and runs
@@ -14,6 +14,9 @@ Targets (issue 5): >= 20 full-text documents/s/core, < 1 GB RSS.
 --profile also runs the documents once more component by component and prints each one's CPU
 milliseconds per document: the tokenizer with the document structure (prepare_doc), every pipe of
 the pipeline, and building the ExtractionResult.
+
+--no-recognizer leaves the trained disease/chemical recognizer out of the pipeline: the same run
+without it, for paired comparisons.
 
 --sentencizers also compares the sentence splitters build_nlp could use (spaCy's rule
 `sentencizer` and scispaCy's `pysbd_sentencizer`) on the same texts: milliseconds per document and
@@ -218,6 +221,11 @@ def main() -> None:
     parser.add_argument("--vocab", type=Path, default=None, help="terminology store (default: configured)")
     parser.add_argument("--profile", action="store_true", help="also time each pipeline step")
     parser.add_argument("--sentencizers", action="store_true", help="also compare sentence splitters")
+    parser.add_argument(
+        "--no-recognizer",
+        action="store_true",
+        help="leave the trained disease/chemical recognizer out (the dictionary NER alone, as before it)",
+    )
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     places = args.xml or [args.gold]
@@ -227,7 +235,7 @@ def main() -> None:
     console = Console(width=150)  # the tables stay readable when piped into a file
     store = TerminologyStore.open(args.vocab or get_settings().resolved_vocab_path)
     started = time.perf_counter()
-    nlp = build_nlp(store)
+    nlp = build_nlp(store, trained_recognizer=not args.no_recognizer)
     load_seconds = time.perf_counter() - started
     console.print(bench_pipeline(documents, args.min_docs, nlp, load_seconds))
     if args.profile:

@@ -7,12 +7,20 @@ cd "$(dirname "$0")/.."
 VENV=${CASEMINER_VENV:-.venv}
 PG_BIN=/usr/lib/postgresql/15/bin
 
-# PostgreSQL 15 (Debian) for the store tests on a real server, libpq-dev to build psycopg2 (hgvs needs it).
+# PostgreSQL 15 (Debian) for the store tests on a real server, libpq-dev to build psycopg2 (hgvs needs it);
+# chromium and its chromedriver for the review page's browser test (tests/review/test_browser.py).
+APT_PACKAGES=()
 if [ ! -x "$PG_BIN/initdb" ] || ! command -v pg_config >/dev/null 2>&1; then
+  APT_PACKAGES+=(postgresql libpq-dev)
+fi
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  APT_PACKAGES+=(chromium chromium-driver)
+fi
+if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  echo "== installing Debian packages: postgresql libpq-dev"
+  echo "== installing Debian packages: ${APT_PACKAGES[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql libpq-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${APT_PACKAGES[@]}" >/dev/null
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from caseminer.vocab.inputs import DATA_WHEELS
@@ -110,10 +111,17 @@ def run_caseminer(
 
 
 def serve_until_interrupted(
-    command: list[str], env: dict[str, str], *, timeout: float, cwd: Path | None = None
+    command: list[str],
+    env: dict[str, str],
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    ready: str = "being served",
+    while_served: Callable[[str], None] | None = None,
 ) -> tuple[int, str, str]:
-    """Start a `caseminer serve` command, wait until it says its deployment is being served, then stop
-    it with SIGINT as a user's Ctrl-C does: (exit code, the output until served, the output after)."""
+    """Start a serving command (`caseminer serve`, `caseminer review`), wait until a line of its output
+    says `ready`, call `while_served` with the output so far, then stop it with SIGINT as a user's
+    Ctrl-C does: (exit code, the output until served, the output after)."""
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -121,9 +129,11 @@ def serve_until_interrupted(
     try:
         deadline = time.monotonic() + timeout
         assert process.stdout is not None
-        while not any("being served" in line for line in output):
+        while not any(ready in line for line in output):
             assert time.monotonic() < deadline and process.poll() is None, "".join(output)
             output.append(process.stdout.readline())
+        if while_served is not None:
+            while_served("".join(output))
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
     finally:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fresh_user import fake_pip, fresh_env, run_caseminer, write_data_wheels
 
+from caseminer.db.views import EXPORTED_VIEWS
 from caseminer.vocab import TerminologyStore
 
 CASE_TEXT = "A boy with diarrhea\n\nA 5-month-old boy had chronic diarrhea. FOXP3 showed c.1150G>A.\n"
@@ -43,7 +44,8 @@ def test_sql_export_and_eval_results_alone_on_stdout(
     assert list(csv.reader(io.StringIO(table.stdout))) == [["one"], ["1"]]
 
     export = run_caseminer(["export", "out", "--format", "csv"], env, cwd=tmp_path)
-    assert export.returncode == 0 and export.stdout == "" and "wrote 5 file(s)" in export.stderr
+    assert export.returncode == 0 and export.stdout == ""
+    assert f"wrote {len(EXPORTED_VIEWS)} file(s)" in export.stderr
 
     gold = tmp_path / "gold"
     gold.mkdir()

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import phenopackets as pps
 import pytest
-from google.protobuf.json_format import Parse
 from nbclient import NotebookClient
+from phenopacket_checks import read_exported_phenopackets, read_with_gpsea
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
@@ -111,6 +111,10 @@ def test_offsets_point_at_the_stated_text(demo: DemoRegistry) -> None:
 
 def test_summary_table_and_rerun_adds_nothing(demo: DemoRegistry) -> None:
     assert "patient" in demo.first_run_output.lower()
+    # The boy of PMID 99100001 is reported again in 99100007 (caseminer/demo/handwritten.py): one link.
+    output = " ".join(demo.first_run_output.split())  # the table may wrap its title
+    assert "1 candidate individual link (`caseminer curate links`)" in output
+    assert "PMID:99100001" in output and "PMID:99100007" in output
     counts = {t: demo.scalar(f"SELECT count(*) FROM {t}") for t in ("articles", "mentions", "patients")}
     rerun = demo.run("ingest", "--demo")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
@@ -128,11 +132,11 @@ def test_sql_refuses_writes(demo: DemoRegistry) -> None:
 def test_phenopackets_round_trip_sex_hpo_and_hgvs(demo: DemoRegistry, tmp_path: Path) -> None:
     result = demo.run("export", "--format", "phenopackets", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    packets = [Parse(path.read_text(), pps.Phenopacket()) for path in sorted(tmp_path.glob("*.json"))]
+    packets = read_exported_phenopackets(tmp_path)
     assert len(packets) == demo.scalar("SELECT count(*) FROM patients")
     exported_hpo = {f.type.id for p in packets for f in p.phenotypic_features}
     exported_hgvs = {
-        e.value
+        e.value.rsplit(":", 1)[-1]  # the change, behind its transcript where the text gives one
         for p in packets
         for i in p.interpretations
         for g in i.diagnosis.genomic_interpretations
@@ -145,6 +149,17 @@ def test_phenopackets_round_trip_sex_hpo_and_hgvs(demo: DemoRegistry, tmp_path: 
     assert exported_hpo == stored_hpo and stored_hpo
     assert stored_hgvs <= exported_hgvs and stored_hgvs
     assert exported_sexes == stored_sexes
+
+
+def test_gpsea_reads_the_exported_phenopackets(
+    demo: DemoRegistry, vocab_store: TerminologyStore, tmp_path: Path
+) -> None:
+    """GPSEA reads every exported packet: its HPO validation on the store's HPO, its genotype from the
+    allelic state, sex, vital status and features (tests/phenopacket_checks.py)."""
+    result = demo.run("export", "--format", "phenopackets", str(tmp_path / "packets"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    packets = read_exported_phenopackets(tmp_path / "packets")
+    assert read_with_gpsea(packets, vocab_store, tmp_path), "no exported variant carried an allelic state"
 
 
 def test_notebook_runs_on_the_demo_registry(demo: DemoRegistry, monkeypatch: pytest.MonkeyPatch) -> None:

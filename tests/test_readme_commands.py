@@ -26,9 +26,11 @@ import io
 import json
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import tarfile
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -73,6 +75,8 @@ RUN_BY = {
     ".venv/bin/caseminer eval --gold ../shared/gold/dev": "test_eval_commands",
     ".venv/bin/caseminer eval --gold gold/jax-dev --texts ../shared/corpora/hpo/jax-dev/txt --split tuning": "test_eval_commands",
     ".venv/bin/caseminer eval --gold gold/jax-dev --texts ../shared/corpora/hpo/jax-dev/txt --split checking": "test_eval_commands",
+    ".venv/bin/caseminer eval --phenopackets ../shared/corpora/hpo/jax-dev --split tuning --json tuning.json": "test_phenopacket_eval_commands",
+    ".venv/bin/caseminer eval --phenopackets ../shared/corpora/hpo/jax-dev --split checking": "test_phenopacket_eval_commands",
     ".venv/bin/caseminer eval --corpus ../shared/corpora/bc5cdr/CDR_DevelopmentSet.PubTator.txt --split checking": "test_entity_benchmark_commands",
     ".venv/bin/caseminer eval --corpus ../shared/corpora/ncbi-disease/NCBIdevelopset_corpus.txt --split checking": "test_entity_benchmark_commands",
     ".venv/bin/caseminer eval --corpus ../shared/corpora/hpo/GSCplus_dev_gold.tsv --split checking": "test_entity_benchmark_commands",
@@ -84,12 +88,29 @@ RUN_BY = {
     ".venv/bin/python benchmarks/bench_extract.py --xml ../shared/samples": "test_benchmark_commands_take_their_options",
     ".venv/bin/python benchmarks/bench_linker.py": "test_benchmark_commands_take_their_options",
     ".venv/bin/python benchmarks/bench_ingest.py [--postgres URL]": "test_benchmark_commands_take_their_options",
+    ".venv/bin/python benchmarks/bench_individuals.py [--patients 10000] [--variants 1000]": (
+        "test_benchmark_commands_take_their_options"
+    ),
     ".venv/bin/python benchmarks/bench_batch_extract.py": "test_benchmark_commands_take_their_options",
+    ".venv/bin/python benchmarks/bench_extract.py --profile --no-recognizer": (
+        "test_benchmark_commands_take_their_options"
+    ),
 }
+RUN_BY |= {
+    ".venv/bin/caseminer curate export review.xlsx": "test_curation_sheet_round_trip",
+    ".venv/bin/caseminer curate import review.xlsx --curator ana": "test_curation_sheet_round_trip",
+    ".venv/bin/caseminer curate status": "test_curation_sheet_round_trip",
+    ".venv/bin/caseminer curate links": "test_curation_sheet_round_trip",
+}
+RUN_BY |= {".venv/bin/caseminer review --curator ana": "test_review_page_serves_the_registry"}
 NOT_RUN_HERE = {
     "python3 -m venv .venv": "the installation these tests run in (CI runs it on a clean clone)",
     ".venv/bin/pip install -e .": "the installation these tests run in (CI runs it on a clean clone)",
     "bash scripts/test.sh": "the test suite itself (.ci/run)",
+    ".venv/bin/caseminer train ner --corpora ../shared/corpora": (
+        "rewrites the shipped weights in about 10 minutes; tests/training/test_train_ner.py runs the same"
+        " command on a slice of the corpora"
+    ),
 }
 
 
@@ -232,7 +253,7 @@ def _jats_files(folder: Path, count: int, seed: int) -> list[Path]:
 
 def test_quickstart_ingest_demo_stores_the_demo_registry(demo_registry: Project) -> None:
     assert (demo_registry.folder / "caseminer.db").is_file()
-    assert demo_registry.query("SELECT count(*) FROM articles")[0][0] == 6
+    assert demo_registry.query("SELECT count(*) FROM articles")[0][0] == 7  # the seven hand-written demo reports
     assert demo_registry.query("SELECT count(*) FROM patients")[0][0] > 0
 
 
@@ -249,6 +270,67 @@ def test_then_look_at_the_registry(demo_registry: Project) -> None:
     packets = sorted((demo_registry.folder / "out" / "phenopackets").glob("*.json"))
     assert len(packets) == demo_registry.query("SELECT count(*) FROM patients")[0][0]
     assert all("subject" in json.loads(packet.read_text()) for packet in packets)
+
+
+def test_curation_sheet_round_trip(demo_registry: Project) -> None:
+    from openpyxl import load_workbook
+
+    _ok(demo_registry.run(readme_command(".venv/bin/caseminer curate export review.xlsx")))
+    path = demo_registry.folder / "review.xlsx"
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    facts = demo_registry.query("SELECT count(*) FROM patient_facts_v")[0][0]
+    # the header, a row per fact, and the demo's one candidate link (the boy of PMID 99100001 again in
+    # 99100007, caseminer/demo/handwritten.py)
+    assert sheet.max_row == 1 + facts + 1 and header[:6] == [
+        "article",
+        "patient",
+        "field",
+        "value",
+        "evidence",
+        "status",
+    ]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("field")].value == "phenotype")
+    row[header.index("status")].value = "reject"
+    workbook.save(path)
+    label, value = row[header.index("patient")].value, row[header.index("value")].value
+
+    imported = _ok(
+        demo_registry.run(readme_command(".venv/bin/caseminer curate import review.xlsx --curator ana"))
+    )
+    assert "1 decision(s) recorded" in imported.stderr
+    assert demo_registry.query(
+        f"SELECT curator, action FROM curations WHERE patient_label = '{label}' AND value = '{value}'"
+    ) == [("ana", "reject")]
+    status = _ok(demo_registry.run(readme_command(".venv/bin/caseminer curate status")))
+    assert "1 curation(s) in force, 0 need a look" in status.stderr
+    links = _ok(demo_registry.run(readme_command(".venv/bin/caseminer curate links")))
+    assert "1 candidate link(s)" in links.stderr and "1 row(s)" in links.stdout
+
+
+def test_review_page_serves_the_registry(demo_registry: Project) -> None:
+    with socket.socket() as probe:  # a free port: the README's 8765 may be taken on a test machine
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    words = [*readme_command(".venv/bin/caseminer review --curator ana"), "--port", str(port)]
+    pages: dict[str, str] = {}
+
+    def browse(output: str) -> None:
+        (url,) = re.findall(r"at (http://\S+/) ", output)
+        pages["url"] = url
+        with urllib.request.urlopen(url, timeout=30) as response:
+            pages["articles"] = response.read().decode()
+
+    code, output, rest = serve_until_interrupted(
+        [str(CASEMINER), *words[1:]], demo_registry.env, timeout=120, cwd=demo_registry.folder,
+        ready="review page for ana", while_served=browse,
+    )  # fmt: skip
+    assert code == 0, output + rest
+    assert pages["url"] == f"http://127.0.0.1:{port}/"  # local only unless --host says otherwise
+    articles = demo_registry.query("SELECT count(DISTINCT article_id) FROM patients")[0][0]
+    assert pages["articles"].count("<tr>") == articles + 1  # the header row and one per article
+    assert "review page stopped" in rest
 
 
 def test_ingest_summary_as_csv(demo_registry: Project) -> None:
@@ -422,6 +504,19 @@ def test_eval_commands(project: Project, shared_paths: dict[str, str]) -> None:
         command = f".venv/bin/caseminer eval --gold gold/jax-dev --texts ../shared/corpora/hpo/jax-dev/txt --split {split}"
         result = _ok(project.run(_with_paths(readme_command(command), shared_paths)))
         assert "patient count exact" in result.stdout
+
+
+def test_phenopacket_eval_commands(project: Project, shared_paths: dict[str, str]) -> None:
+    command = ".venv/bin/caseminer eval --phenopackets ../shared/corpora/hpo/jax-dev --split tuning --json tuning.json"
+    result = _ok(project.run(_with_paths(readme_command(command), shared_paths)))
+    report = json.loads((project.folder / "tuning.json").read_text())
+    assert report["split"] == "tuning" and report["curated_individuals"] > 0
+    # every difference per curated individual, beside the figures
+    assert all("differences" in i for a in report["per_article"] for i in a["individuals"])
+    assert "present HPO" in result.stdout
+    command = ".venv/bin/caseminer eval --phenopackets ../shared/corpora/hpo/jax-dev --split checking"
+    result = _ok(project.run(_with_paths(readme_command(command), shared_paths)))
+    assert "excluded" in result.stdout and "curated n" in result.stdout  # the table and the confusion
 
 
 ENTITY_BENCHMARKS = {

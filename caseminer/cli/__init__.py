@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from caseminer.cli import evaluate, extract, ingest, store, vocab  # noqa: F401  (modules register commands)
+from caseminer.cli import curate, evaluate, extract, ingest, review, store, train, vocab  # noqa: F401  (modules register commands)
 from caseminer.cli.app import app
 
 __all__ = ["app"]

@@ -5,6 +5,8 @@
 BC5CDR or NCBI Disease, the GSC+ TSV, or the JAX case-report folder). `--split tuning|checking`
 keeps one fixed half of either. `--gold DIR --against OTHER` measures a second annotator's
 annotations against the gold the same way (inter-annotator agreement; nothing is extracted).
+`--phenopackets DIR` compares with curators' GA4GH phenopackets (Phenopacket Store), one per
+individual, with the texts in `--texts DIR` or the JAX-dev layout (`phenopackets/` and `txt/`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ import typer
 from rich.console import Console
 
 from caseminer.cli.app import TopicOption, app, error_console, fail
-from caseminer.cli.nlp import ModelOption, VocabOption, pipeline
+from caseminer.cli.nlp import ModelOption, VocabOption, open_store, pipeline
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
     from caseminer.evaluation.corpora import CorpusReport
     from caseminer.evaluation.gold import EvalReport
+    from caseminer.evaluation.phenopackets import PhenopacketReport
 
 console = Console()
 
@@ -44,6 +47,13 @@ def evaluate(
         Path | None,
         typer.Option(
             "--corpus", help="a PubTator file (BC5CDR, NCBI Disease), the GSC+ TSV or the JAX folder"
+        ),
+    ] = None,
+    phenopackets: Annotated[
+        Path | None,
+        typer.Option(
+            "--phenopackets",
+            help="curated GA4GH phenopackets as gold (with --texts), or a folder with phenopackets/ and txt/",
         ),
     ] = None,
     texts: Annotated[
@@ -68,9 +78,9 @@ def evaluate(
     topic: TopicOption = None,
 ) -> None:
     """Precision/recall/F1 per entity type and accuracy per patient field against gold annotations."""
-    if (gold is None) == (corpus is None):
-        raise fail("give one of --gold DIR or --corpus PATH")
-    for path in (gold, texts, corpus, against):
+    if sum(option is not None for option in (gold, corpus, phenopackets)) != 1:
+        raise fail("give one of --gold DIR, --corpus PATH or --phenopackets DIR")
+    for path in (gold, texts, corpus, against, phenopackets):
         if path is not None and not path.exists():
             raise fail(f"no such file or folder: {path}")
     if against is not None and gold is None:
@@ -79,8 +89,10 @@ def evaluate(
     # The report is the result: the table, or the JSON where `--json -` asks for it on stdout.
     json_on_stdout = json_out == Path("-")
     out = error_console if json_on_stdout else console
-    report: EvalReport | CorpusReport
-    if against is not None:
+    report: EvalReport | CorpusReport | PhenopacketReport
+    if phenopackets is not None:
+        report = _phenopacket_report(phenopackets, texts, half, vocab, pipeline(vocab, model, topic), out)
+    elif against is not None:
         assert gold is not None
         report = _agreement_report(gold, against, out)
     elif gold is not None:
@@ -111,6 +123,39 @@ def _gold_report(gold: Path, texts: Path | None, half: str | None, nlp: Language
             error_console.print(
                 f"[yellow]{document.doc_id}: not evaluated: {document.error}[/]", highlight=False
             )
+    return report
+
+
+def _phenopacket_report(
+    phenopackets: Path, texts: Path | None, half: str | None, vocab: Path | None, nlp: Language, out: Console
+) -> PhenopacketReport:
+    from caseminer.evaluation.phenopackets import (
+        PhenopacketFormatError,
+        StoreOntology,
+        evaluate_phenopackets,
+    )
+
+    ontology = StoreOntology(open_store(vocab))
+    with error_console.status(
+        f"extracting the articles of the phenopackets in {phenopackets}", spinner="dots"
+    ):
+        try:
+            report = evaluate_phenopackets(
+                phenopackets,
+                nlp,
+                texts_dir=texts,
+                split=half,
+                ontology=ontology,  # type: ignore[arg-type]
+            )
+        except PhenopacketFormatError as error:
+            raise fail(str(error)) from error
+    if not report.articles:
+        raise fail(f"no phenopackets (.json) in {phenopackets}")
+    out.print(report.render_table())
+    out.print(report.render_confusion())
+    for article in report.articles:
+        if article.error:
+            error_console.print(f"[yellow]{article.pmid}: not evaluated: {article.error}[/]", highlight=False)
     return report
 
 

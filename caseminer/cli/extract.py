@@ -264,7 +264,7 @@ def _patients_table(result: ExtractionResult) -> Table:
                 f"{v.gene or '?'} {' '.join(x for x in (v.hgvs_c, v.hgvs_p) if x) or v.text}"
                 for v in patient.variants
             ),
-            ", ".join(p.text for p in patient.phenotypes),
+            ", ".join(f"no {p.text}" if p.excluded else p.text for p in patient.phenotypes),
             ", ".join(t.text for t in patient.treatments),
             {True: "yes", False: "no", None: ""}[patient.hsct.performed]
             + (f" ({patient.hsct.donor})" if patient.hsct.donor else ""),

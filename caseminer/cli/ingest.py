@@ -57,11 +57,17 @@ def _settings(db: str | None) -> Settings:
 
 def _prefect_logging(verbose: bool) -> None:
     """Prefect logs a failed task with its traceback; caseminer reports failures in its summary, so
-    Prefect is quiet unless asked (set before `caseminer.flows` imports Prefect; the environment wins)."""
+    Prefect is quiet unless asked (set before `caseminer.flows` imports Prefect; the environment wins).
+
+    Dask's scheduler and workers log every start and stop at INFO, and a worker whose stream closes
+    at shutdown logs that with a traceback (dask/distributed#7192): below WARNING they are quiet too.
+    The worker processes read the setting from the environment they inherit."""
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+        os.environ["DASK_LOGGING__DISTRIBUTED"] = "info"
     else:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 
 def _day(value: datetime | None) -> date | None:

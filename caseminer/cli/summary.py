@@ -96,6 +96,24 @@ def _print_tables(summary: RunSummary, console: Console, *, patients: bool = Tru
             console.print(
                 f"... {len(summary.patients) - PATIENT_ROWS_SHOWN} more (`--format csv` or `caseminer sql`)"
             )
+    if summary.links:
+        _print_links(summary, console, table=patients)
+
+
+def _print_links(summary: RunSummary, console: Console, *, table: bool) -> None:
+    """The candidate individual links: records of two articles that may be one person."""
+    count = len(summary.links)
+    plural = "s" * (count != 1)
+    title = f"{count} candidate individual link{plural} (`caseminer curate links`): the same person twice?"
+    if not table:
+        console.print(title, highlight=False, soft_wrap=True)
+        return
+    rows = [
+        [f"{link.score:.2f}", link.first, link.second, link.decision or "", link.explanation]
+        for link in summary.links[:PATIENT_ROWS_SHOWN]
+    ]
+    headers = ["score", "patient", "same as", "decision", "why"]
+    console.print(_fitting_table(headers, rows, console.width, title))
 
 
 def _counts_table(summary: RunSummary, title: str, width: int) -> Table:

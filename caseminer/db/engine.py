@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from typing import Any
 
+import tenacity
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Switching a new database to WAL is not covered by the busy timeout: two connections opening it
+# at once can both hold a shared lock and want the exclusive one, and SQLite fails one at once.
+_retry_while_locked = tenacity.retry(
+    retry=tenacity.retry_if_exception(
+        lambda error: isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+    ),
+    wait=tenacity.wait_random_exponential(multiplier=0.01, max=1),
+    stop=tenacity.stop_after_delay(SQLITE_BUSY_TIMEOUT_MS / 1000),
+    reraise=True,
+)
 # The advisory lock id of schema upgrades on PostgreSQL (any fixed number: ids are per database).
 SCHEMA_UPGRADE_LOCK_ID = int.from_bytes(b"cm-schem", "big", signed=True)
 
@@ -22,7 +34,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # First, so that everything after it waits for another process's lock rather than failing.
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     # WAL lets readers (notebooks, `caseminer sql`) run while an ingest writes.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _retry_while_locked(cursor.execute)("PRAGMA journal_mode=WAL")
     # Safe with WAL (no corruption on a crash, at worst the last commits roll back, and every write
     # is idempotent and re-runnable from the raw archive); saves a disk flush per committed article.
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -249,6 +249,7 @@ class PatientVariantRow(ProvenanceColumns, Base):
     hgvs_c: Mapped[str | None] = mapped_column(Text)
     hgvs_p: Mapped[str | None] = mapped_column(Text)
     hgvs_g: Mapped[str | None] = mapped_column(Text)
+    transcript: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
     zygosity: Mapped[str | None] = mapped_column(String(32))
     origin: Mapped[str | None] = mapped_column(String(16))
@@ -305,6 +306,41 @@ class PatientOutcome(ProvenanceColumns, Base):
     age_at_death_days: Mapped[int | None] = mapped_column(Integer)
     follow_up_text: Mapped[str | None] = mapped_column(Text)
     follow_up_days: Mapped[int | None] = mapped_column(Integer)
+
+
+CURATION_ACTIONS = ("accept", "reject", "correct", "add", "merge", "split")
+
+
+class Curation(Base):
+    """A curator's decision about one fact, or about two patient records being one individual.
+
+    Keyed by what the fact is (article, patient label, field, normalized value), never by a fact row id:
+    re-extraction replaces the fact rows, and a curation then applies to whichever new row has the same
+    identity. The evidence columns only help a curator find the fact again when it is gone.
+    `merge` and `split` name a second patient record (`other_*`): one individual, or two distinct ones.
+    A later curation of the same fact (or the same pair) supersedes an earlier one; none is ever deleted.
+    """
+
+    __tablename__ = "curations"
+    __table_args__ = (Index("ix_curations_fact", "article_id", "patient_label", "field", "value_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    patient_label: Mapped[str] = mapped_column(String(255))
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text)
+    value_key: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(16))
+    correction: Mapped[str | None] = mapped_column(Text)
+    other_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    other_patient_label: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    curator: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    doc_id: Mapped[str | None] = mapped_column(String(255))
+    char_start: Mapped[int | None] = mapped_column(Integer)
+    char_end: Mapped[int | None] = mapped_column(Integer)
+    sentence: Mapped[str | None] = mapped_column(Text)
 
 
 class IngestRun(Base):

@@ -22,6 +22,7 @@ from caseminer.db.models import (
     ArticleSource,
     Concept,
     Crosswalk,
+    Curation,
     DocumentRow,
     Extraction,
     Failure,
@@ -147,11 +148,15 @@ def _merge_articles(session: Session, survivor: Article, duplicates: Sequence[Ar
                 MentionRow.doc_id.in_(external_docs),
             )
         )
-        for model in (ArticleSource, DocumentRow, Extraction, MentionRow, PatientRow):
+        for model in (ArticleSource, DocumentRow, Extraction, MentionRow, PatientRow, Curation):
             session.execute(
                 update(model).where(model.article_id == old).values(article_id=new),
                 execution_options={"synchronize_session": False},
             )
+        session.execute(
+            update(Curation).where(Curation.other_article_id == old).values(other_article_id=new),
+            execution_options={"synchronize_session": False},
+        )
         ids = {field: getattr(duplicate, field) for field in ARTICLE_ID_FIELDS}
         metadata = {key: getattr(duplicate, key) for key in ARTICLE_METADATA}
         session.delete(duplicate)
@@ -402,6 +407,7 @@ def _patient_row(article: Article, extraction: Extraction, label: str, patient: 
             hgvs_c=v.hgvs_c,
             hgvs_p=v.hgvs_p,
             hgvs_g=v.hgvs_g,
+            transcript=v.transcript,
             text=v.text,
             zygosity=v.zygosity,
             origin=v.origin,

@@ -8,7 +8,7 @@ Public API (other areas call these):
   `ingest_topic(demo_topic(), transport=ReplayTransport(demo_cassette_dir()))`; the cassette holds exactly
   the requests of `search_topic(topic, clients)` followed by `fetch_article(hit, clients)` for each hit
   (made by `scripts/build_demo_cassette.py`).
-- `handwritten_reports() -> list[SyntheticReport]` — the six hand-written reports of the cassette.
+- `handwritten_reports() -> list[SyntheticReport]` — the seven hand-written reports of the cassette.
 - `generate_reports(n, seed=0, *, start=0, indexed_from=FIRST_INDEX_DATE, days_apart=3)` — `n` distinct
   generated full-text reports (deterministic), for benchmarks. PMIDs `GENERATED_PMID_BASE + start + i`;
   report i is indexed `days_apart * i` days after `indexed_from` (2015-01-05). For a nightly increment,

@@ -1,8 +1,9 @@
-"""Six case reports written by hand for the demo corpus: varied on purpose, every fact declared.
+"""Seven case reports written by hand for the demo corpus: varied on purpose, every fact declared.
 
 They are fiction in the shape of the literature (one boy, two brothers, an abstract-only record only
 PubMed lists, a report whose full text only PMC serves, a fatal course PubTator3 has not annotated,
-a late onset). Article ids are in a range no real record uses (PMID 991000xx, PMC991000xx).
+a late onset, and a follow-up of the first boy five years on: one individual reported in two
+articles). Article ids are in a range no real record uses (PMID 991000xx, PMC991000xx).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from caseminer.demo.model import (
     Journal,
     SyntheticAge,
     SyntheticPatient,
+    SyntheticReference,
     SyntheticReport,
     SyntheticSection,
     SyntheticTable,
@@ -23,6 +25,8 @@ _PAEDIATRICS = Journal(
     "Journal of Synthetic Paediatric Case Reports", "J Synth Paediatr Case Rep", "9999-0001"
 )
 _IMMUNOLOGY = Journal("Synthetic Clinical Immunology Reports", "Synth Clin Immunol Rep", "9999-0002")
+# The team of the first boy's report and of its follow-up.
+_SYNTHETIC_CENTRE = "Department of Paediatric Immunology, Synthetic Children's Hospital, Demo City"
 
 _BACKGROUND = (
     "IPEX syndrome (immune dysregulation, polyendocrinopathy, enteropathy, X-linked syndrome) is a rare "
@@ -37,7 +41,15 @@ def _intro(extra: str = "") -> SyntheticSection:
 
 def handwritten_reports() -> list[SyntheticReport]:
     """The demo corpus of the shipped cassette, in a fixed order."""
-    return [_single_boy(), _brothers(), _pmc_only(), _abstract_only(), _fatal_course(), _late_onset()]
+    return [
+        _single_boy(),
+        _brothers(),
+        _pmc_only(),
+        _abstract_only(),
+        _fatal_course(),
+        _late_onset(),
+        _single_boy_follow_up(),
+    ]
 
 
 def _single_boy() -> SyntheticReport:
@@ -116,6 +128,7 @@ def _single_boy() -> SyntheticReport:
         ),
         patients=(patient,),
         keywords=("IPEX syndrome", "FOXP3", "enteropathy", "case report"),
+        affiliation=_SYNTHETIC_CENTRE,
     )
 
 
@@ -453,4 +466,77 @@ def _late_onset() -> SyntheticReport:
             ),
         ),
         patients=(patient,),
+    )
+
+
+def _single_boy_follow_up() -> SyntheticReport:
+    """The boy of _single_boy again, five years after his transplantation: the same individual."""
+    variant = SyntheticVariant("c.1087A>G", "p.Ile363Val")
+    patient = SyntheticPatient(
+        label="proband",
+        sex="male",
+        age_at_onset=SyntheticAge("3 weeks", 21),
+        variants=(variant,),
+        phenotypes=("diarrhea", "eczema", "type 1 diabetes", "enteropathy", "hypothyroidism"),
+        treatments=("insulin", "tacrolimus"),
+        hsct_donor="matched unrelated",
+        conditioning=("treosulfan", "fludarabine"),
+        outcome="alive",
+    )
+    return SyntheticReport(
+        pmid="99100007",
+        pmcid="PMC99100007",
+        doi="10.99999/synth.2024.0007",
+        title="Autoimmune hypothyroidism five years after transplantation for IPEX syndrome",
+        journal=_PAEDIATRICS,
+        authors=(("Okafor", "Chidi"), ("Lindqvist", "Maja"), ("Virtanen", "Eero")),
+        published=date(2024, 4, 8),
+        indexed=date(2024, 4, 10),
+        abstract=(
+            "We previously reported a boy with IPEX syndrome who developed watery diarrhea and eczema at 3 "
+            "weeks of age, followed by type 1 diabetes mellitus, and carries the hemizygous FOXP3 variant "
+            "c.1087A>G (p.Ile363Val). He underwent hematopoietic stem cell transplantation from a matched "
+            "unrelated donor. Five years later he developed autoimmune hypothyroidism, treated with thyroid "
+            "hormone replacement. He is alive."
+        ),
+        sections=(
+            _intro("Late autoimmunity after transplantation is rarely described."),
+            SyntheticSection(
+                "Case presentation",
+                "case",
+                (
+                    "The patient is a boy whose early course we reported previously. He developed watery "
+                    "diarrhea at 3 weeks of age and eczema shortly after; type 1 diabetes mellitus was "
+                    "diagnosed at 7 weeks of age. Duodenal biopsy showed autoimmune enteropathy. Sanger "
+                    "sequencing had found the hemizygous FOXP3 variant c.1087A>G (p.Ile363Val). He was "
+                    "treated with insulin and tacrolimus.",
+                    "At 5 months of age he underwent hematopoietic stem cell transplantation from a matched "
+                    "unrelated donor after conditioning with treosulfan and fludarabine. Five years after "
+                    "transplantation he presented with fatigue and a raised TSH; hypothyroidism with "
+                    "positive anti-thyroid peroxidase antibodies was diagnosed and thyroid hormone "
+                    "replacement was started. He is alive and well at 6 years of age.",
+                ),
+                "cases",
+            ),
+            SyntheticSection(
+                "Discussion",
+                "discussion",
+                (
+                    "Donor chimerism remained complete, so the thyroid autoimmunity arose despite a donor "
+                    "regulatory T cell compartment. Long follow-up of transplanted patients is needed.",
+                ),
+                "discussion",
+            ),
+        ),
+        patients=(patient,),
+        keywords=("IPEX syndrome", "FOXP3", "hypothyroidism", "follow-up"),
+        affiliation=_SYNTHETIC_CENTRE,
+        references=(
+            SyntheticReference(
+                "99100001",
+                "10.99999/synth.2019.0001",
+                "Lindqvist M, Okafor C, Serrano L. Early-onset watery diarrhea and eczema in an infant "
+                "with a novel FOXP3 variant. J Synth Paediatr Case Rep. 2019;19:e0001.",
+            ),
+        ),
     )

@@ -92,6 +92,15 @@ class Journal:
 
 
 @dataclass(frozen=True)
+class SyntheticReference:
+    """A work a report cites, as its reference list gives it."""
+
+    pmid: str
+    doi: str
+    citation: str
+
+
+@dataclass(frozen=True)
 class Mention:
     """A concept or variant occurrence in the PubTator text (title, newline-free join, abstract)."""
 
@@ -117,6 +126,8 @@ class SyntheticReport:
     patients: tuple[SyntheticPatient, ...]
     tables: tuple[SyntheticTable, ...] = ()
     keywords: tuple[str, ...] = ()
+    affiliation: str | None = None  # every author's
+    references: tuple[SyntheticReference, ...] = ()
     full_text: FullTextSource | None = "europepmc"
     in_europepmc: bool = True  # listed by Europe PMC search (else only PubMed finds it)
     in_pubtator: bool = True  # PubTator3 holds annotations for it

@@ -114,6 +114,8 @@ def jats_article(report: SyntheticReport, *, style: str = "europepmc") -> etree.
         name = _sub(_sub(contributors, "contrib", contrib_type="author"), "name")
         _sub(name, "surname", surname)
         _sub(name, "given-names", given)
+    if report.affiliation:
+        _sub(meta, "aff", report.affiliation, id="Aff1")
     _date(meta, "pub-date", report.published, pub_type="epub")
     _sub(_sub(meta, "pub-date", pub_type="collection"), "year", str(report.published.year))
     _sub(meta, "volume", str(report.published.year - 2000))
@@ -132,6 +134,16 @@ def jats_article(report: SyntheticReport, *, style: str = "europepmc") -> etree.
     counter = _Counter()
     for section in report.sections:
         _section(body, section, counter, report.tables if section.kind == "case" else ())
+    if report.references:
+        references = _sub(_sub(article, "back"), "ref-list", id="Bib1")
+        _sub(references, "title", "References")
+        for number, reference in enumerate(report.references, start=1):
+            citation = _sub(
+                _sub(references, "ref", id=f"CR{number}"), "mixed-citation", publication_type="journal"
+            )
+            citation.text = f"{reference.citation} "
+            _sub(citation, "pub-id", reference.doi, pub_id_type="doi")
+            _sub(citation, "pub-id", reference.pmid, pub_id_type="pmid")
     return article
 
 
@@ -226,6 +238,8 @@ def _pubmed_article(report: SyntheticReport) -> etree._Element:
         _sub(author, "LastName", surname)
         _sub(author, "ForeName", given)
         _sub(author, "Initials", "".join(part[0] for part in given.split()))
+        if report.affiliation:
+            _sub(_sub(author, "AffiliationInfo"), "Affiliation", report.affiliation)
     _sub(article, "Language", "eng")
     types = _sub(article, "PublicationTypeList")
     _sub(types, "PublicationType", "Case Reports", UI="D002363")
@@ -254,6 +268,14 @@ def _pubmed_article(report: SyntheticReport) -> etree._Element:
     if report.pmcid:
         _sub(ids, "ArticleId", report.pmcid, IdType="pmc")
     _sub(ids, "ArticleId", report.doi, IdType="doi")
+    if report.references:
+        references = _sub(pubmed_data, "ReferenceList")
+        for reference in report.references:
+            cited = _sub(references, "Reference")
+            _sub(cited, "Citation", reference.citation)
+            cited_ids = _sub(cited, "ArticleIdList")
+            _sub(cited_ids, "ArticleId", reference.pmid, IdType="pubmed")
+            _sub(cited_ids, "ArticleId", reference.doi, IdType="doi")
     return record
 
 

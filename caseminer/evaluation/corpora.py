@@ -335,6 +335,7 @@ def score(corpus: Corpus, results: dict[str, ExtractionResult], *, split: str | 
                     primary.get(i, i)
                     for patient in (result.patients if result else [])
                     for phenotype in patient.phenotypes
+                    if not phenotype.excluded
                     for i in phenotype.ids
                     if i.startswith("HP:")
                 }

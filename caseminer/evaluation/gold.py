@@ -231,7 +231,7 @@ def evaluate_gold(
         try:
             if text_path is None:
                 raise ParseError(f"no text for {doc_id} (.txt or .xml)")
-            pairs.append((_gold_document(text_path, doc_id), gold))
+            pairs.append((read_gold_text(text_path, doc_id), gold))
         except ParseError as error:
             failed[doc_id] = str(error)
             pairs.append((Document(doc_id=doc_id, source_format="text", text=""), gold))
@@ -292,7 +292,7 @@ def _manifest(gold_dir: Path) -> dict[str, Any]:
     return json.loads(written.read_text(encoding="utf-8")) if written.is_file() else {}
 
 
-def _gold_document(path: Path, doc_id: str) -> Document:
+def read_gold_text(path: Path, doc_id: str) -> Document:
     documents = parse_file(path)
     document = next((d for d in documents if d.doc_id == doc_id), documents[0])
     return document.model_copy(update={"doc_id": doc_id})
@@ -319,15 +319,16 @@ def compare_annotations(
 ) -> DocumentEval:
     """:func:`compare_document` on a prediction in the gold JSON form — also another annotator's
     annotation of the same text, for agreement."""
-    predicted = json.loads(json.dumps(predicted))  # the vocabulary filter below must not edit the input
-    if phenotype_vocabulary:
-        prefix = f"{phenotype_vocabulary}:"
-        for patient in predicted["patients"]:
-            patient["phenotypes"] = [
-                phenotype
-                for phenotype in patient.get("phenotypes") or []
-                if any(i.startswith(prefix) for i in phenotype.get("ids") or [])
-            ]
+    predicted = json.loads(json.dumps(predicted))  # the filters below must not edit the input
+    prefix = f"{phenotype_vocabulary}:" if phenotype_vocabulary else ""
+    for patient in predicted["patients"]:
+        # SCHEMA.md's phenotypes are the features a patient has; an excluded one is not among them
+        patient["phenotypes"] = [
+            phenotype
+            for phenotype in patient.get("phenotypes") or []
+            if not phenotype.get("excluded")
+            and any(i.startswith(prefix) for i in phenotype.get("ids") or [""])
+        ]
     gold_patients: list[dict[str, Any]] = gold.get("patients") or []
     predicted_patients: list[dict[str, Any]] = predicted["patients"]
     evaluation = DocumentEval(
@@ -344,7 +345,7 @@ def compare_annotations(
     report.patient_count.add(len(gold_patients) == len(predicted_patients))
     confusion = f"{len(gold_patients)} -> {len(predicted_patients)}"
     report.patient_count_confusion[confusion] = report.patient_count_confusion.get(confusion, 0) + 1
-    variants = _match_variant_sets(
+    variants = match_variant_sets(
         [v for p in gold_patients for v in p.get("variants") or []],
         [v for p in predicted_patients for v in p.get("variants") or []],
     )
@@ -381,7 +382,7 @@ def _compare_fields(
             )
             if not gold_value and not predicted_value:
                 continue
-            matched = _match_variant_sets(gold.get("variants") or [], (predicted or {}).get("variants") or [])
+            matched = match_variant_sets(gold.get("variants") or [], (predicted or {}).get("variants") or [])
             correct = predicted is not None and matched.fn == 0 and matched.fp == 0
         else:
             gold_value = _field(gold, field)
@@ -433,7 +434,7 @@ def patient_similarity(gold: dict[str, Any], predicted: dict[str, Any]) -> float
     gold_sex, predicted_sex = gold.get("sex"), predicted.get("sex")
     if gold_sex and predicted_sex:
         score += 1.0 if gold_sex == predicted_sex else -1.0
-    shared = _match_variant_sets(gold.get("variants") or [], predicted.get("variants") or [])
+    shared = match_variant_sets(gold.get("variants") or [], predicted.get("variants") or [])
     if shared.tp:
         score += 2.0
     for field in ("age_at_onset", "age_at_diagnosis"):
@@ -504,7 +505,7 @@ def _variant_names(variants: Iterable[dict[str, Any]]) -> list[str]:
     ]
 
 
-def _match_variant_sets(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Counts:
+def match_variant_sets(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Counts:
     """Variants matched by any shared HGVS change (c., p. or g.), each at most once. A variant
     without a change ("a FOXP3 mutation", "exon 7 skipping") names nothing to compare and is left
     out on either side."""
@@ -589,21 +590,29 @@ def _field(patient: dict[str, Any], field: str) -> Any:
 
 def _same_value(field: str, gold: Any, predicted: Any) -> bool:
     if field.startswith("age_") and isinstance(gold, int | float) and isinstance(predicted, int | float):
-        return abs(gold - predicted) <= max(AGE_RELATIVE_TOLERANCE * gold, AGE_MIN_TOLERANCE_DAYS)
+        return ages_agree(gold, predicted)
     return bool(gold == predicted)
+
+
+def ages_agree(gold_days: float, predicted_days: float) -> bool:
+    """Within ±10% of the gold days, at least ±3 days (the field tolerance of ages)."""
+    return abs(gold_days - predicted_days) <= max(AGE_RELATIVE_TOLERANCE * gold_days, AGE_MIN_TOLERANCE_DAYS)
 
 
 __all__ = [
     "AGE_MIN_TOLERANCE_DAYS",
     "AGE_RELATIVE_TOLERANCE",
     "EvalReport",
+    "ages_agree",
     "align_patients",
     "compare_document",
     "evaluate_agreement",
     "evaluate_gold",
     "gold_files",
     "label_key",
+    "match_variant_sets",
     "normalise_hgvs",
     "normalise_text",
     "patient_similarity",
+    "read_gold_text",
 ]

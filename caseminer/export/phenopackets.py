@@ -2,6 +2,12 @@
 
 Building the protobuf message is the validation: an unknown field, a wrong type or a bad enum
 fails in the constructor, so every file written is a well-formed v2 packet.
+
+Each packet carries what curators' packets (Phenopacket Store) carry: the subject's sex, time at
+last encounter (the latest age stated) and vital status with the age at death; the phenotypic
+features present and excluded with their onset; the diseases with the onset; the variants in
+HGVS (the c. change behind its transcript where the text gives one), with the allelic state (GENO)
+and the gene; and metaData with the resources used and the article's PMID as external reference.
 """
 
 from __future__ import annotations
@@ -18,12 +24,20 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from caseminer import __version__ as caseminer_version
-from caseminer.db.models import Article, Concept, MentionRow, PatientRow
+from caseminer.curation import curated_patients, curation_of
+from caseminer.db.models import Article, Concept, MentionRow, PatientRow, PatientVariantRow
 
 SCHEMA_VERSION = "2.0"
 HSCT_PROCEDURE = ("MESH:D018380", "Hematopoietic Stem Cell Transplantation")
 HGVS_SYNTAX = {"hgvs_c": "hgvs.c", "hgvs_p": "hgvs.p", "hgvs_g": "hgvs.g"}
 SEX = {"male": pps.MALE, "female": pps.FEMALE}
+# SCHEMA.md zygosity -> the GENO allelic state curators use (GPSEA reads the genotype from its label).
+ALLELIC_STATE = {
+    "heterozygous": ("GENO:0000135", "heterozygous"),
+    "homozygous": ("GENO:0000136", "homozygous"),
+    "hemizygous": ("GENO:0000134", "hemizygous"),
+    "compound heterozygous": ("GENO:0000402", "compound heterozygous"),
+}
 VITAL_STATUS = {"alive": pps.VitalStatus.ALIVE, "deceased": pps.VitalStatus.DECEASED}
 RESOURCES = {
     "HP": (
@@ -44,6 +58,12 @@ RESOURCES = {
         "https://www.nlm.nih.gov/mesh/",
         "https://id.nlm.nih.gov/mesh/",
     ),
+    "GENO": (
+        "geno",
+        "Genotype Ontology",
+        "http://purl.obolibrary.org/obo/geno.owl",
+        "http://purl.obolibrary.org/obo/GENO_",
+    ),
     "NCBIGENE": (
         "ncbigene",
         "NCBI Gene",
@@ -51,6 +71,10 @@ RESOURCES = {
         "https://www.ncbi.nlm.nih.gov/gene/",
     ),
 }
+
+
+# The prefix as the resource writes it where upper case (the key above) is not how it is spelled.
+NAMESPACE_PREFIX = {"MESH": "MeSH", "NCBIGENE": "NCBIGene"}
 
 
 def iso8601_age(days: int) -> str:
@@ -68,6 +92,27 @@ def _age(days: int | None) -> pps.TimeElement | None:
 
 def _term(curie: str, labels: dict[str, str | None], fallback: str | None = None) -> pps.OntologyClass:
     return pps.OntologyClass(id=curie, label=labels.get(curie) or fallback or curie)
+
+
+# ECO: a curator's judgement, for a feature a curator accepted, corrected or added.
+MANUAL_ASSERTION = pps.OntologyClass(id="ECO:0000218", label="manual assertion")
+CURATION_WORDS = {"accept": "accepted", "correct": "corrected", "add": "added"}
+
+
+def _curation_evidence(fact: object, article: Article) -> list[pps.Evidence]:
+    curation = curation_of(fact)
+    if curation is None:
+        return []
+    action, curator = curation
+    reference = f"PMID:{article.pmid}" if article.pmid else _article_key(article)
+    return [
+        pps.Evidence(
+            evidence_code=MANUAL_ASSERTION,
+            reference=pps.ExternalReference(
+                id=reference, description=f"{CURATION_WORDS.get(action, action)} by curator {curator}"
+            ),
+        )
+    ]
 
 
 def _article_key(article: Article) -> str:
@@ -98,7 +143,7 @@ def build_phenopacket(
 ) -> pps.Phenopacket:
     packet_id = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{_article_key(article)}_{patient.label}")
     onset_days = min((a.days for a in patient.ages if a.role == "onset" and a.days is not None), default=None)
-    last_days = max((a.days for a in patient.ages if a.days is not None), default=None)
+    last_days = _latest_age_days(patient)
     outcome = patient.outcome
     vital_status = None
     if outcome is not None and outcome.status in VITAL_STATUS:
@@ -106,7 +151,7 @@ def build_phenopacket(
             status=VITAL_STATUS[outcome.status], time_of_death=_age(outcome.age_at_death_days)
         )
     subject = pps.Individual(
-        id=f"{packet_id}_subject",
+        id=patient.label,
         sex=SEX.get(patient.sex or "", pps.UNKNOWN_SEX),
         time_at_last_encounter=_age(last_days),
         vital_status=vital_status,
@@ -117,6 +162,7 @@ def build_phenopacket(
             excluded=f.excluded,
             onset=_age(f.onset_days),
             description=f.text,
+            evidence=_curation_evidence(f, article),
         )
         for f in patient.phenotypes
         if f.hpo_id
@@ -135,11 +181,8 @@ def build_phenopacket(
                     gene_context=pps.GeneDescriptor(value_id=v.gene_id, symbol=v.gene or "")
                     if v.gene_id
                     else None,
-                    expressions=[
-                        pps.Expression(syntax=syntax, value=value)
-                        for column, syntax in HGVS_SYNTAX.items()
-                        if (value := getattr(v, column))
-                    ],
+                    expressions=_expressions(v),
+                    allelic_state=_allelic_state(v.zygosity),
                 )
             ),
         )
@@ -179,6 +222,7 @@ def build_phenopacket(
             *(f.type.id for f in features),
             *disease_ids,
             *(v.gene_id for v in patient.variants if v.gene_id),
+            *(ALLELIC_STATE[v.zygosity][0] for v in patient.variants if v.zygosity in ALLELIC_STATE),
             *(a.treatment.agent.id or a.procedure.code.id for a in actions),
         ]
     }
@@ -194,12 +238,21 @@ def build_phenopacket(
                 name=name,
                 url=url,
                 version="unknown",
-                namespace_prefix=prefix if prefix != "MESH" else "MeSH",
+                namespace_prefix=NAMESPACE_PREFIX.get(prefix, prefix),
                 iri_prefix=iri,
             )
             for prefix, (rid, name, url, iri) in RESOURCES.items()
             if prefix in used_prefixes
         ],
+        external_references=[
+            pps.ExternalReference(
+                id=f"PMID:{article.pmid}",
+                reference=f"https://pubmed.ncbi.nlm.nih.gov/{article.pmid}",
+                description=article.title or "",
+            )
+        ]
+        if article.pmid
+        else [],
     )
     return pps.Phenopacket(
         id=packet_id,
@@ -210,6 +263,36 @@ def build_phenopacket(
         medical_actions=actions,
         meta_data=meta,
     )
+
+
+def _latest_age_days(patient: PatientRow) -> int | None:
+    """The latest age the record states (an age of its own, at transplant or at death): the time
+    at last encounter."""
+    ages = [a.days for a in patient.ages]
+    if patient.hsct is not None:
+        ages.append(patient.hsct.age_days)
+    if patient.outcome is not None:
+        ages.append(patient.outcome.age_at_death_days)
+    return max((days for days in ages if days is not None), default=None)
+
+
+def _allelic_state(zygosity: str | None) -> pps.OntologyClass | None:
+    if zygosity not in ALLELIC_STATE:
+        return None
+    curie, label = ALLELIC_STATE[zygosity]
+    return pps.OntologyClass(id=curie, label=label)
+
+
+def _expressions(variant: PatientVariantRow) -> list[pps.Expression]:
+    """The variant's HGVS forms; the c. change behind its transcript where the text gives one."""
+    expressions = []
+    for column, syntax in HGVS_SYNTAX.items():
+        value = getattr(variant, column)
+        if value and column == "hgvs_c" and variant.transcript:
+            value = f"{variant.transcript}:{value}"
+        if value:
+            expressions.append(pps.Expression(syntax=syntax, value=value))
+    return expressions
 
 
 def export_phenopackets(engine: Engine, out_dir: Path) -> list[Path]:
@@ -232,6 +315,7 @@ def export_phenopackets(engine: Engine, out_dir: Path) -> list[Path]:
             )
             .order_by(PatientRow.id)
         ).all()
+        patients = curated_patients(session, patients)
         diseases_by_article: dict[int, list[str]] = {}
         for patient in patients:
             article = session.get(Article, patient.article_id)

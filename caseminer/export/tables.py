@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from caseminer.db.views import VIEWS
+from caseminer.db.views import EXPORTED_VIEWS
 
 
 def _export_views(
@@ -17,7 +17,7 @@ def _export_views(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with engine.connect() as connection:
-        for view in VIEWS:
+        for view in EXPORTED_VIEWS:
             frame = pd.read_sql_query(f"SELECT * FROM {view}", connection)
             path = out_dir / f"{view.removesuffix('_v')}.{suffix}"
             write(frame, path)

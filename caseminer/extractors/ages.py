@@ -59,8 +59,10 @@ _NUMBER_WORDS = {
         ]
     )
 }
+# "2½ years", and "21/2 years" as text extraction flattens the ½ of "2½": a whole number and a half
+_MIXED_HALF = re.compile(r"^(?P<whole>\d)(?:1/2|½)$")
 _NUMBER = (
-    r"(?:(?:\d+(?:\.\d+)?|"
+    r"(?:(?:\d(?:1/2|½)|\d+(?:\.\d+)?|"
     + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
     + r")(?: and (?:a )?half)?)"  # "one and a half years", "1 and half years"
 )
@@ -96,7 +98,7 @@ _WEAK_AGE_BEFORE = lowered(
     r"\b(?:at|by|since|until|till)\s(?:about |around |approximately |nearly |almost )?$"
 )
 _UNITLESS_AGE = lowered(
-    r"\b(?:at (?:the )?age (?:of )?|aged |age:? )(?P<number>\d{1,3})\b(?!\.\d|\s?[- ]?(?:"
+    r"\b(?:at (?:the )?age (?:of )?|aged |age:? )(?P<number>\d{1,3})\b(?!\.\d|/\d|½|\s?[- ]?(?:"
     + _UNIT
     + r"|months?|%|mg|kg|cm)\b)"
 )
@@ -115,7 +117,24 @@ _PRENATAL_AGE = lowered(
 )
 _VAGUE_AGE = lowered(
     r"\b(?:(?:in|since|during|from) (?:early |late )?(?:infancy|childhood|adolescence)"
-    r"|(?:in|during|within) the first (?:few )?months? of life)\b"
+    r"|(?:in|during|within) the first (?:few )?months of life)\b"  # "the first month": _NEWBORN_AGE
+)
+# Ages by decade, counted from the decade's first year as the curators do ("onset in the third
+# decade" = 20 years, "in her thirties" = 30 years); the first decade says no more than childhood.
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_DECADE_ORDINALS = {word: index for index, word in enumerate(_ORDINALS)} | {
+    f"{index + 1}{'st' if index == 0 else 'nd' if index == 1 else 'rd' if index == 2 else 'th'}": index
+    for index in range(len(_ORDINALS))
+}
+_DECADE_TENS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7}
+_DECADE_AGE = lowered(
+    r"\b(?:in|during|by|from|within) (?:"
+    r"(?:the |his |her |their )?(?:early |late |mid[- ]?)?(?P<ordinal>"
+    + "|".join(_DECADE_ORDINALS)
+    + r") decade(?: of (?:life|age))?"
+    r"|(?:his |her |their )(?:early |late |mid[- ]?)?(?P<tens>"
+    + "|".join(_DECADE_TENS)
+    + r"|[2-9]0['’]?s))\b"
 )
 _DAY_OF_LIFE = lowered(r"\b(?:on )?(?:day|dol) (?P<number>\d{1,3}) of life\b")
 _FOLLOW_UP = lowered(
@@ -131,7 +150,10 @@ _ONSET_BEFORE = lowered(
     r"(?:\bsince(?: (?:he|she|they) (?:was|were))?|\b(?:beginning|starting|commencing) (?:at|from|in)|"
     r"\bfirst (?:symptoms?|signs?|manifestations?)(?: \w+){0,2} (?:at|in)|\bonset (?:at|in|of)|"
     r"\b(?:normal|unremarkable|healthy|asymptomatic|well|no (?:abnormalit\w+|symptoms?|complaints?))"
-    r"(?: \w+){0,3} (?:up to|until|till)) (?:the )?(?:ages? (?:of )?)?"
+    r"(?: \w+){0,3} (?:up to|until|till)"
+    # "had seizures from 4 months of age": a sign the patient had from then
+    r"|\b(?:had|has|have|suffered|suffering|experienced|presented with)\b[^.;:,()]{1,50}\bfrom"
+    r") (?:the )?(?:ages? (?:of )?)?"
     r"(?:about |around |approximately |nearly |almost )?$"
 )
 _CLAUSE_BREAK = lowered(r"[,;:()]|\b(?:although|though|and|but|when|while|whereas|after|before)\b")
@@ -143,7 +165,9 @@ _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
         ("diagnosis", r"\b(?:diagnos\w+|confirmed|suspected)\b"),
         (
             "onset",
-            r"\b(?:onset|began|begun|beginning|started|starting|"
+            # "began to walk", "started sitting": a milestone reached, not a sign's onset
+            r"\b(?:onset|(?:began|begun|beginning|started|starting)(?!\s(?:to\s)?(?:walk|sit|crawl|talk|speak"
+            r"|stand|smil|babbl|say|read|roll|run|feed|eat|attend|go to))|"
             r"first (?:symptoms?|signs?|manifestations?|episode)|"
             r"developed|appeared|manifest\w*|noticed)\b",
         ),
@@ -172,10 +196,21 @@ def days_of(expression: str) -> int | None:
         if unit is None:
             continue
         number, _, half = part.group("number").lower().partition(" and ")
+        if mixed := _MIXED_HALF.match(number):
+            number, half = mixed.group("whole"), "half"
         value = (_NUMBER_WORDS[number] if number in _NUMBER_WORDS else float(number)) + (0.5 if half else 0)
         total += value * DAYS_PER_UNIT[unit]
         found, previous_unit = True, unit
     return int(total + 0.5) if found else None
+
+
+def _decade_days(match: re.Match[str]) -> int | None:
+    if match.group("ordinal"):
+        decade = _DECADE_ORDINALS[match.group("ordinal")]
+    else:
+        tens = match.group("tens")
+        decade = _DECADE_TENS.get(tens) or int(tens[0])
+    return decade * 3650 if decade else None
 
 
 def _unit_name(written: str, previous_unit: str) -> str | None:
@@ -217,6 +252,9 @@ class AgeRecognizer:
             for match in pattern.finditer(text):
                 taken.append((match.start(), match.end()))
                 yield match.start(), match.end(), days, True
+        for match in _DECADE_AGE.finditer(text):
+            taken.append((match.start(), match.end()))
+            yield match.start(), match.end(), _decade_days(match), True
         for pattern, days_per_unit in ((_UNITLESS_AGE, 365), (_DAY_OF_LIFE, 1)):
             for match in pattern.finditer(text):
                 start = match.start("number") if pattern is _UNITLESS_AGE else match.start()

@@ -105,8 +105,11 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     (
         "deceased",
         lowered(
-            r"\b(?:died|passed away|succumbed|(?:was|is) deceased|expired|death occurred"
-            r"|(?:fatal|lethal) outcome|(?:his|her|the patient's) death|demise|stillborn|stillbirth"
+            r"\b(?:died|passed away|succumbed|(?:was|is|now) deceased|expired|death occurred"
+            r"|(?:found|is|was|now) dead|(?:did|could) not survive|(?:led|leading) to (?:his |her )?death"
+            r"|resulted in (?:his |her )?death"
+            r"|(?:fatal|lethal) (?:outcome|course)|(?:his|her|the patient's) death|demise"
+            r"|stillborn|stillbirth"
             r"|(?:intrauterine|fetal|neonatal|perinatal) death|death (?:at|from|due to|in)"
             r"|(?:autopsy|necropsy|post-?mortem))\b",
         ),
@@ -115,9 +118,19 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
         "alive",
         lowered(
             r"\b(?:(?:is|was|remains|remained) (?:still )?alive|alive and well|(?:is|was) doing well|"
-            r"(?:remains|remained|is|was) (?:currently |now |still )?(?:clinically )?"
-            r"(?:well|stable|asymptomatic|symptom[- ]free|seizure[- ]free|in (?:complete )?remission|"
-            r"free of (?:symptoms|disease))|(?:was|were) discharged|is thriving|"
+            # "was well until 2 months of age" is the time before the onset, not the outcome
+            r"(?:remains?|remained|is|are|was|were) (?:currently |now |still )?(?:clinically )?"
+            r"(?:well|stable|asymptomatic|ambula(?:nt|tory)|symptom[- ]free|seizure[- ]free"
+            r"|in (?:complete )?remission|disease[- ]free|"
+            r"free of (?:symptoms|disease))(?! (?:until|till|up to|before|prior))"
+            # healthy, in good health: of the patient ("her parents are healthy" tells of relatives)
+            r"|(?:he|she|the (?:patient|proband|child|boy|girl|infant)) (?:is|remains|remained|was|has been)"
+            r" (?:now |currently |still )?(?:healthy|in good (?:general |clinical )?(?:health|condition))"
+            r"(?! (?:until|till|up to|before|prior))"
+            r"|(?:has|have) (?:since )?been (?:asymptomatic|symptom[- ]free|well|stable)"
+            r"|(?:good|favou?rable|excellent) (?:clinical )?outcome"
+            r"|outcome was (?:good|favou?rable|excellent)"
+            r"|uneventful recovery|(?:was|were) discharged|is thriving|"
             r"continues? (?:to do well|on)|survived|survives|were (?:now )?well"
             r"|(?:he|she|they|the patient|the child|the infant) (?:has |had )?(?:fully |completely )?"
             r"recovered"
@@ -131,7 +144,7 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
             r"|(?:is|are) (?:now|currently|presently|at present) (?:an? )?(?:\w+ )?\d+"
             r"(?:[- ](?:years?|months?)(?: old)?)?"
             r"|(?:he|she|they) (?:is|are) (?:now|currently|presently|at present|still)\b"
-            r"(?! (?:well|stable|asymptomatic|alive|doing|symptom|seizure|in remission|free|clinically"
+            r"(?! (?:well|stable|asymptomatic|alive|doing|symptom|seizure|in remission|free|clinically|dead"
             r"|\d|an? \d))"
             r"|(?:he|she|they|the patient|the proband) (?:now |currently |still )?"
             r"(?:attends|works|lives|walks|goes to|is able to|can now)"

@@ -36,7 +36,9 @@ Contract (set on every span of ``doc.ents`` and of the span groups in ``span_gro
   other than to compare ("unlike our patient, most boys ..."); also a condition the patient's is
   compared with ("similar to Lemierre's syndrome", "mimicking").
 
-All five are plain booleans (default False). Helpers used by the other span extractors:
+All five are plain booleans (default False). The component also writes the span group
+``normal_findings`` (:mod:`caseminer.extractors.normal_findings`: "normal hearing", "CK was
+normal"), flagged like the other targets. Helpers used by the other span extractors:
 :class:`SentenceIndex`, :func:`doc_text`, :func:`refers_to_patient` (does a sentence name the
 patient as its topic: the patient builder's test for discussion sentences).
 """
@@ -52,6 +54,7 @@ from typing import Literal, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from caseminer.extractors.normal_findings import NORMAL_FINDINGS, find_normal_findings
 from caseminer.extractors.sections import passage_at
 
 CONTEXT_FLAGS = ("negated", "uncertain", "family", "hypothetical", "background")
@@ -109,6 +112,8 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             "neither",
             "nor",
             "rule out",
+            # "tests ruled out renal insufficiency": what follows is ruled out (else backward, below)
+            "ruled out",
             "excluded",
             "unremarkable for",
         ),
@@ -121,7 +126,8 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             r"(?:ruled out|excluded|absent|contraindicated|negative(?! for)|"
             r"not (?:\w+ly )?(?:found|detected|seen|observed|present|identified|confirmed))",
             r"(?:came back|returned|tested|proved|turned out)(?: to be)? negative(?! for)",
-            "ruled out",
+            # "infection ruled out by PCR", "... ruled out.": nothing after it that it could rule out
+            r"ruled out(?=\s*(?:[.,;:)]|$|(?:by|with|on|in|after|as|because|since)\b))",
         ),
     ),
     (
@@ -437,6 +443,8 @@ class ContextAnnotator:
     def __call__(self, doc: Doc) -> Doc:
         sentences = SentenceIndex(doc)
         text = sentences.lower
+        # normal results ("normal hearing") are excluded findings, flagged like every mention
+        doc.spans[NORMAL_FINDINGS] = find_normal_findings(doc, text)
         pseudo = _Intervals((m.start(), m.end()) for m in _PSEUDO.finditer(text))
         triggers = [
             _Trigger(m.start(), m.end(), *_TRIGGERS[int(m.lastgroup[1:])][:2])
@@ -474,6 +482,7 @@ class ContextAnnotator:
 
     def _targets(self, doc: Doc) -> Iterable[Span]:
         yield from doc.ents
+        yield from doc.spans[NORMAL_FINDINGS]
         for name in self.span_groups:
             if name in doc.spans:
                 yield from doc.spans[name]

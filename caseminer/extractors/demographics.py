@@ -9,6 +9,8 @@ Contract:
     3-month-old female", "male infant"). Not counted: plurals ("males are affected"), generic uses
     ("female carrier", "male-to-female ratio"), and nouns describing a relative ("his mother, a
     healthy woman").
+  - "letter": M or F written right after a patient's label ("P1 (M, 4 y)", "Patient 2 (F/3 y)",
+    "#27: M"), as case series abbreviate it.
   - "pronoun": he/him/his/himself, she/her/hers/herself. Weak evidence: "She" may be the mother
     the previous sentence spoke of; the patient builder should use pronouns only when no noun
     decides, by majority. "his mother" counts as male: the possessive is the patient's.
@@ -36,7 +38,7 @@ import pycountry
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import SentenceIndex, lowered
+from caseminer.extractors.context import SentenceIndex, doc_text, lowered
 from caseminer.extractors.sections import section_of
 
 for _name in ("sex", "sex_evidence", "consanguineous", "country", "country_code"):
@@ -62,6 +64,13 @@ _GENERIC_AFTER = lowered(  # used with match(text, pos): anchored at pos
     r"infertility|members?|subjects|individuals|controls|offspring|" + _RELATIVE + r")\b)"
 )
 _RELATIVE_BEFORE = lowered(rf"\b{_RELATIVE}\b[^.;()]{{0,30}}$")
+# Found from the letter, which is rare, then checked for the label before it (a scan for the
+# labels would try every "P" of the text).
+_SEX_LETTER = re.compile(r"[(,:]\s*(?P<letter>[MF])(?=\s*(?:[,;/)]|\d))")
+_LABEL_BEFORE_LETTER = re.compile(
+    r"(?:\b(?:P|Pt\.?|[Pp]atient|[Cc]ase|[Ss]ubject|[Ii]ndividual)\s?(?:\d{1,2}|[IVX]{1,4}[-.:]\d{1,2})"
+    r"|#\d{1,3})\s*$"
+)
 _PRONOUN = lowered(r"\b(?:(?P<male>he|him|his|himself)|(?P<female>she|her|hers|herself))\b")
 
 _CONSANGUINITY = lowered(
@@ -273,6 +282,15 @@ class DemographicsRecognizer:
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None:
                 span._.sex, span._.sex_evidence = _SEX_OF_NOUN[match.group("word").lower()], "noun"
+                yield span
+        written = doc_text(doc)
+        for match in _SEX_LETTER.finditer(written):
+            if not _LABEL_BEFORE_LETTER.search(written, max(0, match.start() - 20), match.start()):
+                continue
+            span = doc.char_span(match.start("letter"), match.end("letter"), alignment_mode="expand")
+            if span is not None:
+                span._.sex = "male" if match.group("letter") == "M" else "female"
+                span._.sex_evidence = "letter"
                 yield span
         if not self.pronouns:
             return

@@ -17,6 +17,9 @@ Which facts count (general rules, each documented where it is applied):
   figure captions, unstructured text; the title only when the record is nothing but a title) that
   are not negated, uncertain, hypothetical, background or about a relative (except in a
   relative's own record). HP ids first, then MONDO and MeSH; an onset age of the same sentence.
+  Excluded features: a sign negated in a case section ("no seizures"), a normal result
+  ("normal hearing": caseminer.extractors.normal_findings), a "−" / "N" / "no" cell under a sign
+  (a cell saying it was not assessed, "nd", "n.a.", "unknown", says nothing).
 * Treatments: CHEMICAL / PROCEDURE mentions in those sections with the same context rules that the
   patient received: a treatment cue in the sentence ("treated with", "started on", "mg", "oral"),
   not a lab analyte ("serum bilirubin", "insulin levels"), not a diagnostic procedure (biopsy,
@@ -45,7 +48,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from caseminer.extractors.ages import days_of
-from caseminer.extractors.context import SentenceIndex, is_flagged, refers_to_patient
+from caseminer.extractors.context import (
+    BACKGROUND_SECTIONS,
+    NOT_THE_PATIENTS,
+    SentenceIndex,
+    doc_text,
+    is_flagged,
+    refers_to_patient,
+)
+from caseminer.extractors.normal_findings import NORMAL_FINDINGS
 from caseminer.extractors.sections import passage_at, section_of
 from caseminer.extractors.segmentation import (
     CASE_SECTIONS,
@@ -78,6 +89,7 @@ EXTRACTOR_OF = {
     "hsct": "caseminer_clinical",
     "outcome": "caseminer_clinical",
     "VARIANT": "caseminer_variants",
+    NORMAL_FINDINGS: "caseminer_context",
 }
 # A discussion sentence is about the patient when it names them among the first words of a clause
 # ("In our patient", "We suspected our patient", a leading citation number "3 Our case").
@@ -88,10 +100,18 @@ for _name in ("patients", "tables", "doc_id", "extractor_version"):
     Doc.set_extension(_name, default=None, force=True)
 
 _SEX_CELL = {"m": "male", "male": "male", "boy": "male", "f": "female", "female": "female", "girl": "female"}
-_POSITIVE_CELL = frozenset({"+", "++", "yes", "y", "present", "positive"})
 _DECEASED_CELL = re.compile(r"\b(?:died|dead|deceased|death|expired)\b|^d$|†", re.IGNORECASE)
 _ALIVE_CELL = re.compile(r"\b(?:alive|living|well|survived|a&w)\b|^a$", re.IGNORECASE)
-_NO_CELL = frozenset({"-", "no", "none", "n", "not done", "nd", "—", "–"})
+# What a patient-table cell says of a sign (or of consanguinity): present, absent, or nothing.
+# "nd", "not done", "n.a.", "unknown" say the sign was not assessed: neither present nor absent.
+_PRESENT_CELL = frozenset({"yes", "y", "present", "positive"})
+_ABSENT_CELL = frozenset({"no", "none", "n", "absent", "negative"})
+# Cells of symbols: "+" to "+++", a hyphen or dash ("−" is the minus sign, U+2212); a footnote
+# mark may follow ("−b", "+a").
+_PRESENT_SYMBOLS = re.compile(r"\++[a-z*†‡§]?")
+_ABSENT_SYMBOLS = re.compile(r"[-−–—]+[a-z*†‡§]?")
+# Under a transplant column "not done" says the transplant was not performed.
+_NOT_DONE_CELL = frozenset({"not done", "nd"})
 _TREATMENT_CUE = re.compile(
     r"\b(?:treat(?:ed|ment)|therap(?:y|ies)|receiv(?:ed|ing)|given|start(?:ed)?|initiated|administ(?:ered|ration)"
     r"|prescribed|switched|continu(?:ed|es)|discontinued|stopped|dos(?:e|es|ing)"
@@ -147,6 +167,29 @@ _CARRIER_CUE = re.compile(
     r"P\d+|II+[-:.]\d+)\b",
     re.IGNORECASE,
 )
+# "Subject 3 is a 21-year-old male", "she is now an 8-year-old girl": the present tense of the report
+_PRESENT_COPULA_BEFORE = re.compile(
+    r"\b(?:is|are)\s+(?:now\s+|currently\s+|presently\s+|still\s+)?an?\s*$", re.I
+)
+# Where a family's variant is named for the family rather than for one member; and one genotype is
+# a change, or the two changes of a compound heterozygote.
+_FAMILY_VARIANT_SECTIONS = frozenset({"abstract", "case", "results", "figure", None})
+_ONE_GENOTYPE = 2
+_RELATIVE_AFTER_AGE = re.compile(
+    r"[- ]?(?:old)?\s+(?:(?:older|elder|eldest|younger|youngest|twin|maternal|paternal|affected|healthy)\s+)?"
+    r"(?P<kind>mother|father|sister|brother|son|daughter|cousin|aunt|uncle|grandmother|grandfather|sibling)\b",
+    re.I,
+)
+# A sentence that calls its variants no cause of the disease: "mutations in SLC45A2 may not be
+# associated with OCA in this family", "a known benign polymorphism" (not "excluding a polymorphism").
+_NOT_CAUSATIVE = re.compile(
+    r"\b(?:(?:may |might |is |are |was |were )?not (?:be )?(?:associated with|responsible for|the cause of"
+    r"|causative|pathogenic|disease[- ]causing)|(?:likely |probably )?benign\b|(?<!excluding )(?<!not a )"
+    r"(?<!rather than a )polymorphisms?\b|non-?pathogenic|did not (?:co-?)?segregate"
+    r"|unlikely to be (?:causative|pathogenic|disease[- ]causing))",
+    re.I,
+)
+_SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
 _SEX_COLUMN = re.compile(r"\b(?:sex|gender)\b", re.I)
 _OUTCOME_COLUMN = re.compile(r"outcome|status|alive|surviv|death|died", re.I)
@@ -243,27 +286,59 @@ class PatientAssembler:
         }
         for label, (sex, span) in segmentation.relative_sex.items():
             builders[label].set_sex(sex, span, COMPONENT)
-        self._assign_facts(doc, ents, segmentation, builders)
+        unowned = self._assign_facts(doc, ents, segmentation, builders)
         for cell in segmentation.cells:
             builders[cell.label].read_cell(cell)
         forms = written_together(ents)
         patients = [builders[label].build(forms) for label in segmentation.labels]
         if _SEGREGATES.search(sentences.text):
             share_family_variant(patients)
+            if len(patients) > 1 and not any(_genotyped(p) for p in patients):
+                self._give_family_variant(doc, sentences, ents, unowned, forms, patients)
         doc._.patients = patients
         return doc
 
-    def _assign_facts(
-        self, doc: Doc, ents: list[Span], segmentation: Segmentation, builders: dict[str, _PatientBuilder]
+    def _give_family_variant(
+        self,
+        doc: Doc,
+        sentences: SentenceIndex,
+        ents: list[Span],
+        unowned: list[Span],
+        forms: dict[str, str],
+        patients: list[Patient],
     ) -> None:
+        """A family whose variant segregates, named only where no one of them is ("a novel homozygous
+        splice site mutation was identified that segregated in the family"): each affected member
+        carries it, when the report names one genotype (one change, or the two of a compound)."""
         genes = [e for e in ents if e.label_ == "GENE"]
         topic_gene = topic_gene_of(genes)
+        family = _PatientBuilder(doc, "family", sentences, ents, self.topic_concepts)
+        for span in unowned:
+            family.add("VARIANT", span, None, genes, topic_gene)
+        variants = family.build(forms).variants
+        if 1 <= len(variants) <= _ONE_GENOTYPE:
+            for patient in patients:
+                patient.variants = [v.model_copy() for v in variants] + patient.variants
+
+    def _assign_facts(
+        self, doc: Doc, ents: list[Span], segmentation: Segmentation, builders: dict[str, _PatientBuilder]
+    ) -> list[Span]:
+        """Gives each fact to the patients whose range holds it; returns the variants of case
+        sentences that are no one's."""
+        genes = [e for e in ents if e.label_ == "GENE"]
+        topic_gene = topic_gene_of(genes)
+        others = _others_table_variants(ents, segmentation)
+        unowned: list[Span] = []
         for group, span in _facts(doc, ents):
+            if group == "VARIANT" and _changes(span) & others and section_of(span) != "table":
+                continue  # a sentence naming a variant of a table's other patients or of a variant list
             owner = segmentation.owner(span.start_char)
             if owner is None:
                 if group in segmentation.family_wide and section_of(span) in CASE_SECTIONS:
                     targets = segmentation.labels
                 else:
+                    if group == "VARIANT" and section_of(span) in _FAMILY_VARIANT_SECTIONS:
+                        unowned.append(span)
                     continue
             else:
                 targets = list(owner.labels)
@@ -275,12 +350,25 @@ class PatientAssembler:
                 if is_family(span) and not relative and group not in ("consanguinity", "country"):
                     continue
                 builder.add(group, span, owner.column if owner else None, genes, topic_gene)
+        return unowned
+
+
+def _changes(variant: Span) -> set[str]:
+    return {change for change in (variant._.hgvs_c, variant._.hgvs_p) if change}
+
+
+def _others_table_variants(ents: list[Span], segmentation: Segmentation) -> set[str]:
+    """The changes of the rows of a table of other publications' patients: named again in the
+    text, they are still not this report's."""
+    rows = segmentation.cited_rows
+    in_rows = [e for e in ents if e.label_ == "VARIANT" and any(s <= e.start_char < end for s, end in rows)]
+    return {change for ent in in_rows for change in _changes(ent)}
 
 
 def _facts(doc: Doc, ents: list[Span]) -> Iterator[tuple[str, Span]]:
     for ent in ents:
         yield ent.label_, ent
-    for group in ("ages", "durations", "sex", "consanguinity", "country", "hsct", "outcome"):
+    for group in ("ages", "durations", "sex", "consanguinity", "country", "hsct", "outcome", NORMAL_FINDINGS):
         if group in doc.spans:
             for span in doc.spans[group]:
                 yield group, span
@@ -310,6 +398,8 @@ class _PatientBuilder:
         self.phenotypes_by_key: dict[str, PatientPhenotype] = {}
         self.treatment_keys: set[str] = set()
         self.variants: list[tuple[Span, PatientVariant]] = []
+        # the variants some sentence names without calling them benign or unrelated to the disease
+        self.causal_variants: set[int] = set()
         self.outcomes: list[tuple[Span, str, str]] = []  # (span, status, extractor)
         self.hsct_facts: list[tuple[Span, bool, str | None, list[str], str]] = []
         self.follow_up: list[Age] = []
@@ -338,7 +428,7 @@ class _PatientBuilder:
         if section_of(span) not in CASE_SECTIONS and (
             is_flagged(span, ("background",))
             or (
-                group in ("DISEASE", "CHEMICAL", "PROCEDURE")
+                group in ("DISEASE", NORMAL_FINDINGS, "CHEMICAL", "PROCEDURE")
                 and not refers_to_patient(
                     self.sentences.sentence_text(span, lower=True), within_words=_PATIENT_AS_TOPIC_WORDS
                 )
@@ -382,8 +472,15 @@ class _PatientBuilder:
             and (column is not None or _CARRIER_CUE.search(self.sentences.sentence_text(span)))
         ):
             self._add_variant(span, genes, topic_gene)
-        elif group == "DISEASE" and not is_flagged(span) and (section_of(span) != "title" or self.title_only):
-            self._add_phenotype(span)
+        elif group == "DISEASE" and (section_of(span) != "title" or self.title_only):
+            if not is_flagged(span):
+                self._add_phenotype(span)
+            elif _negated_only(span) and section_of(span) in CASE_SECTIONS:
+                # "no seizures", "seizures were absent": a feature curators record as excluded
+                self._add_phenotype(span, excluded=True)
+        elif group == NORMAL_FINDINGS and not is_flagged(span) and section_of(span) in CASE_SECTIONS:
+            # "normal hearing": the abnormality it rules out (hearing impairment) is excluded
+            self._add_phenotype(span, excluded=True, extractor=EXTRACTOR_OF[group])
         elif (
             group in ("CHEMICAL", "PROCEDURE")
             and not is_flagged(span)
@@ -420,18 +517,24 @@ class _PatientBuilder:
                 self.outcomes.append((span, status, COMPONENT))
         elif _HSCT_COLUMN.search(cell.name):
             donor = next((d for d, pattern in _DONOR_CELL if pattern.search(value)), None)
-            if lowered in _POSITIVE_CELL or donor is not None:
+            reading = cell_reading(value)
+            if reading is True or donor is not None:
                 self.hsct_facts.append((span, True, donor, [], COMPONENT))
-            elif lowered in _NO_CELL:
+            elif reading is False or lowered in _NOT_DONE_CELL:
                 self.hsct_facts.append((span, False, None, [], COMPONENT))
         elif _CONSANGUINITY_COLUMN.search(cell.name):
-            if lowered in _POSITIVE_CELL or lowered in _NO_CELL:
-                self.patient.consanguinity = lowered in _POSITIVE_CELL
-        elif lowered in _POSITIVE_CELL and cell.name_range is not None:
+            if (reading := cell_reading(value)) is not None:
+                self.patient.consanguinity = reading
+        elif (reading := cell_reading(value)) is not None and cell.name_range is not None:
+            # "+" under a sign named in the header is the patient's; "−" says it was looked for and absent
             start, end = cell.name_range
             for ent in self.ents:
                 if ent.label_ == "DISEASE" and start <= ent.start_char < end:
-                    self._add_phenotype(ent)
+                    self._add_phenotype(ent, excluded=not reading)
+
+    def _text_before(self, span: Span) -> str:
+        sentence = self.sentences.sentence_at(span.start_char)
+        return self.sentences.text[max(sentence.start_char, span.start_char - 40) : span.start_char]
 
     def _age(self, span: Span, days: int | None, role: str) -> Age:
         return Age(
@@ -440,9 +543,21 @@ class _PatientBuilder:
 
     def _add_age(self, span: Span, role: str | None) -> None:
         role = role or "unknown"
-        if role != "death" and _describes_person(span):
-            # "A 60-year-old woman ..." introduces the patient as presented, whatever cue is near.
+        relative = _RELATIVE_AFTER_AGE.match(self.sentences.text, span.end_char)
+        if relative is not None and role != "death":
+            # "the proband's 58-year-old mother": the mother's age as presented, nobody else's
+            if not self.patient.label.lower().endswith(relative.group("kind").lower()):
+                return
             role = "presentation"
+        elif role != "death" and _describes_person(span):
+            # "A 60-year-old woman ..." introduces the patient as presented, whatever cue is near;
+            # "subject 3 is a 21-year-old man who carries ..." tells the age the report leaves him at,
+            # unless the sentence tells a presentation in the present tense ("is a 7-month-old boy
+            # presenting with fever").
+            current = role in ("unknown", "last_report") and _PRESENT_COPULA_BEFORE.search(
+                self._text_before(span)
+            )
+            role = "last_report" if current else "presentation"
         self.ages.setdefault(role, []).append(self._age(span, span._.age_days, role))
         if (
             span._.age_days == 0
@@ -470,34 +585,46 @@ class _PatientBuilder:
             hgvs_c=span._.hgvs_c,
             hgvs_p=span._.hgvs_p,
             hgvs_g=span._.hgvs_g,
+            transcript=span._.transcript,
             text=span.text,
             zygosity=span._.zygosity,
             origin=span._.origin,
             provenance=self.provenance(span, EXTRACTOR_OF["VARIANT"]),
         )
+        causal = not _NOT_CAUSATIVE.search(self.sentences.sentence_text(span))
         for previous_span, previous in self.variants:
             if _same_variant(previous_span, previous, span, variant):
                 _merge_variant(previous, variant)
+                if causal:
+                    self.causal_variants.add(id(previous))
                 return
         self.variants.append((span, variant))
+        if causal:
+            self.causal_variants.add(id(variant))
 
-    def _add_phenotype(self, span: Span) -> None:
+    def _add_phenotype(
+        self, span: Span, *, excluded: bool = False, extractor: str = "caseminer_terminology_ner"
+    ) -> None:
         key = span._.concept_id or span.text.lower()
         ids = _phenotype_ids(span)
         if self.topic_concepts.intersection(ids):
             return
         known = self.phenotypes_by_key.get(key)
+        if known is not None and known.excluded and not excluded:
+            # stated present elsewhere ("no seizures until 2 years, then seizures"): present wins
+            known.excluded = False
         if known is not None:
             if _more_specific_wording(span.text, known.text):
                 # "axillary abscesses" after "abscesses": the site tells this finding from others
-                known.text, known.provenance = span.text, self.provenance(span, "caseminer_terminology_ner")
+                known.text, known.provenance = span.text, self.provenance(span, extractor)
             return
         phenotype = PatientPhenotype(
             text=span.text,
             ids=ids,
             label=span._.concept_label,
-            onset=self._onset_in_sentence(span),
-            provenance=self.provenance(span, "caseminer_terminology_ner"),
+            excluded=excluded,
+            onset=None if excluded else self._onset_in_sentence(span),
+            provenance=self.provenance(span, extractor),
         )
         self.phenotypes_by_key[key] = phenotype
         self.patient.phenotypes.append(phenotype)
@@ -549,14 +676,18 @@ class _PatientBuilder:
         patient.age_at_diagnosis = _diagnosis_age(ages.get("diagnosis", []), patient.age_at_presentation)
         if ages.get("last_report"):
             patient.age_at_last_report = max(ages["last_report"], key=lambda a: a.days or 0)
-        patient.phenotypes = most_specific(patient.phenotypes)
+        # present and excluded apart: "no febrile seizures" leaves "seizures" the patient has
+        patient.phenotypes = most_specific([p for p in patient.phenotypes if not p.excluded]) + most_specific(
+            [p for p in patient.phenotypes if p.excluded]
+        )
         patient.treatments = most_specific(patient.treatments)
         for _, variant in self.variants:
             if variant.hgvs_c and not variant.hgvs_p:
                 variant.hgvs_p = (forms or {}).get(variant.hgvs_c)
             elif variant.hgvs_p and not variant.hgvs_c:
                 variant.hgvs_c = (forms or {}).get(variant.hgvs_p)
-        patient.variants = consolidated([variant for _, variant in self.variants])
+        named = [variant for _, variant in self.variants if id(variant) in self.causal_variants]
+        patient.variants = consolidated(_own_variants(named))
         patient.hsct = self._hsct(_first(ages.get("transplant")))
         patient.outcome = self._outcome(_first(ages.get("death")))
         return patient
@@ -589,20 +720,40 @@ class _PatientBuilder:
         return outcome
 
 
+def _own_variants(variants: list[PatientVariant]) -> list[PatientVariant]:
+    """A discussion restates the patient's variants; one it is first to name, beside variants the
+    case or results state, is the literature's ("a recent study identified c.2343del in three
+    families")."""
+    stated = [v for v in variants if v.provenance is None or v.provenance.section not in BACKGROUND_SECTIONS]
+    return stated or variants
+
+
+def _genotyped(patient: Patient) -> bool:
+    """A change in HGVS, not only its effect ("skipping of exon 14")."""
+    return any(v.hgvs_c or v.hgvs_p or v.hgvs_g for v in patient.variants)
+
+
 def share_family_variant(patients: list[Patient]) -> None:
     """A report that says its variant segregates with the disease ("co-segregated", "all affected
     members carried the same mutation") gives it to each affected individual whose own sentences
-    name no variant: the patients with a genotype all carry the same variants, and the others get
-    a copy (the provenance stays the sentence that names it)."""
-    genotyped = [p for p in patients if p.variants]
-    if not genotyped or len(genotyped) == len(patients):
-        return
-    changes = {tuple(sorted(v.hgvs_c or v.hgvs_p or v.text or "" for v in p.variants)) for p in genotyped}
-    if len(changes) != 1:
-        return
+    name no variant, family by family: a relative ("Family 2 younger sister") is of the family of
+    the patient whose label begins hers; without such labels the report's patients are one family.
+    Within a family the patients with a genotype all carry the same variants, and the others get a
+    copy (the provenance stays the sentence that names it)."""
+    families: dict[str, list[Patient]] = {}
     for patient in patients:
-        if not patient.variants:
-            patient.variants = [v.model_copy() for v in genotyped[0].variants]
+        heads = [p.label for p in patients if patient.label.startswith(f"{p.label} ")]
+        families.setdefault(min(heads, key=len) if heads else patient.label, []).append(patient)
+    if all(len(members) == 1 for members in families.values()):
+        families = {"": patients}
+    for members in families.values():
+        genotyped = [p for p in members if p.variants]
+        changes = {tuple(sorted(v.hgvs_c or v.hgvs_p or v.text or "" for v in p.variants)) for p in genotyped}
+        if len(changes) != 1:
+            continue
+        for patient in members:
+            if not patient.variants:
+                patient.variants = [v.model_copy() for v in genotyped[0].variants]
 
 
 def _diagnosis_age(diagnoses: list[Age], presentation: Age | None) -> Age | None:
@@ -614,8 +765,11 @@ def _diagnosis_age(diagnoses: list[Age], presentation: Age | None) -> Age | None
     if any(a.days for a in known):
         # "prenatally", "at birth" beside a stated age: the age is when the diagnosis was made
         known = [a for a in known if a.days]
-    if known:
+    if known and (limit is None or any(a.days for a in known)):
         return max(known, key=lambda a: a.days or 0)
+    # only "prenatally" / "at birth" before a later presentation: what was seen then was a sign
+    # ("antenatally diagnosed to have short limbs") or a tentative diagnosis; the report's is made
+    # at the presentation it describes
     return diagnoses[0] if diagnoses and presentation is None else presentation
 
 
@@ -640,6 +794,24 @@ def most_specific(facts: list[PatientFactT]) -> list[PatientFactT]:
     return kept
 
 
+def cell_reading(value: str) -> bool | None:
+    """True for a table cell saying present ("+", "Y", "yes"), False for absent ("−", "N", "no"),
+    None for anything else: a value, "±", or not assessed ("nd", "not done", "n.a.", "unknown")."""
+    lowered = value.strip().lower()
+    if lowered in _PRESENT_CELL or _PRESENT_SYMBOLS.fullmatch(lowered):
+        return True
+    if lowered in _ABSENT_CELL or _ABSENT_SYMBOLS.fullmatch(lowered):
+        return False
+    return None
+
+
+def _negated_only(span: Span) -> bool:
+    """Negated, and not also uncertain, hypothetical, background or about a relative."""
+    return is_flagged(span, ("negated",)) and not is_flagged(
+        span, tuple(flag for flag in NOT_THE_PATIENTS if flag != "negated")
+    )
+
+
 def _more_specific_wording(text: str, than: str) -> bool:
     """`text` names the same sign with words before it ("axillary abscesses" than "abscesses")."""
     return text.lower().endswith(f" {than.lower()}")
@@ -650,10 +822,15 @@ def _vocabulary(curie: str) -> str:
 
 
 def _describes_person(age: Span) -> bool:
-    """An age right before a person noun ("a 60-year-old woman", "15-day-old male infant")."""
+    """An age right before a person noun ("a 60-year-old woman", "15-day-old male infant"), in its
+    own sentence: "... at 28 weeks of gestation. The girl was born" is no "28-week-old girl"."""
     after = age.end_char
+    text = doc_text(age.doc)
     return any(
-        s._.sex_evidence == "noun" and 0 <= s.start_char - after <= 20 for s in age.doc.spans.get("sex", [])
+        s._.sex_evidence == "noun"
+        and 0 <= s.start_char - after <= 20
+        and not _SENTENCE_BREAK.search(text, after, s.start_char)
+        for s in age.doc.spans.get("sex", [])
     )
 
 
@@ -763,7 +940,7 @@ def _shares_change(a: PatientVariant, b: PatientVariant) -> bool:
 
 
 def _merge_variant(into: PatientVariant, other: PatientVariant) -> None:
-    for field_name in ("hgvs_c", "hgvs_p", "hgvs_g", "zygosity", "origin", "gene", "gene_id"):
+    for field_name in ("hgvs_c", "hgvs_p", "hgvs_g", "transcript", "zygosity", "origin", "gene", "gene_id"):
         if getattr(into, field_name) is None:
             setattr(into, field_name, getattr(other, field_name))
 

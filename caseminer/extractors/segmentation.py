@@ -10,9 +10,10 @@ whose range holds it. The forms, in the order they are tried:
   themselves labels ("Patient 1 | Patient 2") has one patient per column. Each cell belongs to its
   patient; its column (or row) name gives its meaning.
 * **Numbered series.** Patients numbered from 1 without gaps ("Patient 1", "Case 2", "P3",
-  "Subject 4", "Patients 1 and 2", "P1-P6"; at least 1 and 2). A sentence that starts with patients
-  (a heading "Patient 2", "Patient 2 was...", "In patients 1 and 2,") makes them current until
-  another sentence names others or the section changes; a sentence that starts with the group
+  "Subject 4", "Patients 1 and 2", "P1-P6", "the second patient"; at least 1 and 2). A sentence
+  that starts with patients (a heading "Patient 2", "Patient 2 was...", "In patients 1 and 2,")
+  makes them current until another sentence names others or the section changes; a sentence
+  that starts with the group
   ("Both patients", "All three siblings") makes all of them current. A number past the first gap
   ("P53" in a series of two) is something else, and a marker in a sentence citing other work
   ("case 3 of Smith et al.", "patient 2 [14]") names another article's patient.
@@ -32,6 +33,12 @@ whose range holds it. The forms, in the order they are tried:
   sentences, and the following ones of the paragraph that go on with the relative's pronoun, are
   the relative's.
 
+Whatever the form, individuals a series counts by sample number ("one Italian patient
+(SAL-584-005) harbored ..., two Tunisian siblings (Tun66273 and Tun66275) presented with ...") are
+individuals too, each with the clause from its mention to the next; and a discussion sentence
+whose subject is the proband's relative ("The proband's mother and sister were ...") is read with
+the case.
+
 Family facts (consanguinity, country) stated outside every patient's range belong to every
 patient of a series.
 """
@@ -39,13 +46,13 @@ patient of a series.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.context import SentenceIndex, is_flagged
+from caseminer.extractors.context import SentenceIndex, doc_text, is_flagged
 from caseminer.extractors.sections import passage_at
 from caseminer.parsing.builder import TABLE_CELL_SEPARATOR
 from caseminer.schemas.document import SectionKind, Table
@@ -60,8 +67,11 @@ _NUMBER = r"(?:\d{1,2}|[IVX]{1,4}\b)"
 _SERIES_MARKER = re.compile(
     rf"\b(?:(?:[Pp]atients?|[Cc]ases?|[Ss]ubjects?|[Pp]robands?|[Ii]ndividuals?)\s+(?:[Nn]o\.?\s*)?"
     rf"(?P<list>{_NUMBER}(?:\s*(?:,|and|&|-|–|to)\s*(?:P\s?)?{_NUMBER})*)"
-    rf"|\bP(?:t\.?\s?)?(?P<short>\d{{1,2}})(?:\s?[-–]\s?P(?P<short_end>\d{{1,2}}))?\b)"
+    rf"|\bP(?:t\.?\s?)?(?P<short>\d{{1,2}})(?:\s?[-–]\s?P(?P<short_end>\d{{1,2}}))?\b"
+    # "the first patient ..., the second patient ...": a report of two or three counts in words
+    r"|\b(?P<ordinal>first|second|third|fourth|fifth|sixth)\s+(?:patient|case|proband)\b)"
 )
+_ORDINAL_NUMBER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 # Patients labelled by a registry or sample number ("patient #11", "cases #27 and #45", "(#38)"): the
 # numbers have gaps, so they are a series when at least two are written with a patient word.
 _HASH_MARKER = re.compile(
@@ -77,6 +87,7 @@ _GROUP_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _PEDIGREE = r"(?P<generation>[IVX]{1,4})\s?[-.:]\s?(?P<n>\d{1,2})\b"
+_PEDIGREE_LABEL = re.compile(r"^[IVX]{1,4}-\d{1,2}$")  # the canonical form of pedigree_label
 _PEDIGREE_SUBJECT = re.compile(
     rf"{_LEAD}(?:(?:[Pp]atient|[Ii]ndividual|[Ss]ubject|[Pp]roband|[Cc]ase|[Ii]ndex\s+(?:[Pp]atient|[Cc]ase))\s+)?"
     rf"(?:\(\s*)?{_PEDIGREE}"
@@ -122,6 +133,21 @@ _GROUP_ANYWHERE = re.compile(
     r"\b(?:both|all(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))?|the\s+(?:two|three|four|five))"
     r"\s+(?:of\s+the\s+|of\s+our\s+|the\s+)?(?:affected\s+)?(?:patients|siblings|sibs|brothers|sisters|children"
     r"|cases|subjects|probands|affected(?:\s+(?:individuals|members|siblings))?)\b",
+    re.IGNORECASE,
+)
+# "The patients" as the subject of the report's own description ("Specifically, the patients
+# exhibited ..."): all of them, unless it says whose ("the patients with X", "reported by").
+_DEFINITE_GROUP = re.compile(
+    r"^\W*(?:[A-Za-z]+,\s+)?(?:the|our|these)\s+(?:four\s+|three\s+|two\s+)?(?:affected\s+)?"
+    r"(?:patients|siblings|sibs|probands|affected\s+(?:individuals|members))\b"
+    r"(?!\s+(?:of|with|in|from|who|that|carrying|harbou?ring|reported|described|previously|published))",
+    re.IGNORECASE,
+)
+# The patients a sentence has not named: "patients 4 and 6 are not able to walk, while the other
+# four patients remain ambulant".
+_REST_OF_GROUP = re.compile(
+    r"\b(?:the\s+)?(?:other|remaining)\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
+    r"(?:patients|cases|subjects|siblings|individuals)\b",
     re.IGNORECASE,
 )
 _RELATION_BEFORE = re.compile(r"\b(?:of|than|like|unlike|to|as|with)\s+(?:the\s+|our\s+)?$", re.IGNORECASE)
@@ -171,6 +197,23 @@ _RELATIVE_SUBJECT = re.compile(
     r"(?:\d+[- ]years?[- ]old\s+)?" + _RELATION_WORDS,
     re.IGNORECASE,
 )
+_IN_BEFORE = re.compile(r"\b(?:in|of|for|from)\s+(?:the\s+)?$", re.I)
+# A sample number: letters and digits ("Tun66273", "SAL-584-005"), not a series label ("P3") nor
+# a pedigree position ("II-3").
+_SAMPLE_NUMBER = re.compile(r"\b(?![IVX]{1,4}[-.:]\d)[A-Za-z]{2,}[-_]?\d{2,}(?:[-_.]\d+)*\b")
+_SAMPLE_IN_PARENTHESES = re.compile(r"\(" + _SAMPLE_NUMBER.pattern)
+_SAMPLED_INDIVIDUALS = re.compile(
+    r"\b(?:one|two|three|four|five|an?|another)\s+(?:[\w-]+\s+){0,6}?"
+    r"(?:patients?|probands?|individuals?|subjects?|siblings?|sibs|brothers|sisters|boys?|girls?|children"
+    r"|cases?)\b[^()]{0,40}?\((?P<samples>" + _SAMPLE_NUMBER.pattern + r"(?:\s*(?:,|and)\s*"
+    + _SAMPLE_NUMBER.pattern + r")*)\)",
+    re.I,
+)
+_PROBANDS_RELATIVE_SUBJECT = re.compile(
+    r"^(?:the|our)\s+(?:proband|patient|index\s+(?:patient|case))['’]s?\s+" + _RELATION_WORDS, re.I
+)
+_THE_PROBAND = re.compile(r"\b(?:the|our)\s+(?:proband|index\s+(?:patient|case))\b", re.I)
+_DISCUSSION_SECTIONS: frozenset[SectionKind | None] = frozenset({"discussion", "conclusion"})
 # A second relative in the subject: "The proband's mother and sister were both inducible ...".
 _AND_RELATIVE = re.compile(r"\s*(?:,|and|&)\s+(?:(?:his|her|their|the)\s+)?" + _RELATION_WORDS, re.I)
 # Where a clause of its own starts inside a sentence: "Her parents were cousins, and one of her
@@ -180,13 +223,26 @@ _SHARES_DISEASE = re.compile(r"\b(?:also|similar(?:ly)?|the same|likewise|too)\b
 _RELATIVE_OBJECT = re.compile(
     r"\b(?:has|had|have|with|and)\s+(?:a|an|one|two|three|\d+)\s+" + _RELATION_WORDS, re.I
 )
+# A relative the sentence calls affected ("was identified in a symptomatic sister (III:3) and in the
+# proband"): an individual of the report, whose course "affected" already states. Not "a photograph
+# of the affected father": a picture or a comparison is no course.
+_AFFECTED_RELATIVE = re.compile(
+    r"\b(?:in|from)\s+(?:a|an|the|his|her|their|one)\s+(?:affected|symptomatic)\s+" + _RELATION_WORDS,
+    re.I,
+)
 _PRONOUNS = {"male": ("he", "his"), "female": ("she", "her")}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _LABEL_CELL = re.compile(
     r"^(?:(?:patient|case|subject|proband|pt\.?|p)\s*(?:no\.?\s*)?)?(?P<n>\d{1,2}|[IVX]{1,4})$", re.IGNORECASE
 )
+# A column header naming one patient: "Patient 2", "P3", "Patient II.1", "II-3", "#38", "Present in
+# patient 1", "Case 2*" (a footnote mark after it).
 _EXPLICIT_LABEL_CELL = re.compile(
-    r"^(?:patient|case|subject|pt\.?|p)\s*(?:no\.?\s*)?(\d{1,2}|[IVX]{1,4})$", re.I
+    r"^(?:present\s+in\s+(?:the\s+)?)?(?:"
+    r"(?:patient|case|subject|individual|pt\.?|p)?\s*(?P<generation>[IVX]{1,4})\s?[-.:]\s?(?P<position>\d{1,2})"
+    r"|(?:patient|case|subject|individual|pt\.?|p)\s*(?:no\.?\s*)?(?P<n>\d{1,2}|[IVX]{1,4})"
+    r"|#(?P<hash>\d{1,3}))\s*[*†‡]?$",
+    re.I,
 )
 _PATIENT_COLUMN = re.compile(r"^(?:patients?|cases?|subjects?|pts?\.?|no\.?|#|id|p)$", re.IGNORECASE)
 
@@ -230,6 +286,9 @@ class Segmentation:
     family_wide: set[str] = field(default_factory=set)  # span groups applying to every patient
     cells: list[Cell] = field(default_factory=list)
     relatives: set[str] = field(default_factory=set)  # labels of relatives of a proband
+    # rows of tables that set other publications' patients apart from this report's (by a caption,
+    # a reference column, citing rows or a row marked "this study"): their variants are others'
+    cited_rows: list[tuple[int, int]] = field(default_factory=list)
 
     def owner(self, start: int) -> Owner | None:
         found: Owner | None = None
@@ -252,7 +311,31 @@ def segment(doc: Doc, sentences: SentenceIndex, ents: list[Span]) -> Segmentatio
     case = list(_case_sentences(doc, sentences))
     segmentation = _individuals(doc, sentences, case, ents)
     _refine(doc, segmentation, case, ents)
+    _add_sampled_individuals(segmentation, case)
     return segmentation
+
+
+def _add_sampled_individuals(segmentation: Segmentation, case: list[_Sentence]) -> None:
+    """Individuals a series counts by their sample numbers ("one Italian patient (SAL-584-005)
+    harbored ..., two Tunisian siblings (Tun66273 and Tun66275) presented with ..."): each is an
+    individual, and the clause from its mention to the next is about them. Two such numbers at
+    least, so that "the proband (ID 1234)" stays the proband."""
+    found: list[tuple[_Sentence, int, list[str]]] = []
+    for sentence in case:
+        # the full pattern only where a sample number is written in parentheses
+        if not _SAMPLE_IN_PARENTHESES.search(sentence.text) or _CITATION.search(sentence.text):
+            continue
+        for match in _SAMPLED_INDIVIDUALS.finditer(sentence.text):
+            samples = _SAMPLE_NUMBER.findall(match.group("samples"))
+            found.append((sentence, match.start(), samples))
+    if sum(len(samples) for _, _, samples in found) < 2:
+        return
+    for index, (sentence, offset, samples) in enumerate(found):
+        following = found[index + 1] if index + 1 < len(found) else None
+        end = following[1] if following is not None and following[0] == sentence else len(sentence.text)
+        segmentation.labels.extend(label for label in samples if label not in segmentation.labels)
+        owner = Owner(tuple(samples))
+        segmentation.ranges.append((sentence.start_char + offset, sentence.start_char + end, owner))
 
 
 def _individuals(doc: Doc, sentences: SentenceIndex, case: list[_Sentence], ents: list[Span]) -> Segmentation:
@@ -266,16 +349,28 @@ def _individuals(doc: Doc, sentences: SentenceIndex, case: list[_Sentence], ents
         series.ranges.extend(table_ranges)
         series.cells = cells
         return series
-    if len(table_labels) >= 2:
-        return Segmentation(labels=table_labels, ranges=table_ranges, cells=cells)
+    table_only = Segmentation(labels=table_labels, ranges=table_ranges, cells=cells)
+    by_pedigree = all(_PEDIGREE_LABEL.match(label) for label in table_labels)
+    if len(table_labels) >= 2 and not by_pedigree:
+        return table_only
     listed = _listed_affected(_case_sentences(doc, sentences, _LISTING_SECTIONS))
     pedigree = _pedigree_ranges(doc, case, listed, clinical, len(sentences.text))
     if pedigree is not None:
+        # a table of some of the same individuals ("Patient II.1" columns) says more of each
+        pedigree.cells = [cell for cell in cells if cell.label in pedigree.labels]
+        pedigree.ranges.extend(_table_owners(pedigree.cells))
         return pedigree
+    if len(table_labels) >= 2:
+        return table_only
     families = _family_units(case)
     if len(families) >= 2:
         return _families(doc, families, clinical)
-    return _proband_with_relatives(doc, case, clinical, (0, len(sentences.text)), prefix="")
+    # "The proband's mother and sister were both inducible ..." or "was identified in a symptomatic
+    # sister and in the proband" in a discussion is still this report's family: the proband, whom
+    # only this report has, ties the relative to it
+    tied = list(_case_sentences(doc, sentences, _DISCUSSION_SECTIONS, keep=_ties_relative_to_proband))
+    family_sentences = sorted([*case, *tied], key=lambda sentence: sentence.start_char)
+    return _proband_with_relatives(doc, family_sentences, clinical, (0, len(sentences.text)), prefix="")
 
 
 def _refine(doc: Doc, segmentation: Segmentation, case: list[_Sentence], ents: list[Span]) -> None:
@@ -293,46 +388,87 @@ def _refine(doc: Doc, segmentation: Segmentation, case: list[_Sentence], ents: l
     numbered = [label for label in labels if label != PROBAND]
     variants = [e for e in ents if e.label_ == "VARIANT"]
     for sentence in case:
-        if len(labels) >= 2 and _GROUP_ANYWHERE.search(sentence.text):
+        if len(labels) >= 2 and (
+            _GROUP_ANYWHERE.search(sentence.text)
+            or (_DEFINITE_GROUP.match(sentence.text) and not _CITATION.search(sentence.text))
+        ):
             segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner(tuple(labels))))
             continue
         mentions = [
-            (offset, kept)
-            for offset, labels in _named_labels(sentence.text)
+            (offset, end, kept)
+            for offset, end, labels in _named_labels(sentence.text)
             if (kept := [x for x in labels if x in numbered])
         ]
-        named = list(dict.fromkeys(label for _, labels in mentions for label in labels))
+        named = list(dict.fromkeys(label for _, _, labels in mentions for label in labels))
+        named += _relatives_beside(sentence.text, named, labels)
         if named and not _CITATION.search(sentence.text):
             segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner(tuple(named))))
             if len(named) >= 2 and _RESPECTIVELY.search(sentence.text):
                 _pair_respectively(segmentation, sentence, named, variants)
             elif len(mentions) >= 2:
-                # "in patient 1 revealed A and B, whereas patient 2 showed C": each part to its patient
-                for index, (offset, labels) in enumerate(mentions):
-                    end = mentions[index + 1][0] if index + 1 < len(mentions) else len(sentence.text)
-                    part = (sentence.start_char + offset, sentence.start_char + end, Owner(tuple(labels)))
-                    segmentation.ranges.append(part)
+                _split_between_mentions(segmentation, sentence, mentions, variants)
+            rest = _REST_OF_GROUP.search(sentence.text)
+            if rest and rest.start() > mentions[0][0]:
+                others = tuple(label for label in numbered if label not in named)
+                part = (sentence.start_char + rest.start(), sentence.end_char, Owner(others))
+                segmentation.ranges.append(part)
             continue
         in_sentence = {v._.hgvs_c or v._.hgvs_p or v.text for v in variants if _within(v, sentence)}
         if len(in_sentence) >= _VARIANT_LIST and not _NAMES_OWN_PATIENT.search(sentence.text):
             segmentation.ranges.append((sentence.start_char, sentence.end_char, Owner(())))
-    for start, end in _others_tables(doc, variants):
+    for start, end, cited in _others_tables(doc, variants):
         segmentation.ranges.append((start, end, Owner(())))
+        if cited:
+            segmentation.cited_rows.append((start, end))
+
+
+def _split_between_mentions(
+    segmentation: Segmentation,
+    sentence: _Sentence,
+    mentions: list[tuple[int, int, list[str]]],
+    variants: list[Span],
+) -> None:
+    """Each part of a sentence naming several patients to its patient: after its mention ("in
+    patient 1 revealed A and B, whereas patient 2 showed C"), or before it when the sentence names
+    each fact first ("R369Q (c.1106G>A) in patient 3 and E368K (c.1102G>A) in patient 4")."""
+    first = mentions[0][0]
+    facts_first = all(_IN_BEFORE.search(sentence.text, 0, start) for start, _, _ in mentions) and any(
+        sentence.start_char <= v.start_char < sentence.start_char + first for v in variants
+    )
+    for index, (start, end, labels) in enumerate(mentions):
+        if facts_first:
+            part = (mentions[index - 1][1] if index else 0, end)
+        else:
+            part = (start, mentions[index + 1][0] if index + 1 < len(mentions) else len(sentence.text))
+        owner = Owner(tuple(labels))
+        segmentation.ranges.append((sentence.start_char + part[0], sentence.start_char + part[1], owner))
+
+
+def _relatives_beside(text: str, named: list[str], labels: list[str]) -> list[str]:
+    """The relatives of the article's individuals that a sentence names beside their patient:
+    "Patient 2 and his elder sib had a homozygous ..." is about both."""
+    found = []
+    for patient in named:
+        for match in re.finditer(re.escape(patient) + _AND_RELATIVE.pattern, text, re.IGNORECASE):
+            relative, _ = _relative(patient, match.group("rel"), match.group("kind"))
+            if relative in labels and relative not in found:
+                found.append(relative)
+    return found
 
 
 def _within(span: Span, sentence: _Sentence) -> bool:
     return sentence.start_char <= span.start_char < sentence.end_char
 
 
-def _named_labels(text: str) -> list[tuple[int, list[str]]]:
+def _named_labels(text: str) -> list[tuple[int, int, list[str]]]:
     """Where a sentence names numbered patients as themselves (not "the brother of patient 1"),
-    and which: (offset, labels) of each such mention."""
-    found: list[tuple[int, list[str]]] = []
+    and which: (start, end, labels) of each such mention."""
+    found: list[tuple[int, int, list[str]]] = []
     for match in sorted(_label_markers(text), key=lambda m: m.start()):
         before = text[max(0, match.start() - 12) : match.start()]
         if _RELATION_BEFORE.search(before) or text.startswith("'s", match.end()):
             continue
-        found.append((match.start(), _marker_labels(match.group())))
+        found.append((match.start(), match.end(), _marker_labels(match.group())))
     return found
 
 
@@ -360,24 +496,23 @@ def _pair_respectively(
             segmentation.ranges.append((variant.start_char, variant.end_char, Owner((label,))))
 
 
-def _others_tables(doc: Doc, variants: list[Span]) -> Iterator[tuple[int, int]]:
+def _others_tables(doc: Doc, variants: list[Span]) -> Iterator[tuple[int, int, bool]]:
     """Rows of tables about other publications' patients (a caption or header naming reports or
-    references, or rows citing them) or listing many variants, but no row about this report's
-    own patient ("current study", "our patient")."""
-    text = doc.text
+    references, or rows citing them: `cited`) or listing many variants, but no row about this
+    report's own patient ("current study", "our patient")."""
+    text = doc_text(doc)
     for table in doc._.tables or []:
         rows = [TABLE_CELL_SEPARATOR.join(row) for row in table.rows]
         citing = sum(bool(_CITATION.search(row) or _YEAR_CELL.search(row)) for row in rows)
         distinct = {
             v._.hgvs_c or v._.hgvs_p or v.text for v in variants if table.start <= v.start_char < table.end
         }
-        others = (
+        cited = bool(
             _OTHERS_CAPTION.search(table.caption or "")
             or any(_REFERENCE_HEADER.match(cell.strip()) for cell in table.header)
             or (rows and citing >= max(2, len(rows) // 3))
-            or len(distinct) > _VARIANT_TABLE
         )
-        if not others:
+        if not (cited or len(distinct) > _VARIANT_TABLE):
             continue
         search_from = table.start
         for row in rows:
@@ -386,7 +521,7 @@ def _others_tables(doc: Doc, variants: list[Span]) -> Iterator[tuple[int, int]]:
                 continue
             search_from = at + len(row)
             if not _NAMES_OWN_PATIENT.search(row):
-                yield at, at + len(row)
+                yield at, at + len(row), cited
 
 
 def _label_order(label: str) -> tuple[int, str]:
@@ -395,20 +530,37 @@ def _label_order(label: str) -> tuple[int, str]:
 
 
 def _case_sentences(
-    doc: Doc, sentences: SentenceIndex, sections: frozenset[SectionKind | None] = CASE_SECTIONS
+    doc: Doc,
+    sentences: SentenceIndex,
+    sections: frozenset[SectionKind | None] = CASE_SECTIONS,
+    keep: Callable[[str], bool] | None = None,
 ) -> Iterator[_Sentence]:
+    """The sentences of `sections` (with `keep`, only those whose text it keeps: a test of the text
+    is cheaper than finding a sentence's passage)."""
     for bounds in sentences.sentences:
+        text = sentences.text[bounds.start_char : bounds.end_char]
+        if keep is not None and not keep(text):
+            continue
         passage = passage_at(doc, bounds.start_char)
         section = passage.section if passage else None
         if section in sections and section != "table":
-            text = sentences.text[bounds.start_char : bounds.end_char]
             start = passage.start if passage else -1
             yield _Sentence(bounds.start_char, bounds.end_char, text, section, start)
+
+
+def _ties_relative_to_proband(text: str) -> bool:
+    return bool(
+        _PROBANDS_RELATIVE_SUBJECT.match(text.lstrip())
+        or (_AFFECTED_RELATIVE.search(text) and _THE_PROBAND.search(text))
+    )
 
 
 def _marker_labels(text: str) -> list[str]:
     labels: list[str] = []
     for match in _SERIES_MARKER.finditer(text):
+        if match.group("ordinal"):
+            labels.append(patient_label(str(_ORDINAL_NUMBER[match.group("ordinal")])))
+            continue
         if match.group("short"):
             first = int(match.group("short"))
             last = int(match.group("short_end") or first)
@@ -500,7 +652,7 @@ def _add_relatives_of_current(
         )
         for label in unit.relatives:
             stretches = [(s, e) for s, e, o in unit.ranges if o.labels == (label,)]
-            said = " ".join(doc.text[s:e] for s, e in stretches)
+            said = " ".join(doc_text(doc)[s:e] for s, e in stretches)
             if label in segmentation.labels or not _SHARES_DISEASE.search(said) or _marker_labels(said):
                 continue
             segmentation.labels.append(label)
@@ -628,7 +780,7 @@ def _family_units(case: list[_Sentence]) -> list[tuple[str, int]]:
 def _families(doc: Doc, units: list[tuple[str, int]], clinical: list[int]) -> Segmentation:
     """Each family's stretch (from its introduction to the next family's, or the end of its
     section) read as a proband with relatives, labelled by the family."""
-    text_end = len(doc.text)
+    text_end = len(doc_text(doc))
     case_by_start: list[_Sentence] = []
     segmentation = Segmentation(labels=[])
     for index, (family, start) in enumerate(units):
@@ -670,6 +822,7 @@ def _proband_with_relatives(
     segmentation.ranges.append((bounds[0], bounds[1], Owner((proband,))))
     stretches: list[tuple[str, str | None, int, list[tuple[int, int]]]] = []  # label, sex, mention, ranges
     current: tuple[str, str | None, int, list[tuple[int, int]]] | None = None
+    affected: set[str] = set()
     for sentence in case:
         if not bounds[0] <= sentence.start_char < bounds[1] or _CITATION.search(sentence.text):
             current = None
@@ -696,16 +849,34 @@ def _proband_with_relatives(
         else:
             current = None
             stretches.extend(_relatives_in_clauses(prefix, sentence))
+        for mention in _AFFECTED_RELATIVE.finditer(sentence.text):
+            label, sex = _relative(prefix, mention.group("rel"), mention.group("kind"))
+            affected.add(label)
+            stretches.append((label, sex, sentence.start_char + mention.start("rel"), [sentence[:2]]))
         mentions = list(_RELATIVE_OBJECT.finditer(sentence.text))
+        if match and mentions:
+            # "the mother also had 2 daughters and one son with the same condition who all died":
+            # what follows the relatives she had is theirs, not hers
+            cut = (sentence.start_char, sentence.start_char + mentions[0].start())
+            for stretch in stretches:
+                if stretch[3] and stretch[3][-1] == (sentence.start_char, sentence.end_char):
+                    stretch[3][-1] = cut
         for index, mention in enumerate(mentions):
             end = mentions[index + 1].start() if index + 1 < len(mentions) else len(sentence.text)
             label, sex = _relative(prefix, mention.group("rel"), mention.group("kind"))
             part = (sentence.start_char + mention.start(), sentence.start_char + end)
             stretches.append((label, sex, part[0], [part]))
     owners: dict[tuple[int, int], list[str]] = {}  # a range about two relatives is about both
+    # a relative named without a course of their own ("both parents were healthy") is no
+    # individual; one with a course anywhere owns every sentence about them
+    with_course = affected | {
+        label
+        for label, _, _, ranges in stretches
+        if any(start <= offset < end for start, end in ranges for offset in clinical)
+    }
     for label, sex, mention_start, ranges in stretches:
-        if not any(start <= offset < end for start, end in ranges for offset in clinical):
-            continue  # a relative named without a course of their own ("both parents were healthy")
+        if label not in with_course:
+            continue
         if label not in segmentation.labels:
             segmentation.labels.append(label)
             segmentation.relatives.add(label)
@@ -755,6 +926,7 @@ def _no_proband_among_counted_siblings(
 def _relative(prefix: str, written: str, kind: str) -> tuple[str, str | None]:
     """The label and sex of a relative as written ("elder brother", "Family 2 sister")."""
     relation = re.sub(r"\s+", " ", written.lower()).removesuffix("s").removeprefix("affected ")
+    relation = re.sub(r"\bsib$", "sibling", relation)
     relation = re.sub(r"^\d+[- ]years?[- ]old ", "", relation)
     return f"{prefix} {relation}".strip(), _RELATIVE_KINDS[kind.lower()]
 
@@ -825,7 +997,13 @@ def _table_owners(cells: list[Cell]) -> list[tuple[int, int, Owner]]:
 
 def _explicit_label(cell: str) -> str | None:
     match = _EXPLICIT_LABEL_CELL.match(cell.strip())
-    return patient_label(match.group(1)) if match else None
+    if match is None:
+        return None
+    if match.group("generation"):
+        return pedigree_label(match.group("generation").upper(), match.group("position"))
+    if match.group("hash"):
+        return f"#{int(match.group('hash'))}"
+    return patient_label(match.group("n"))
 
 
 def _row_label(row: list[str], column: int) -> str | None:

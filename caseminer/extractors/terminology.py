@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
@@ -29,6 +29,7 @@ from itertools import chain, repeat
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from caseminer.extractors.chemical_policy import names_a_substance
 from caseminer.extractors.context import doc_text
 from caseminer.vocab.linker import Linker
 from caseminer.vocab.normalize import fold, gene_surface_key, key_tokens, normalize_token
@@ -37,6 +38,7 @@ from caseminer.vocab.store import ENTITY_LABELS, Normalized, TerminologyStore
 ALL_KINDS = ["gene", "disease", "phenotype", "chemical", "procedure"]
 # Span group of the chemicals named inside other mentions.
 NESTED_CHEMICALS = "nested_chemicals"
+_PEDIGREE_POSITION = re.compile(r"[IVX]{1,4}-\d{1,3}")
 _KIND_PRIORITY = {"disease": 0, "phenotype": 1, "chemical": 2, "procedure": 3, "gene": 4}
 _WORD = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _SURFACE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9α-ωΑ-Ω](?:[A-Za-z0-9α-ωΑ-Ω\-]*[A-Za-z0-9α-ωΑ-Ω])?(?![\w])")
@@ -80,14 +82,14 @@ _AGREEING_SHARE = 0.5
 _MIN_MODIFIER_TERMS = 10
 # What a chemical's name begins when it is followed by an enzyme word ("alanine aminotransferase",
 # "... steroid oxidoreductase"), a test ("prothrombin time", "glucose tolerance test") or "-binding".
-_NAMES_ENZYME_OR_TEST = re.compile(
+NAMES_ENZYME_OR_TEST = re.compile(
     r"(?:[ -](?!(?:disease|release|increase|decrease|phase|base|case|database)s?\b)[a-z]{3,}ases?\b"
     r"|[ -](?:time|tolerance test)\b|-binding\b)",
     re.IGNORECASE,
 )
 _TEST = r"(?:antigen|antibod(?:y|ies)|serolog(?:y|ies)|tit(?:er|re)|PCR|polymerase chain reaction|assay)s?"
 # What a disease's name begins when it is followed by a test's word.
-_NAMES_TEST_OF_DISEASE = re.compile(rf"[ -]{_TEST}\b", re.IGNORECASE)
+NAMES_TEST_OF_DISEASE = re.compile(rf"[ -]{_TEST}\b", re.IGNORECASE)
 # A test's words before the disease it detects: "polymerase chain reaction for |influenza".
 _TEST_FOR_BEFORE = re.compile(rf"{_TEST} (?:tests? |testing )?for \Z", re.IGNORECASE)
 # A procedure's words before a sign's name: "fine-needle |aspiration", "bone marrow |aspiration".
@@ -110,6 +112,10 @@ _MAX_WORDS_AFTER_PREFIXED = 4
 _GENERIC_HEAD = re.compile(r"(?<![\w-])(?P<head>disorder|condition|illness)(?:s|es)?(?![\w-])", re.IGNORECASE)
 _ADJECTIVE_BEFORE = re.compile(r"(?:ic|ac|al|ous|ary|ive|ed|ar) \Z", re.IGNORECASE)
 _GENERIC_HEAD_NAMES = ("disease", "disorder")
+# A neoplasm of an organ written by its histology, which a site word before it makes the site's
+# neoplasm. Not a lymphoma or a sarcoma: a "thymic lymphoma" is a lymphoma, not a thymus neoplasm.
+_NEOPLASM_HEAD = re.compile(r"(?:adeno)?carcinomas?|cancers?|tumou?rs?|neoplasms?", re.IGNORECASE)
+_SITE_NEOPLASM_NAMES = ("neoplasms", "cancer", "carcinoma", "tumor")
 _WORD_BEFORE = re.compile(r"(?<![\w-])[A-Za-z0-9][\w-]*[ ]\Z")
 _MAX_GENERIC_HEAD_MODIFIERS = 3
 # Words that the vocabulary writes another way where they begin a term: an organ's noun as its
@@ -161,6 +167,9 @@ _MAX_WORDS_AFTER_VARIANT = 4
 # A verb before its object where the vocabulary has the noun after it: "abusing alcohol" is alcohol
 # abuse (keys of the verb forms -> the noun).
 _VERB_NOUNS = {"abusing": "abuse", "abused": "abuse", "misusing": "misuse", "misused": "misuse"}
+# HP's grouping terms: "Abnormality of the face", "Abnormal heart morphology", "Abnormal
+# respiratory system physiology" gather signs and name none.
+_GROUPING_PHENOTYPE = re.compile(r"Abnormal(?:ity)?\b")
 _COURSE_MODIFIERS = frozenset(
     [
         "chronic",
@@ -216,6 +225,7 @@ class _Candidate:
     curie: str
     kind: str
     tier: int
+    hp_wording: bool = False  # a wording only HP has (:meth:`TerminologyNer._phenotype_wordings`)
 
 
 @dataclass(slots=True)
@@ -261,6 +271,12 @@ class TerminologyNer:
                 terms.setdefault(term.key, []).append(candidate)
                 words = term.key.split(" ")[:_MAX_TERM_TOKENS]
                 self._prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
+        wordings = self._phenotype_wordings(store, terms) if "phenotype" in (types or ALL_KINDS) else {}
+        if wordings:
+            for key, candidate in wordings.items():
+                terms[key] = [candidate]
+                words = key.split(" ")[:_MAX_TERM_TOKENS]
+                self._prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
         self._terms = {key: tuple(candidates) for key, candidates in terms.items()}
         self._modifiers, self._heads = _modifier_and_head_words(self._terms)
         self._surface_terms = {key: tuple(candidates) for key, candidates in surface_terms.items()}
@@ -275,6 +291,47 @@ class TerminologyNer:
             [*_INFECTION_HEADS, *_VERB_NOUNS, _COLOURED, *self._organ_wording]
             + [_word_keys(short)[0] for short in _UNDEFINED_ABBREVIATIONS]
         )
+
+    @staticmethod
+    def _phenotype_wordings(
+        store: TerminologyStore, terms: dict[str, list[_Candidate]]
+    ) -> dict[str, _Candidate]:
+        """HP's other synonyms of a phenotype ("small chin" for Short chin, "aortic root
+        dilatation" for Aortic root aneurysm, "tented upper lip"), which the store keeps for
+        linking only, as terms of several words where the wording names that one HP term and no
+        term of the dictionary: case reports describe a sign in such words as often as by its
+        name. The wordings of a grouping term ("facial anomaly" for Abnormality of the face,
+        "respiratory problem") are left out: they name no sign of their own; so are those that
+        begin with a course word ("progressive renal failure" for Chronic kidney disease): the
+        dictionary's term after it decides (:meth:`_head_with_mesh_id`). Such a mention carries
+        the HP term alone (:meth:`_hp_term_only`)."""
+        candidates_by_key: dict[str, dict[str, _Candidate]] = {}
+        for term in store.iter_linking_terms(("phenotype",)):
+            first_word, space, _ = term.key.partition(" ")
+            if (
+                space
+                and not term.case_sensitive
+                and term.key not in terms
+                and first_word not in _COURSE_MODIFIERS
+            ):
+                by_curie = candidates_by_key.setdefault(term.key, {})
+                by_curie.setdefault(term.curie, _Candidate(term.curie, term.kind, term.tier, hp_wording=True))
+        wordings = {}
+        for key, by_curie in candidates_by_key.items():
+            if len(by_curie) != 1:
+                continue
+            (candidate,) = by_curie.values()
+            concept = store.concept(candidate.curie)
+            if concept is not None and not _GROUPING_PHENOTYPE.match(concept.label):
+                wordings[key] = candidate
+        return wordings
+
+    def _hp_term_only(self, curie: str, normalized: Normalized) -> Normalized:
+        """The HP term of a wording that only HP has, without its crosswalk: HP's related, broad
+        and narrow synonyms name their term loosely ("chest discomfort" for Chest pain), and
+        MeSH, whose names are the dictionary's, does not name the sign so."""
+        concept = self.store.concept(curie)
+        return Normalized(curie, concept.label if concept else curie, normalized.kinds)
 
     # -- matching -------------------------------------------------------------------------------
 
@@ -520,6 +577,8 @@ class TerminologyNer:
     def _surface_matches(self, text: str) -> Iterator[_Match]:
         for match in _SURFACE_WORD.finditer(text):
             word = match.group()
+            if _PEDIGREE_POSITION.fullmatch(word):
+                continue  # "V-73" is the 73rd of generation V, not the gene alias "V7-3"
             # gene_surface_key, for the only separator a surface word can hold
             candidates = self._surface_terms.get(word.replace("-", "") if "-" in word else word)
             if candidates:
@@ -636,6 +695,8 @@ class TerminologyNer:
                 continue  # defined in this text: its long form decided above
             context = sentences.text_at(match.start) if _needs_context(match) else ""
             resolved = self._link(match.candidates, surface, context)
+            if resolved is not None and match.candidates[0].hp_wording:
+                resolved = (resolved[0], self._hp_term_only(match.candidates[0].curie, resolved[1]))
             start = match.start
             if (
                 resolved is not None
@@ -645,11 +706,13 @@ class TerminologyNer:
                 start, resolved = self._head_with_mesh_id(text, match, resolved)
             if resolved is not None and resolved[0] == "DISEASE" and " " not in surface:
                 start = self._modifiers_start(text, start)
+                if start < match.start and _NEOPLASM_HEAD.fullmatch(surface):
+                    resolved = self._site_neoplasm(text[start : match.start].strip()) or resolved
             if (
                 resolved is not None
                 and resolved[0] == "DISEASE"
                 and (
-                    _NAMES_TEST_OF_DISEASE.match(text, match.end)
+                    NAMES_TEST_OF_DISEASE.match(text, match.end)
                     or _TEST_FOR_BEFORE.search(text, max(0, match.start - 40), match.start)
                     or _PROCEDURE_BEFORE.search(text, max(0, match.start - 10), match.start)
                 )
@@ -661,12 +724,14 @@ class TerminologyNer:
                 resolved is not None
                 and resolved[0] == "CHEMICAL"
                 and (
-                    _NAMES_ENZYME_OR_TEST.match(text, match.end)
+                    NAMES_ENZYME_OR_TEST.match(text, match.end)
                     or (_PROTEIN_FAMILY.search(surface) and _MEMBER_NUMBER.match(text, match.end))
+                    or not names_a_substance(surface, resolved[1].label)
                 )
             ):
                 # "alanine aminotransferase", "prothrombin time": a protein or a lab test;
-                # "forkhead box protein 3": one member of a protein family, a gene's product
+                # "forkhead box protein 3": one member of a protein family, a gene's product;
+                # "analgesic", "dopamine receptor", "mRNA": no substance (chemical_policy)
                 continue
             if add(start, match.end, resolved) and resolved is not None:
                 for conjunct_start, end, conjunct in chain(
@@ -690,7 +755,7 @@ class TerminologyNer:
             for match in self._dictionary_matches(span.text, every=True):
                 if match.end - match.start == len(span.text):
                     continue  # the same offsets: spaCy keeps one set of attributes per offsets
-                if _NAMES_ENZYME_OR_TEST.match(span.text, match.end):
+                if NAMES_ENZYME_OR_TEST.match(span.text, match.end):
                     continue  # "deficiency of the ... steroid oxidoreductase": the enzyme's name
                 resolved = self._link(match.candidates, span.text[match.start : match.end], "")
                 if resolved is not None and resolved[0] == "CHEMICAL":
@@ -784,6 +849,17 @@ class TerminologyNer:
             new_start = word.start("word")
         return new_start
 
+    def _site_neoplasm(self, site: str) -> tuple[str, Normalized] | None:
+        """The neoplasm of the site that modifies a neoplasm word ("endometrial |carcinomas",
+        "prostate |adenocarcinoma"), where the vocabulary names it by one of the site's neoplasm
+        headings (MeSH "Endometrial Neoplasms"), rather than the bare histology ("Carcinoma"): the
+        most specific concept the text names."""
+        for head in _SITE_NEOPLASM_NAMES:
+            linked = self._whole_term(f"{site} {head}")
+            if linked is not None and linked[0] == "DISEASE" and linked[1].concept_id.startswith("MESH:"):
+                return linked
+        return None
+
     def _whole_term(self, phrase: str) -> tuple[str, Normalized] | None:
         """The concept of `phrase` when one dictionary term spans all of it."""
         candidates = self._exact_term(phrase)
@@ -809,7 +885,12 @@ class TerminologyNer:
             # is the gene, though "forkhead box protein" (a protein family) covers most of it
             least = len(long_form.text.rstrip()) if gene_symbol else 0.6 * len(long_form.text)
             long_matches = [m for m in self._dictionary_matches(long_form.text) if m.end - m.start >= least]
-            if long_matches:
+            # "fibroblast growth factor receptor 3 (FGFR3)": a symbol whose expansion is its gene's
+            # name is the gene, though MeSH names the protein among the chemicals
+            named_gene = self._concept_named_by(short.text, long_form.text) if gene_symbol else None
+            if named_gene is not None:
+                concepts[short.text] = named_gene
+            elif long_matches:
                 best = max(long_matches, key=lambda m: m.end - m.start)
                 concepts[short.text] = self._link(best.candidates, long_form.text, "")
             elif (own := self._concept_named_by(short.text, long_form.text)) is not None:
@@ -934,11 +1015,24 @@ def _needs_context(match: _Match) -> bool:
     return len({c.curie for c in match.candidates if c.kind == "gene"}) > 1
 
 
+def first_hp_term_only(ids: Iterable[str]) -> list[str]:
+    """The ids in their order without any HP id after the first: a mention names one phenotype.
+    The crosswalk reaches several HP terms where a MeSH or MONDO concept is cross-referenced by
+    more than one (Retinitis Pigmentosa: Rod-cone dystrophy and Pigmentary retinopathy; Weakness:
+    Asthenia and Muscle weakness); the first is the one the text names or the closest bridge, the
+    others are other phenotypes the patient is not said to have."""
+    kept: list[str] = []
+    for identifier in ids:
+        if not (identifier.startswith("HP:") and any(k.startswith("HP:") for k in kept)):
+            kept.append(identifier)
+    return kept
+
+
 def _set_concept(span: Span, normalized: Normalized) -> None:
     span._.concept_id = normalized.concept_id
-    span._.alt_ids = list(normalized.alt_ids)
+    span._.alt_ids = first_hp_term_only((normalized.concept_id, *normalized.alt_ids))[1:]
     span._.concept_label = normalized.label
     span._.vocab_kinds = list(normalized.kinds)
 
 
-__all__ = ["NESTED_CHEMICALS", "TerminologyNer", "make_terminology_ner"]
+__all__ = ["NESTED_CHEMICALS", "TerminologyNer", "first_hp_term_only", "make_terminology_ner"]

@@ -24,10 +24,15 @@ Contract (keep it; the patient builder relies on it):
   three None; ``span.text`` is the mention as written.
 * ``Span._.variant_group`` (int): a coding change written with its protein change - ``c.1150G>A
   (p.Ala384Thr)``, ``c.1150G>A, p.Ala384Thr``, ``c.1150G>A resulting in p.Ala384Thr`` - gives two
-  spans with the same group and both carry both ``hgvs_c`` and ``hgvs_p``. One group = one variant.
+  spans with the same group and both carry both ``hgvs_c`` and ``hgvs_p``; so do a coding change and the
+  protein change after it in the same or the next sentence when the protein position is the codon
+  the coding change touches. One group = one variant.
 * ``Span._.gene_symbol``: the gene-like symbol written right before the variant (``FOXP3
   c.1150G>A``, ``FOXP3:c.1150G>A``, ``NM_014009.3(FOXP3):``), else None; not checked against the
   vocabulary (the patient builder confirms it with the GENE entities).
+* ``Span._.transcript``: the reference sequence of a ``c.`` change — the accession written right
+  before it (``NM_014009.3:c.1150G>A``), else the article's one ``NM_`` accession when it names only
+  one ("numbered after NM_014009.3"); else None.
 * ``Span._.zygosity``: "compound heterozygous" / "hemizygous" / "homozygous" / "heterozygous", the
   mention closest to the variant that is not about a relative ("his mother was heterozygous"),
   read in the variant's sentence, else the previous or next sentence when those name no other
@@ -53,7 +58,16 @@ from spacy.tokens import Doc, Span
 from caseminer.extractors.context import Sentence, SentenceIndex, doc_text, lower_text, lowered
 
 VARIANT_LABEL = "VARIANT"
-VARIANT_EXTENSIONS = ("hgvs_c", "hgvs_p", "hgvs_g", "variant_group", "gene_symbol", "zygosity", "origin")
+VARIANT_EXTENSIONS = (
+    "hgvs_c",
+    "hgvs_p",
+    "hgvs_g",
+    "variant_group",
+    "gene_symbol",
+    "transcript",
+    "zygosity",
+    "origin",
+)
 for _name in VARIANT_EXTENSIONS:
     Span.set_extension(_name, default=None, force=True)
 
@@ -73,7 +87,8 @@ _P_CHANGE = (
     rf"(?:{_AA}?fs{_STOP}?\d*|delins{_AA}+|del|dup|ins{_AA}+|{_AA}|{_STOP}|=)"
 )
 _END = r"(?![A-Za-z0-9>])"
-_TRANSCRIPT_BEFORE = re.compile(r"N[MCGRP]_\d+(?:\.\d+)?(?:\((?P<gene>[A-Za-z0-9-]+)\))?:$")
+_TRANSCRIPT_BEFORE = re.compile(r"(?P<accession>N[MCGRP]_\d+(?:\.\d+)?)(?:\((?P<gene>[A-Za-z0-9-]+)\))?:$")
+_CODING_TRANSCRIPT = re.compile(r"\bNM_\d+\.\d+\b")
 
 # Each pattern starts with a literal or a character class (look-behinds come after the first
 # character) so that the regex engine can skip ahead fast; "exon" runs on the lower-cased text.
@@ -162,6 +177,7 @@ class _Candidate:
     end: int
     body: str
     transcript_gene: str | None
+    transcript: str | None = None
     hgvs: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -243,7 +259,7 @@ class VariantRecognizer:
         for form, pattern in _PATTERNS:
             for match in pattern.finditer(lower if form in _LOWER_TEXT_FORMS else text):
                 body = match.groupdict().get("body") or text[match.start() : match.end()]
-                start, gene = match.start(), None
+                start, gene, accession = match.start(), None, None
                 if form in (
                     "c",
                     "c_ref_first",
@@ -253,7 +269,8 @@ class VariantRecognizer:
                     transcript = _TRANSCRIPT_BEFORE.search(text, max(0, start - 40), start)
                     if transcript:
                         start, gene = transcript.start(), transcript.group("gene")
-                candidate = _Candidate(form, start, match.end(), body, gene)
+                        accession = transcript.group("accession")
+                candidate = _Candidate(form, start, match.end(), body, gene, accession)
                 candidate.hgvs = _normalize(form, body)
                 if form in ("legacy_p", "one_letter_p") and candidate.hgvs["hgvs_p"] is None:
                     continue
@@ -265,6 +282,8 @@ class VariantRecognizer:
         groups = count()
         group = next(groups)
         previous: tuple[Span, _Candidate] | None = None
+        coding_transcripts = set(_CODING_TRANSCRIPT.findall(text)) if accepted else set()
+        only_transcript = next(iter(coding_transcripts)) if len(coding_transcripts) == 1 else None
         for span, candidate in accepted:
             paired = previous is not None and self._pairs(sentences, previous, (span, candidate))
             if paired and previous is not None:
@@ -277,11 +296,14 @@ class VariantRecognizer:
             _set_hgvs(span, candidate.hgvs)
             span._.variant_group = group
             span._.gene_symbol = candidate.transcript_gene or _gene_prefix(text, candidate.start)
+            if span._.hgvs_c:
+                span._.transcript = candidate.transcript or only_transcript
             # zygosity is mostly written before the variant, its origin after it
             span._.zygosity = _zygosity(text, _statement_sentences(sentences, span, accepted, (-1, 1)), span)
             span._.origin = _origin(text, _statement_sentences(sentences, span, accepted, (1, -1)))
             previous = None if paired else (span, candidate)
         self._pair_parallel_lists(sentences, accepted)
+        _pair_by_codon(sentences, accepted)
 
     @staticmethod
     def _pair_parallel_lists(sentences: SentenceIndex, accepted: list[tuple[Span, _Candidate]]) -> None:
@@ -298,11 +320,8 @@ class VariantRecognizer:
             protein = [m for m in members if m[1].level == "p"]
             if len(coding) < 2 or len(coding) != len(protein) or coding[-1][0].start > protein[0][0].start:
                 continue
-            for (c_span, c_candidate), (p_span, p_candidate) in zip(coding, protein, strict=True):
-                merged = {k: c_candidate.hgvs.get(k) or p_candidate.hgvs.get(k) for k in c_candidate.hgvs}
-                for span in (c_span, p_span):
-                    _set_hgvs(span, merged)
-                p_span._.variant_group = c_span._.variant_group
+            for coding_change, protein_change in zip(coding, protein, strict=True):
+                _join(coding_change, protein_change)
 
     @staticmethod
     def _pairs(
@@ -312,6 +331,53 @@ class VariantRecognizer:
         if levels != {"p", "nt"} or sentences.index_at(first[1].start) != sentences.index_at(second[1].start):
             return False
         return bool(_PAIR_GAP.match(sentences.text[first[1].end : second[1].start]))
+
+
+_CODING_POSITIONS = re.compile(r"^c\.(?P<start>\d+)(?:_(?P<end>\d+))?(?=[A-Za-z])")
+_PROTEIN_POSITION = re.compile(r"^p\.\(?[A-Z][a-z]{2}(?P<codon>\d+)")
+# A frameshift's first changed residue can lie a few codons after the edit (repeated bases).
+_FRAMESHIFT_REACH = 3
+
+
+def _codons_of(hgvs_c: str | None) -> range | None:
+    """The codons an exonic coding change touches ("c.699T>G" -> 233; "c.70_71del" -> 24); None for
+    an intronic or UTR change, whose protein effect its position does not tell."""
+    match = _CODING_POSITIONS.match(hgvs_c or "")
+    if match is None:
+        return None
+    start = int(match["start"])
+    end = int(match["end"] or start)
+    reach = 0 if ">" in (hgvs_c or "") else _FRAMESHIFT_REACH
+    return range((start + 2) // 3, (end + 2) // 3 + reach + 1)
+
+
+def _join(coding: tuple[Span, _Candidate], protein: tuple[Span, _Candidate]) -> None:
+    """One variant of a coding change and its protein change: both spans carry both forms and the
+    coding change's group."""
+    merged = {k: coding[1].hgvs.get(k) or protein[1].hgvs.get(k) for k in coding[1].hgvs}
+    for span, _ in (coding, protein):
+        _set_hgvs(span, merged)
+    protein[0]._.variant_group = coding[0]._.variant_group
+
+
+def _pair_by_codon(sentences: SentenceIndex, accepted: list[tuple[Span, _Candidate]]) -> None:
+    """"c.699T>G transversion ... The polymorphism produces ... (p.D233E)": a coding change and the
+    protein change right after it (no variant between, the same or the next sentence) are one variant
+    when the protein position is the codon the coding change touches - however the words between
+    them run."""
+    groups = Counter(span._.variant_group for span, _ in accepted)
+    for (c_span, c_candidate), (p_span, p_candidate) in pairwise(accepted):
+        if groups[c_span._.variant_group] != 1 or groups[p_span._.variant_group] != 1:
+            continue
+        if c_candidate.level != "nt" or p_candidate.level != "p":
+            continue
+        sentence_gap = sentences.index_at(p_span.start_char) - sentences.index_at(c_span.start_char)
+        codons = _codons_of(c_candidate.hgvs.get("hgvs_c"))
+        protein = _PROTEIN_POSITION.match(p_candidate.hgvs.get("hgvs_p") or "")
+        if sentence_gap > 1 or codons is None or protein is None or int(protein["codon"]) not in codons:
+            continue
+        _join((c_span, c_candidate), (p_span, p_candidate))
+        groups[c_span._.variant_group] += 1  # both spans now hold the coding change's group
 
 
 def _split_tokens_at(doc: Doc, boundaries: list[tuple[int, int]]) -> None:

@@ -20,6 +20,12 @@ def clean_text(text: str | None) -> str:
     return _WHITESPACE.sub(" ", text or "").strip()
 
 
+def author_name(surname: str, given_names: str) -> str:
+    """An author as PubMed writes one, "Surname Initials": ("Ng", "Wei Ling") -> "Ng WL"."""
+    initials = "".join(part[0] for part in re.split(r"[\s.\-]+", clean_text(given_names)) if part)
+    return f"{clean_text(surname)} {initials}".strip()
+
+
 def document_id(ids: ArticleIds, fallback: str, *, full_text: bool) -> str:
     """`pmc6358576` for full text, `pmid38763967` for an abstract record, else the fallback.
 
@@ -97,7 +103,10 @@ class DocumentBuilder:
         first: Passage | None = self.add(title, section="table", section_title=label, kind="caption")
         for row in ([list(header)] if header else []) + [list(row) for row in rows]:
             line = TABLE_CELL_SEPARATOR.join(clean_text(cell) for cell in row)
-            passage = self.add(line, section="table", section_title=label, kind="table_row")
+            # Verbatim: an empty cell's double space must stay, or the cells' offsets move.
+            passage = self.add(
+                line, section="table", section_title=label, kind="table_row", keep_whitespace=True
+            )
             first = first or passage
         last = self.add(footer or "", section="table", section_title=label, kind="caption")
         if first is None:

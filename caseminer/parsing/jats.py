@@ -6,12 +6,13 @@ rendered into the text one row per line, figure captions become passages, refere
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 
 from lxml import etree
 
-from caseminer.parsing.builder import DocumentBuilder, clean_text
+from caseminer.parsing.builder import DocumentBuilder, author_name, clean_text
 from caseminer.parsing.errors import ParseError
 from caseminer.parsing.sections import section_kind
 from caseminer.parsing.xmlsafe import local_name
@@ -125,6 +126,44 @@ class _JatsArticle:
     def title(self) -> str | None:
         element = self.meta.find("title-group/article-title") if self.meta is not None else None
         return inline_text(element) or None if element is not None else None
+
+    def authors(self) -> list[str]:
+        """The byline as "Surname Initials" (the form PubMed gives), so the two compare."""
+        if self.meta is None:
+            return []
+        names = self.meta.findall("contrib-group/contrib[@contrib-type='author']/name")
+        return [
+            author_name(name.findtext("surname") or "", name.findtext("given-names") or "")
+            for name in names
+            if (name.findtext("surname") or "").strip()
+        ]
+
+    def affiliations(self) -> list[str]:
+        if self.meta is None:
+            return []
+        found = []
+        for aff in [*self.meta.findall("aff"), *self.meta.findall("contrib-group/aff")]:
+            aff = copy.deepcopy(aff)
+            # The footnote mark and registry ids (GRID, ROR) are no part of the written affiliation.
+            etree.strip_elements(aff, "label", "institution-id", with_tail=False)
+            if text := inline_text(aff).strip(" ,;"):
+                found.append(text)
+        return list(dict.fromkeys(found))
+
+    def references(self) -> list[ArticleIds]:
+        """The ids of each cited work of the reference list that gives any (PMID, PMCID, DOI)."""
+        cited = []
+        for ref in self.article.findall("back/ref-list//ref"):
+            found: dict[str, str] = {}
+            for pub_id in ref.iter("pub-id"):
+                field = {"pmid": "pmid", "pmcid": "pmcid", "pmc": "pmcid", "doi": "doi"}.get(
+                    (pub_id.get("pub-id-type") or "").lower()
+                )
+                if field and field not in found and pub_id.text and pub_id.text.strip():
+                    found[field] = pub_id.text.strip()
+            if found:
+                cited.append(ArticleIds(**found))
+        return cited
 
     def journal(self) -> str | None:
         if self.front is None:
@@ -252,6 +291,9 @@ class _JatsArticle:
             title=self.title(),
             journal=self.journal(),
             year=self.year(),
+            authors=self.authors(),
+            affiliations=self.affiliations(),
+            references=self.references(),
             article_type=self.article.get("article-type"),
             license=self.license(),
             is_open_access=self.is_open_access(),

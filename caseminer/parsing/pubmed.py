@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from caseminer.parsing.builder import DocumentBuilder, clean_text
+from caseminer.parsing.builder import DocumentBuilder, author_name, clean_text
 from caseminer.parsing.errors import ParseError
 from caseminer.schemas.document import Document
 from caseminer.schemas.sources import ArticleIds
@@ -64,6 +64,39 @@ def _abstract_paragraphs(record: etree._Element) -> list[str]:
     return paragraphs
 
 
+def _authors(record: etree._Element) -> list[str]:
+    names = []
+    for author in record.findall("MedlineCitation/Article/AuthorList/Author"):
+        surname, given = _text(author.find("LastName")), _text(author.find("ForeName"))
+        if surname:
+            names.append(
+                author_name(surname, given) if given else f"{surname} {_text(author.find('Initials'))}"
+            )
+    return [name.strip() for name in names]
+
+
+def _affiliations(record: etree._Element) -> list[str]:
+    found = (
+        _text(a)
+        for a in record.findall("MedlineCitation/Article/AuthorList/Author/AffiliationInfo/Affiliation")
+    )
+    return list(dict.fromkeys(text for text in found if text))
+
+
+def _references(record: etree._Element) -> list[ArticleIds]:
+    """The ids of each cited work PubMed's reference list names (its `ArticleIdList`)."""
+    cited = []
+    for reference in record.findall("PubmedData/ReferenceList/Reference"):
+        found: dict[str, str] = {}
+        for article_id in reference.findall("ArticleIdList/ArticleId"):
+            field = {"pubmed": "pmid", "pmc": "pmcid", "doi": "doi"}.get(article_id.get("IdType", ""))
+            if field and field not in found and _text(article_id):
+                found[field] = _text(article_id)
+        if found:
+            cited.append(ArticleIds(**found))
+    return cited
+
+
 def _parse_record(record: etree._Element, *, fallback_id: str, raw_sha256: str | None) -> Document:
     title = _text(record.find("MedlineCitation/Article/ArticleTitle")) or _text(
         record.find("BookDocument/ArticleTitle")
@@ -91,6 +124,9 @@ def _parse_record(record: etree._Element, *, fallback_id: str, raw_sha256: str |
             for name in record.findall("MedlineCitation/MeshHeadingList/MeshHeading/DescriptorName")
         ],
         article_type="case-report" if "Case Reports" in publication_types else None,
+        authors=_authors(record),
+        affiliations=_affiliations(record),
+        references=_references(record),
         source_format="pubmed",
         raw_sha256=raw_sha256,
     )

@@ -10,6 +10,10 @@ lines beyond a couple hundred characters.
 Paragraphs before the first heading of a text with headings are its abstract. In the one-line
 layout, consecutive lines holding tab-separated cells are a table (one row per line), kept as cells
 like the tables of JATS, so patient tables can be read column by column.
+
+Plain text states no identifiers; a file named by its PMID ("31234567.txt", as PubMed and the JAX
+corpus save them) is that article, the way a BioC document's numeric id is its PMID. Any other
+name identifies nothing, and ingest refuses the file rather than store an article without an id.
 """
 
 from __future__ import annotations
@@ -162,6 +166,11 @@ def _heading_kind(paragraph: str) -> SectionKind | None:
     return section_kind(paragraph)
 
 
+def _ids_of_file_name(stem: str) -> ArticleIds:
+    """The PMID a file's name (without its extensions) is made of; none for any other name."""
+    return ArticleIds(pmid=stem) if stem.isdigit() else ArticleIds()
+
+
 def parse_text(text: str, *, fallback_id: str, raw_sha256: str | None = None) -> Document:
     blocks = _blocks(text)
     article_type = None
@@ -198,7 +207,7 @@ def parse_text(text: str, *, fallback_id: str, raw_sha256: str | None = None) ->
             heading = inline.group(1)
         builder.add(block, section=kind, section_title=heading)
     return builder.build(
-        ids=ArticleIds(),
+        ids=_ids_of_file_name(fallback_id),
         fallback_id=fallback_id,
         title=title,
         article_type=article_type,

@@ -16,7 +16,9 @@ The pipeline (:func:`build_nlp`), in order:
 3. scispaCy's abbreviation detector (short forms take their long form's concept), with the
    parentheses it reads found by a scan (:mod:`caseminer.extractors.abbreviations`; same
    abbreviations, ~9x faster on full-text articles);
-4. ``caseminer_variants`` -> ``caseminer_terminology_ner`` -> ``caseminer_ages`` ->
+4. ``caseminer_variants`` -> ``caseminer_terminology_ner`` -> ``caseminer_trained_entities`` (the
+   diseases and chemicals of the recognizer trained here, where the dictionary found none; see
+   :mod:`caseminer.extractors.trained_entities`) -> ``caseminer_ages`` ->
    ``caseminer_demographics`` -> ``caseminer_clinical`` -> ``caseminer_context`` ->
    ``caseminer_patients``.
 
@@ -53,6 +55,7 @@ import caseminer.extractors.model_entities
 import caseminer.extractors.passage_sentences
 import caseminer.extractors.patients
 import caseminer.extractors.terminology
+import caseminer.extractors.trained_entities
 import caseminer.extractors.variants  # noqa: F401  (the imports register the spaCy factories)
 from caseminer.extractors.context import SentenceIndex, remember_text
 from caseminer.extractors.patients import attach_tables, gene_of_variant, gene_symbol, topic_gene_of
@@ -63,7 +66,7 @@ from caseminer.schemas.document import Document
 from caseminer.schemas.extraction import EntityRef, EntitySet, EntityType, ExtractionResult, Mention
 from caseminer.vocab.store import TerminologyStore
 
-EXTRACTOR_VERSION = "0.6.0"
+EXTRACTOR_VERSION = "0.10.0"
 MODEL_ENV = "CASEMINER_SPACY_MODEL"
 _MAX_LENGTH = 5_000_000
 _TOKENIZER_CACHE_SIZE = 100_000
@@ -76,6 +79,8 @@ _EXTRA_INFIXES = (
     r"(?<=[A-Za-z0-9])\([+\-−]$",
     r"(?<=\d)\+(?=[A-Z])",
 )
+# A hyphen or slash inside a word, and a hyphen after a closing bracket ("(PAN)-induced").
+_WORD_JOINER_INFIXES = (r"(?<=[A-Za-z0-9])[-/](?=[A-Za-z0-9])", r"(?<=\))-(?=[A-Za-z])")
 _ENTITY_TYPES: dict[str, EntityType] = {
     "GENE": "gene",
     "DISEASE": "disease",
@@ -87,6 +92,7 @@ _ENTITY_TYPES: dict[str, EntityType] = {
 _COMPONENTS = (
     "caseminer_variants",
     "caseminer_terminology_ner",
+    "caseminer_trained_entities",
     "caseminer_ages",
     "caseminer_demographics",
     "caseminer_clinical",
@@ -99,12 +105,17 @@ _UNUSED_MODEL_PIPES = ("parser", "lemmatizer", "attribute_ruler", "tagger")
 
 
 def build_nlp(
-    store: TerminologyStore | None = None, *, model: str | None = None, topic_concepts: Iterable[str] = ()
+    store: TerminologyStore | None = None,
+    *,
+    model: str | None = None,
+    topic_concepts: Iterable[str] = (),
+    trained_recognizer: bool = True,
 ) -> Language:
     """The extraction pipeline over the terminology store (default: the configured store, built
     when missing); `model` (or CASEMINER_SPACY_MODEL) names an installed spaCy model or a path;
     `topic_concepts` (a topic's focus concepts) rank first where a mention is ambiguous and are
-    the patients' diagnosis rather than a phenotype."""
+    the patients' diagnosis rather than a phenotype. `trained_recognizer=False` leaves out the
+    trained disease/chemical recognizer (the dictionary NER alone)."""
     store = store or TerminologyStore.open(build_if_missing=True)
     model = model or os.environ.get(MODEL_ENV) or None
     if model:
@@ -122,7 +133,11 @@ def build_nlp(
     topic = list(topic_concepts)
     for name in _COMPONENTS:
         config: dict[str, object] = {}
-        if name == "caseminer_terminology_ner":
+        if name == "caseminer_trained_entities":
+            if not trained_recognizer:
+                continue
+            config = {"store_path": str(store.path)}
+        elif name == "caseminer_terminology_ner":
             config = {"store_path": str(store.path), "focus": topic}
         elif name == "caseminer_patients":
             config = {"topic_concepts": topic}
@@ -130,13 +145,15 @@ def build_nlp(
     return nlp
 
 
-def make_tokenizer(nlp: Language) -> Tokenizer:
-    """scispaCy's combined_rule_tokenizer with caseminer's extra infixes."""
+def make_tokenizer(nlp: Language, extra_infixes: tuple[str, ...] = ()) -> Tokenizer:
+    """scispaCy's combined_rule_tokenizer with caseminer's extra infixes (and `extra_infixes`)."""
     with warnings.catch_warnings():  # scispaCy's infix pattern trips a FutureWarning of `re`
         warnings.simplefilter("ignore", FutureWarning)
         tokenizer = combined_rule_tokenizer(nlp)
     pattern: re.Pattern[str] = tokenizer.infix_finditer.__self__  # type: ignore[attr-defined]
-    tokenizer.infix_finditer = re.compile("|".join([pattern.pattern, *_EXTRA_INFIXES])).finditer
+    tokenizer.infix_finditer = re.compile(
+        "|".join([pattern.pattern, *_EXTRA_INFIXES, *extra_infixes])
+    ).finditer
     # spaCy stops caching a text's chunks once any special case has matched in it (the flag is per
     # text, not per chunk), and its whitespace exceptions ("\n", " ", "\t", "\xa0") match at the
     # first line break: the cache never held more than a title's words and every later chunk ran the
@@ -147,6 +164,20 @@ def make_tokenizer(nlp: Language) -> Tokenizer:
     # second pass over the 15 full-text articles of ../shared/samples.
     tokenizer.max_cache_size = _TOKENIZER_CACHE_SIZE
     return tokenizer
+
+
+@spacy.registry.tokenizers("caseminer.recognizer_tokenizer.v1")
+def recognizer_tokenizer() -> Callable[[Language], Tokenizer]:
+    """The trained recognizer's tokenizer (named in its spaCy config): :func:`make_tokenizer` that
+    also splits words at inner hyphens and slashes, where BC5CDR and NCBI Disease put about one
+    mention in fifteen ("cocaine|-induced", "CPA|/EE")."""
+
+    def create(nlp: Language) -> Tokenizer:
+        # scispaCy's rules start from spaCy's default tokenizer, not yet made while a config loads
+        nlp.tokenizer = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        return make_tokenizer(nlp, _WORD_JOINER_INFIXES)
+
+    return create
 
 
 def prepare_doc(document: Document, nlp: Language) -> Doc:

@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from caseminer.config import Settings
+from caseminer.curation.individuals import candidate_links
 from caseminer.db import init_db, session_scope
 from caseminer.db.models import (
     Article,
@@ -125,6 +126,18 @@ class PatientSummary:
     outcome: str | None
 
 
+@dataclass(frozen=True)
+class LinkSummary:
+    """A candidate individual link of a run's patients: two records of different articles that may
+    be one person (caseminer.curation.individuals), with the curator's decision if there is one."""
+
+    first: str
+    second: str
+    score: float
+    explanation: str
+    decision: str | None
+
+
 @dataclass
 class BatchOutcome:
     """What processing one batch did; outcomes of several batches add up."""
@@ -165,6 +178,7 @@ class RunSummary:
     durations: dict[str, float] = field(default_factory=dict)
     failures: list[FailureNote] = field(default_factory=list)
     patients: list[PatientSummary] = field(default_factory=list)
+    links: list[LinkSummary] = field(default_factory=list)
     # The search sources that answered, and the one-line error of each that did not.
     sources: list[str] = field(default_factory=list)
     failed_sources: dict[str, str] = field(default_factory=dict)
@@ -621,7 +635,7 @@ def complete_run(
         summary.durations[stage] = summary.durations.get(stage, 0.0) + seconds
     summary.status = summary.final_status()
 
-    def write(session: Session) -> list[PatientSummary]:
+    def write(session: Session) -> tuple[list[PatientSummary], list[LinkSummary]]:
         assert summary.run_id is not None
         finish_run(
             session,
@@ -637,9 +651,10 @@ def complete_run(
         if advance_watermark_to is not None:
             for source in summary.sources:
                 set_watermark(session, summary.topic, source, advance_watermark_to.isoformat())
-        return patient_summaries(session, {*outcome.article_ids, *patients_of})
+        article_ids = {*outcome.article_ids, *patients_of}
+        return patient_summaries(session, article_ids), link_summaries(session, article_ids)
 
-    summary.patients = _write(engine, write)
+    summary.patients, summary.links = _write(engine, write)
     return summary
 
 
@@ -701,6 +716,17 @@ def patient_summaries(session: Session, article_ids: Iterable[int]) -> list[Pati
         .order_by(Extraction.doc_id, PatientRow.id)
     ).all()
     return [_patient_summary(doc_id, row) for row, doc_id in rows]
+
+
+def link_summaries(session: Session, article_ids: Iterable[int]) -> list[LinkSummary]:
+    """The candidate individual links with a patient of one of these articles, best first."""
+    ids = set(article_ids)
+    if not ids:
+        return []
+    return [
+        LinkSummary(link.first.name, link.second.name, link.score, link.explanation, link.decision)
+        for link in candidate_links(session, article_ids=ids)
+    ]
 
 
 def _patient_summary(doc_id: str, row: PatientRow) -> PatientSummary:

@@ -64,6 +64,12 @@ class Document(BaseModel):
     article_type: str | None = None
     publication_types: list[str] = Field(default_factory=list)
     mesh_terms: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list, description='"Surname Initials", in byline order')
+    affiliations: list[str] = Field(default_factory=list, description="the authors' institutions, as written")
+    references: list[ArticleIds] = Field(
+        default_factory=list,
+        description="the ids of the works the article cites (those its reference list gives)",
+    )
     license: str | None = None
     is_open_access: bool | None = None
     source_format: DocumentFormat

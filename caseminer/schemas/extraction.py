@@ -62,6 +62,7 @@ class PatientVariant(BaseModel):
     hgvs_c: str | None = None
     hgvs_p: str | None = None
     hgvs_g: str | None = None
+    transcript: str | None = Field(default=None, description="the c. change's reference sequence, NM_...")
     text: str | None = None
     zygosity: Literal["hemizygous", "heterozygous", "homozygous", "compound heterozygous"] | None = None
     origin: Literal["de novo", "maternal", "paternal", "inherited"] | None = None

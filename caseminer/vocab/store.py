@@ -232,6 +232,16 @@ class TerminologyStore:
             if kinds is None or kind in kinds:
                 yield NerTerm(key, curie, kind, bool(case_sensitive), tier)
 
+    def iter_linking_terms(self, types: Iterable[str] | None = None) -> Iterator[NerTerm]:
+        """The aliases the builder kept for linking only (``ner = 0``: HP's related, broad and
+        narrow synonyms, MeSH's names of broad headings, ...), in key order."""
+        kinds = set(types) if types else None
+        for key, curie, kind, case_sensitive, tier in self.db.execute(
+            "SELECT key, curie, kind, case_sensitive, tier FROM alias WHERE ner = 0 ORDER BY key, tier, curie"
+        ):
+            if kinds is None or kind in kinds:
+                yield NerTerm(key, curie, kind, bool(case_sensitive), tier)
+
     # -- normalization --------------------------------------------------------------------------
 
     def normalize(self, curies: Iterable[str], kind: str) -> Normalized | None:

@@ -106,6 +106,7 @@ def patient(version: str, *, sex: str = "male") -> Patient:
                 gene_id="NCBIGene:50943",
                 hgvs_c="c.1150G>A",
                 hgvs_p="p.Ala384Thr",
+                transcript="NM_014009.4",
                 zygosity="hemizygous",
                 provenance=provenance("c.1150G>A", version),
             )

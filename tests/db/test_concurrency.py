@@ -1,16 +1,19 @@
-"""Several writers at once: the same article arriving at once is still one row (PostgreSQL), and
-schema upgrades started together on a new database all succeed (SQLite and PostgreSQL)."""
+"""Several writers at once: the same article arriving at once is still one row (PostgreSQL), schema
+upgrades started together on a new database all succeed (SQLite and PostgreSQL), and so do
+connections opened together on a new SQLite database."""
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
+from pathlib import Path
 from typing import Any
 
 import registry_samples as samples
 from sqlalchemy import text
 
 from caseminer.db import init_db, repository, session_scope
+from caseminer.db.engine import make_engine
 from caseminer.schemas import ArticleIds
 
 WRITERS = 4
@@ -88,3 +91,32 @@ def test_schema_upgrades_started_at_once_on_a_new_database_all_succeed(db_url: s
         views = connection.execute(text("SELECT count(*) FROM patients_v")).scalar_one()
     engine.dispose()
     assert len(versions) == 1 and views == 0
+
+
+NEW_DATABASES = 100
+
+
+def test_connections_opened_at_once_on_a_new_sqlite_database_all_succeed(tmp_path: Path) -> None:
+    """Each connection switches a new database to WAL; done by several engines at once (as by
+    several processes), SQLite fails all but one without waiting (about one round in ten here),
+    so each must retry."""
+    errors: list[BaseException] = []
+    for round_number in range(NEW_DATABASES):
+        url = f"sqlite:///{tmp_path / f'{round_number}.sqlite'}"
+        barrier = threading.Barrier(UPGRADERS)
+
+        def connect(url: str = url, barrier: threading.Barrier = barrier) -> None:
+            engine = make_engine(url)
+            barrier.wait(timeout=60)
+            try:
+                engine.connect().close()
+            except BaseException as error:  # collected so the test fails with it
+                errors.append(error)
+            engine.dispose()
+
+        threads = [threading.Thread(target=connect) for _ in range(UPGRADERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == []

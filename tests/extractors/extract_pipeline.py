@@ -8,8 +8,9 @@ from pathlib import Path
 from spacy.language import Language
 
 from caseminer.parsing import parse_bytes
-from caseminer.pipeline.extract import build_nlp
+from caseminer.pipeline.extract import build_nlp, extract_document
 from caseminer.schemas.document import Document
+from caseminer.schemas.extraction import ExtractionResult
 from caseminer.vocab import TerminologyStore
 
 
@@ -29,6 +30,15 @@ def jats_document(body: str, *, title: str = "A case report", abstract: str = ""
 </article-meta></front><body>{body}</body></article>"""
     (document,) = parse_bytes(xml.encode(), filename="case.xml")
     return document
+
+
+def case_report(body: str, nlp: Language, *, discussion: str = "", abstract: str = "") -> ExtractionResult:
+    """The extraction of a report whose "Case presentation" section holds `body` (<p> elements),
+    with a Discussion paragraph when given."""
+    sections = f"<sec><title>Case presentation</title>{body}</sec>"
+    if discussion:
+        sections += f"<sec><title>Discussion</title><p>{discussion}</p></sec>"
+    return extract_document(jats_document(sections, abstract=abstract), nlp)
 
 
 def text_document(text: str) -> Document:

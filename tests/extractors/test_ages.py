@@ -26,6 +26,9 @@ def nlp() -> Language:
         ("eleven months", 334),
         ("1.5 years", 548),  # 547.5 rounds half up
         ("36 hours", 2),
+        ("2½ years", 913),
+        ("21/2 years", 913),  # "2½" as text extraction flattens it
+        ("11/2 years", 548),
     ],
 )
 def test_days_of(expression: str, days: int) -> None:
@@ -45,15 +48,27 @@ def test_days_of(expression: str, days: int) -> None:
         ("Watery stools started in the neonatal period.", [("in the neonatal period", 0, "onset")]),
         ("He has had eczema since early infancy.", [("since early infancy", None, "onset")]),
         ("At age 42 she was referred to our clinic.", [("42", 15330, "presentation")]),
+        ("A boy aged 21/2 years was referred to our clinic.", [("21/2 years", 913, "presentation")]),
         ("Blood tests at birth were normal.", [("at birth", 0, "unknown")]),
         ("A 6 y/o girl was admitted with colitis.", [("6 y/o", 2190, "presentation")]),
         ("Jaundice was noticed on day 4 of life.", [("on day 4 of life", 4, "onset")]),
         ("Eczema appeared in the first months of life.", [("in the first months of life", None, "onset")]),
         ("Diarrhea started soon after birth.", [("soon after birth", 0, "onset")]),
+        ("Vomiting began during the first month of life.", [("during the first month of life", 0, "onset")]),
+        ("She had seizures from 4 months of age.", [("4 months", 122, "onset")]),
+        ("He was treated with steroids from 2 years of age.", [("2 years", 730, "unknown")]),
+        # a milestone reached is no sign's onset
+        ("She began to walk at 18 months.", [("18 months", 547, "unknown")]),
+        ("He started sitting at 9 months of age.", [("9 months", 274, "unknown")]),
         # before birth is 0 days for a registry; the builder makes it the onset of a sign stated with it
         ("Growth restriction was seen at 30 weeks' gestation.", [("30 weeks' gestation", 0, "presentation")]),
         ("Hydrocephalus was detected prenatally.", [("prenatally", 0, "unknown")]),
         ("He was born with an imperforate anus.", [("born with", 0, "unknown")]),
+        # a decade counts from its first year; the first decade says no more than childhood
+        ("Weakness began in the third decade of life.", [("in the third decade of life", 7300, "onset")]),
+        ("She was diagnosed in her thirties.", [("in her thirties", 10950, "diagnosis")]),
+        ("Ataxia started in his early 40s.", [("in his early 40s", 14600, "onset")]),
+        ("Deafness began in the first decade.", [("in the first decade", None, "onset")]),
         # the patient builder reads an age before a person noun as the age at presentation
         ("A 2-week-old girl had seizures.", [("2-week-old", 14, "unknown")]),
     ],

@@ -109,13 +109,14 @@ def test_conditioning_agents_are_configurable() -> None:
         ("Her death at 3 years was due to sepsis.", [("Her death", "deceased")]),
         ("She is doing well 2 years after transplant.", [("is doing well", "alive")]),
         ("He remains in remission on sirolimus.", [("remains in remission", "alive")]),
+        ("The two brothers remain ambulant.", [("remain ambulant", "alive")]),
         ("She was discharged home on day 20.", [("was discharged", "alive")]),
         ("Stool output decreased with octreotide.", []),
         ("Her symptoms resolved within two weeks.", [("resolved", "alive")]),
         ("Lysates were resolved on SDS-PAGE.", []),  # what improves or resolves must be a sign
         ("She attends a mainstream school.", [("She attends", "alive")]),
         ("He is a 4-year, 3-month-old boy with hypotonia.", [("is a 4-year, 3-month-old", "alive")]),
-        ("Both remain ambulant at follow-up.", [("at follow-up", "alive")]),
+        ("Both remain ambulant at follow-up.", [("remain ambulant", "alive"), ("at follow-up", "alive")]),
         ("He responded well to sirolimus.", [("responded well to", "alive")]),
         ("At her last visit, stools were formed.", [("At her last visit", "alive")]),
         (
@@ -140,6 +141,15 @@ def test_conditioning_agents_are_configurable() -> None:
         # an experiment that improves is not a patient's course
         ("In knockout mice, the latency to fall improved.", []),
         ("Products were recovered from the gel.", []),
+        ("He was found dead at 5 years of age.", [("found dead", "deceased")]),
+        ("He is now dead.", [("now dead", "deceased")]),
+        ("The disease had a fatal course.", [("fatal course", "deceased")]),
+        ("Unfortunately, the child did not survive.", [("did not survive", "deceased")]),
+        ("He remains healthy at 8 years of age.", [("He remains healthy", "alive")]),
+        ("The outcome was favorable.", [("outcome was favorable", "alive")]),
+        # the time before the onset, and relatives' health, are no outcome of the patient
+        ("He was well until 2 months of age.", []),
+        ("Her parents are healthy.", []),
     ],
 )
 def test_outcome_cues(nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:

@@ -37,6 +37,20 @@ def test_sex_nouns(text: str, expected: list[tuple[str, str]]) -> None:
     assert all(s._.sex_evidence == "noun" for s in doc.spans["sex"])
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("P1 (M, 4 y) and P2 (F/3 y) had diarrhea.", ["male", "female"]),
+        ("Patient II.3 (F, 12 years) had ptosis.", ["female"]),
+        ("Vitamin D (M, 2 doses) was given.", []),
+    ],
+)
+def test_sex_letters_after_a_patients_label(text: str, expected: list[str]) -> None:
+    doc = build(pronouns=False)(text)
+    assert [s._.sex for s in doc.spans["sex"]] == expected
+    assert all(s._.sex_evidence == "letter" for s in doc.spans["sex"])
+
+
 def test_pronouns_are_weak_evidence(nlp: Language) -> None:
     doc = nlp("His mother was a carrier. She had no symptoms.")
     assert [(s.text, s._.sex, s._.sex_evidence) for s in doc.spans["sex"]] == [

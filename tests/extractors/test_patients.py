@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from extract_pipeline import jats_document, pipeline_for, text_document
+from extract_pipeline import case_report, jats_document, pipeline_for, text_document
 from spacy.language import Language
 
 from caseminer.extractors.patients import most_specific
@@ -18,19 +18,17 @@ def nlp(vocab_store: TerminologyStore) -> Language:
     return pipeline_for(vocab_store.path)
 
 
-def _case(body: str, nlp: Language, discussion: str = "") -> ExtractionResult:
-    sections = f"<sec><title>Case presentation</title>{body}</sec>"
-    if discussion:
-        sections += f"<sec><title>Discussion</title><p>{discussion}</p></sec>"
-    return extract_document(jats_document(sections), nlp)
-
-
 def _by_label(result: ExtractionResult) -> dict[str, Patient]:
     return {p.label: p for p in result.patients}
 
 
 def _texts(items: list) -> set[str]:  # type: ignore[type-arg]
-    return {item.text.lower() for item in items}
+    """The texts of the facts the patient has (an excluded phenotype is one the patient has not)."""
+    return {item.text.lower() for item in items if not getattr(item, "excluded", False)}
+
+
+def _excluded(phenotypes: list[PatientPhenotype]) -> set[str]:
+    return {p.text.lower() for p in phenotypes if p.excluded}
 
 
 @pytest.mark.parametrize(
@@ -42,7 +40,7 @@ def test_patient_labels_are_canonical(written: str, label: str) -> None:
 
 
 def test_single_report_is_one_proband_with_its_facts(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>A 4-month-old boy born to consanguineous parents presented with chronic diarrhea and eczema."
         " There was no diabetes. He was treated with tacrolimus and received parenteral nutrition."
         " Sequencing of FOXP3 revealed a hemizygous c.1150G&gt;A (p.Ala384Thr) variant.</p>",
@@ -55,7 +53,8 @@ def test_single_report_is_one_proband_with_its_facts(nlp: Language) -> None:
     assert patient.consanguinity is True
     assert patient.age_at_presentation is not None and patient.age_at_presentation.days == 122
     assert {"diarrhea", "eczema"} <= _texts(patient.phenotypes)
-    assert "diabetes" not in _texts(patient.phenotypes)  # negated
+    assert "diabetes" not in _texts(patient.phenotypes)  # negated: recorded as excluded
+    assert _excluded(patient.phenotypes) == {"diabetes"}
     assert "thyroiditis" not in _texts(patient.phenotypes)  # background in the discussion
     assert "thyroiditis" in {e.text.lower() for e in result.entities.diseases}  # still a document entity
     assert {"tacrolimus", "parenteral nutrition"} <= _texts(patient.treatments)
@@ -84,7 +83,7 @@ def test_every_fact_keeps_its_provenance(nlp: Language) -> None:
 
 
 def test_case_series_attributes_facts_to_the_named_patient(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>Two unrelated families of consanguineous parents were seen.</p>"
         "<p>Patient 1 was a 5-year-old boy with severe diarrhea and type 1 diabetes diagnosed at 2 months"
         " of age. He underwent matched sibling hematopoietic stem cell transplantation"
@@ -110,7 +109,7 @@ def test_case_series_attributes_facts_to_the_named_patient(nlp: Language) -> Non
 
 
 def test_series_numbers_run_from_one_without_gaps(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>Patient 1 was a 2-year-old girl with eczema.</p><p>Patient 2 was a 4-year-old boy with"
         " alopecia; P53 staining of his skin biopsy was normal.</p>",
         nlp,
@@ -120,12 +119,12 @@ def test_series_numbers_run_from_one_without_gaps(nlp: Language) -> None:
 
 
 def test_citing_another_reports_case_is_not_a_series(nlp: Language) -> None:
-    result = _case("<p>A 6-year-old girl had diarrhea, like case 3 of a previous report.</p>", nlp)
+    result = case_report("<p>A 6-year-old girl had diarrhea, like case 3 of a previous report.</p>", nlp)
     assert [p.label for p in result.patients] == ["proband"]
 
 
 def test_affected_sibling_whose_course_is_described_is_a_patient(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>A 2-month-old boy presented with watery diarrhea and eczema.</p>"
         "<p>His elder brother had severe diarrhea and died at 6 months of age. He was never tested.</p>"
         "<p>He has a healthy younger sister.</p>",
@@ -221,13 +220,13 @@ def test_plain_text_report_without_structure(nlp: Language) -> None:
 def test_what_names_no_drug_given_is_not_a_treatment(
     nlp: Language, body: str, not_received: set[str], received: str
 ) -> None:
-    treatments = _texts(_case(f"<p>{body}</p>", nlp).patients[0].treatments)
+    treatments = _texts(case_report(f"<p>{body}</p>", nlp).patients[0].treatments)
     assert not not_received & treatments
     assert received in treatments
 
 
 def test_a_sign_is_described_by_its_most_specific_wording(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>A 40-year-old man had fever and abscesses. CT showed liver abscesses."
         " The axillary abscesses were drained.</p>",
         nlp,
@@ -238,7 +237,7 @@ def test_a_sign_is_described_by_its_most_specific_wording(nlp: Language) -> None
 
 
 def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>A 9-month-old girl was referred. Eczema started at 2 months of age"
         " and diarrhea at 3 weeks of age.</p>",
         nlp,
@@ -247,6 +246,42 @@ def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
     assert patient.age_at_onset is not None and patient.age_at_onset.days == 21  # the earliest onset
     eczema = next(p for p in patient.phenotypes if p.text.lower() == "eczema")
     assert eczema.onset is not None and eczema.onset.role == "onset"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "presentation", "last_report"),
+    [
+        ("A 9-month-old girl was referred for chronic diarrhea.", 274, None),
+        ("The proband is a 9-month-old girl who carries a de novo variant.", None, 274),
+        ("She is now a 9-month-old girl with chronic diarrhea.", None, 274),
+        ("The proband is a 9-month-old girl presenting with chronic diarrhea.", 274, None),
+    ],
+)
+def test_a_person_age_in_the_present_tense_is_the_age_the_report_leaves_the_patient_at(
+    sentence: str, presentation: int | None, last_report: int | None, nlp: Language
+) -> None:
+    (patient,) = case_report(f"<p>{sentence}</p>", nlp).patients
+    assert (patient.age_at_presentation and patient.age_at_presentation.days) == presentation
+    assert (patient.age_at_last_report and patient.age_at_last_report.days) == last_report
+
+
+def test_an_age_before_the_next_sentences_person_noun_describes_no_person(nlp: Language) -> None:
+    (patient,) = case_report(
+        "<p>The fetus did not grow at 28 weeks of gestation. The girl was born at term. At 3 years of"
+        " age she was referred to our clinic for short stature.</p>",
+        nlp,
+    ).patients
+    assert patient.age_at_presentation is not None and patient.age_at_presentation.days == 1095
+
+
+def test_a_prenatal_finding_before_a_later_presentation_is_no_diagnosis_age(nlp: Language) -> None:
+    (patient,) = case_report(
+        "<p>Short limbs were diagnosed antenatally on ultrasound. A 2-year-old boy was referred to our"
+        " clinic for short stature.</p>",
+        nlp,
+    ).patients
+    assert patient.age_at_onset is not None and patient.age_at_onset.days == 0
+    assert patient.age_at_diagnosis is not None and patient.age_at_diagnosis.days == 730
 
 
 def test_series_under_headings_and_cross_references(nlp: Language) -> None:
@@ -265,7 +300,7 @@ def test_series_under_headings_and_cross_references(nlp: Language) -> None:
 
 
 def test_background_negated_and_family_signs_are_not_the_patients(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>A 3-month-old boy presented with watery diarrhea. There was no family history of diabetes."
         " Duodenal biopsy showed villous atrophy with absence of goblet cells."
         " Stool cultures, rotavirus antigen, serology for cytomegalovirus and antibodies against"
@@ -280,7 +315,7 @@ def test_background_negated_and_family_signs_are_not_the_patients(nlp: Language)
 
 
 def test_discussion_sentence_naming_the_patient_counts(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>A 3-month-old boy presented with watery diarrhea.</p>",
         nlp,
         discussion="In our patient, alopecia appeared at 2 years and required topical steroids."
@@ -290,11 +325,13 @@ def test_discussion_sentence_naming_the_patient_counts(nlp: Language) -> None:
     (patient,) = result.patients
     assert "alopecia" in _texts(patient.phenotypes)
     assert not {"thyroiditis", "nephritis"} & _texts(patient.phenotypes)
+    # absent in the patient, but said in the discussion: the case sections alone give excluded features
+    assert not _excluded(patient.phenotypes)
     assert "steroids" in _texts(patient.treatments)
 
 
 def test_only_received_treatments_count(nlp: Language) -> None:
-    result = _case(
+    result = case_report(
         "<p>A 5-month-old boy presented with diarrhea. He was treated with tacrolimus, sirolimus and"
         " infliximab. Cyclosporine was recommended by another center. Other patients received rituximab."
         " He needed insulin given by injection. Fever began post-transplantation; he underwent drainage of"

@@ -40,6 +40,7 @@ def test_components_in_order(nlp: Language) -> None:
         "abbreviation_detector",
         "caseminer_variants",
         "caseminer_terminology_ner",
+        "caseminer_trained_entities",
         "caseminer_ages",
         "caseminer_demographics",
         "caseminer_clinical",
@@ -100,6 +101,19 @@ def test_sentences_do_not_cross_passages(nlp: Language) -> None:
     sentences = [s.text.strip() for s in doc.sents]
     assert "A 7-month-old boy had eczema" in sentences
     assert "Case Report" in sentences
+
+
+def test_a_full_stop_inside_a_variant_ends_no_sentence(nlp: Language) -> None:
+    document = jats_document(
+        "<sec><title>Results</title><p>One proband carried a NM_001198868:c.C463T nonsense variant in"
+        " trans with a c.C1142T missense change. Her parents were healthy.</p></sec>"
+    )
+    doc = nlp(prepare_doc(document, nlp))
+    sentences = [s.text.strip() for s in doc.sents]
+    assert sentences[-2].startswith("One proband") and sentences[-2].endswith("missense change.")
+    assert sentences[-1] == "Her parents were healthy."
+    variants = [e for e in doc.ents if e.label_ == "VARIANT"]
+    assert {v._.hgvs_c for v in variants} == {"c.463C>T", "c.1142C>T"}
 
 
 def test_cell_marker_notation_gives_each_marker(nlp: Language) -> None:

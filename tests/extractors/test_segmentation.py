@@ -7,7 +7,7 @@ publications' patients, "both parents were healthy", a relative named without a 
 from __future__ import annotations
 
 import pytest
-from extract_pipeline import jats_document, pipeline_for
+from extract_pipeline import case_report, jats_document, pipeline_for
 from spacy.language import Language
 
 from caseminer.pipeline.extract import extract_document
@@ -22,10 +22,7 @@ def nlp(vocab_store: TerminologyStore) -> Language:
 
 def _extract(nlp: Language, *paragraphs: str, discussion: str = "", abstract: str = "") -> ExtractionResult:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    sections = f"<sec><title>Case presentation</title>{body}</sec>"
-    if discussion:
-        sections += f"<sec><title>Discussion</title><p>{discussion}</p></sec>"
-    return extract_document(jats_document(sections, abstract=abstract), nlp)
+    return case_report(body, nlp, discussion=discussion, abstract=abstract)
 
 
 def _by_label(result: ExtractionResult) -> dict[str, Patient]:
@@ -48,6 +45,73 @@ def test_numbered_range_and_labels_with_their_variant(nlp: Language) -> None:
     assert {"eczema", "diabetes"} <= _signs(patients["Patient 2"])
     assert [v.hgvs_p for v in patients["Patient 2"].variants] == ["p.Arg347His"]
     assert not patients["Patient 1"].variants
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two of the variants, c.1106G&gt;A in patient 1 and c.1102G&gt;A in patient 2, lie in the middle"
+        " domain.",
+        "Sequencing in patient 1 revealed c.1106G&gt;A, whereas patient 2 carried c.1102G&gt;A.",
+    ],
+)
+def test_each_part_of_a_sentence_naming_two_patients_goes_to_its_patient(
+    sentence: str, nlp: Language
+) -> None:
+    result = _extract(nlp, "Patient 1 was a boy with myopathy. Patient 2 was a girl with ptosis.", sentence)
+    patients = _by_label(result)
+    assert [v.hgvs_c for v in patients["Patient 1"].variants] == ["c.1106G>A"]
+    assert [v.hgvs_c for v in patients["Patient 2"].variants] == ["c.1102G>A"]
+
+
+def test_a_variant_the_discussion_is_first_to_name_is_the_literatures(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "A 30-year-old man had seizures and chorea. Sequencing revealed a homozygous c.8282C&gt;G"
+        " variant of VPS13A.",
+        discussion="Seizures were the first symptom of our patient, as in the families with the c.2343del"
+        " variant of VPS13A. The c.8282C&gt;G variant of our patient is novel.",
+    )
+    (patient,) = result.patients
+    assert [v.hgvs_c for v in patient.variants] == ["c.8282C>G"]
+
+
+def test_individuals_a_series_counts_by_sample_number(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "A 20-year-old man had spastic ataxia.",
+        "We found variants in three more families. One Italian patient (ITA-101-005) harbored a"
+        " homozygous c.183dup variant of CAPN1, two Tunisian siblings (Tun6627 and Tun6628) had a"
+        " homozygous c.1534C&gt;T variant of CAPN1 and spasticity.",
+    )
+    patients = _by_label(result)
+    assert {"ITA-101-005", "Tun6627", "Tun6628"} <= set(patients)
+    assert [v.hgvs_c for v in patients["ITA-101-005"].variants] == ["c.183dup"]
+    assert [v.hgvs_c for v in patients["Tun6628"].variants] == ["c.1534C>T"]
+
+
+def test_patients_counted_in_words_are_a_numbered_series(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "The first patient was a 7-year-old girl with diabetes. The second patient was a 4-year-old boy"
+        " with eczema.",
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["Patient 1", "Patient 2"]
+    assert patients["Patient 1"].sex == "female" and patients["Patient 2"].sex == "male"
+    assert "eczema" in _signs(patients["Patient 2"]) and "eczema" not in _signs(patients["Patient 1"])
+
+
+def test_variants_the_report_calls_no_cause_are_not_the_patients(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "A 20-year-old man had albinism and nystagmus. Compound heterozygous c.808-3C&gt;G and"
+        " c.2080-2A&gt;G variants of OCA2 were identified.",
+        "Heterozygous c.814G&gt;A and c.890C&gt;T variants of SLC45A2 may not be associated with the"
+        " disease in this family. The c.1221G&gt;A polymorphism of TYR was also found.",
+    )
+    (patient,) = result.patients
+    assert {v.hgvs_c for v in patient.variants} == {"c.808-3C>G", "c.2080-2A>G"}
 
 
 def test_pedigree_labels(nlp: Language) -> None:
@@ -100,6 +164,20 @@ def test_fact_stated_for_both_goes_to_each(nlp: Language) -> None:
     assert "scoliosis" not in _signs(patients["Patient 1"])
 
 
+def test_the_patients_as_subject_is_each_of_them(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "Patient 1 was a man with myopathy.",
+        "Patient 2, his brother, had scoliosis.",
+        "Specifically, the patients had muscle weakness, with onset in the third decade.",
+        discussion="Unlike the patients with POMT1 deficiency, none of them had seizures.",
+    )
+    patients = _by_label(result)
+    assert [p.age_at_onset.days if p.age_at_onset else None for p in patients.values()] == [7300, 7300]
+    assert all("muscle weakness" in _signs(p) for p in patients.values())
+    assert not any("seizures" in _signs(p) for p in patients.values())
+
+
 def test_families_each_with_their_proband_and_relatives(nlp: Language) -> None:
     body = (
         "<sec><title>Family 1</title><p>A 37-year-old woman had spastic ataxia since 21 years.</p></sec>"
@@ -143,6 +221,51 @@ def test_relatives_in_a_clause_and_two_relatives_in_one_subject(nlp: Language) -
     assert patients["uncle"].sex == "male"
 
 
+@pytest.mark.parametrize(
+    ("discussion", "sister_signs"),
+    [
+        ("The proband's sister had ventricular tachycardia on testing.", {"ventricular tachycardia"}),
+        ("The variant was found in an affected sister and in the proband.", set()),
+    ],
+)
+def test_the_probands_relatives_in_the_discussion_are_this_reports_family(
+    discussion: str, sister_signs: set[str], nlp: Language
+) -> None:
+    result = _extract(
+        nlp,
+        "A 35-year-old man had recurrent syncope. His 30-year-old sister carries the same variant.",
+        discussion=f"{discussion} Brothers of patients with this syndrome often have syncope.",
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["proband", "sister"]
+    assert patients["sister"].sex == "female" and sister_signs <= _signs(patients["sister"])
+
+
+def test_what_follows_the_relatives_a_relative_had_is_theirs(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "A 3-year-old girl had growth failure and photosensitivity.",
+        "Her mother also had two sons with the same condition who died in early childhood.",
+    )
+    patients = _by_label(result)
+    assert "mother" not in patients
+    assert "proband" in patients
+
+
+def test_a_relatives_age_is_the_relatives_in_every_sentence_about_them(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "The proband was a 30-year-old man with syncope. The proband's 33-year-old sister was tested"
+        " elsewhere and carries the same variant.",
+        "The proband's sister had ventricular tachycardia on testing.",
+    )
+    patients = _by_label(result)
+    assert patients["proband"].age_at_presentation is not None
+    assert patients["proband"].age_at_presentation.days == 10950
+    sister = patients["sister"].age_at_presentation
+    assert sister is not None and sister.days == 12045
+
+
 def test_fetuses_of_successive_pregnancies(nlp: Language) -> None:
     result = _extract(
         nlp,
@@ -165,6 +288,35 @@ def test_patients_of_a_table(nlp: Language) -> None:
     )
     result = extract_document(jats_document(f"<sec><title>Results</title>{table}</sec>"), nlp)
     assert [(p.label, p.sex) for p in result.patients] == [("Patient 1", "male"), ("Patient 2", "female")]
+
+
+def test_a_patient_table_with_an_empty_cell_keeps_each_cell_in_its_column(nlp: Language) -> None:
+    table = (
+        "<table-wrap><label>Table 1</label><caption><p>Patients</p></caption><table>"
+        "<thead><tr><th>Patient</th><th>Country</th><th>Sex</th></tr></thead><tbody>"
+        "<tr><td>1</td><td></td><td>M</td></tr><tr><td>2</td><td>Italy</td><td>F</td></tr>"
+        "</tbody></table></table-wrap>"
+    )
+    result = extract_document(jats_document(f"<sec><title>Results</title>{table}</sec>"), nlp)
+    assert [(p.label, p.sex) for p in result.patients] == [("Patient 1", "male"), ("Patient 2", "female")]
+
+
+def test_variants_of_a_table_of_other_reports_stay_theirs_when_the_text_names_them(nlp: Language) -> None:
+    table = (
+        "<table-wrap><label>Table 2</label><caption><p>Splicing assays</p></caption><table>"
+        "<thead><tr><th>Mutation</th><th>Reference</th><th>Exon</th></tr></thead><tbody>"
+        "<tr><td>c.725T&gt;C</td><td></td><td>9</td></tr><tr><td>c.741G&gt;T</td><td></td><td>9</td></tr>"
+        "<tr><td>c.1221G&gt;A</td><td>This study</td><td>12</td></tr>"
+        "</tbody></table></table-wrap>"
+    )
+    body = (
+        "<sec><title>Case presentation</title><p>A 4-year-old boy had cataract. Sequencing of OCRL"
+        " found the c.1221G&gt;A variant in the patient.</p>"
+        "<p>In the patient, the minigenes with mutations c.725T&gt;C and c.741G&gt;T showed aberrant"
+        f" splicing.</p>{table}</sec>"
+    )
+    (patient,) = extract_document(jats_document(body), nlp).patients
+    assert [v.hgvs_c for v in patient.variants] == ["c.1221G>A"]
 
 
 def test_review_of_other_publications_patients_is_no_patient_of_this_article(nlp: Language) -> None:
@@ -216,3 +368,96 @@ def test_relative_of_a_numbered_patient_who_shares_the_disease(nlp: Language) ->
     assert patients["Patient 2 mother"].sex == "female"
     assert "mesomelia" in _signs(patients["Patient 2 mother"])
     assert "bipolar disorder" not in _signs(patients["Patient 2"])
+
+
+def test_a_relative_named_beside_the_patient_shares_the_sentence(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "Patient 1 was a 3-year-old boy with short stature.",
+        "Patient 2 was a 5-year-old boy with mesomelia. The elder sibling of the proband also had mesomelia.",
+        "Patient 1 had a homozygous c.545G&gt;A variant of ROR2. "
+        "Patient 2 and his elder sib had a homozygous c.227G&gt;A variant of ROR2.",
+    )
+    patients = _by_label(result)
+    assert [v.hgvs_c for v in patients["Patient 2 elder sibling"].variants] == ["c.227G>A"]
+    assert [v.hgvs_c for v in patients["Patient 1"].variants] == ["c.545G>A"]
+
+
+def test_a_variant_that_segregates_is_shared_within_each_family(nlp: Language) -> None:
+    body = (
+        "<sec><title>Family 1</title><p>A 37-year-old woman had spastic ataxia. Sequencing revealed a"
+        " homozygous c.994G&gt;A variant of CAPN1.</p></sec>"
+        "<sec><title>Family 2</title><p>A 54-year-old woman had dysarthria and spasticity. Her younger"
+        " sister also had spasticity since the age of 40 years. A homozygous c.1176G&gt;A variant of"
+        " CAPN1 was found in the proband and segregated with the disease.</p></sec>"
+    )
+    patients = _by_label(extract_document(jats_document(body), nlp))
+    assert list(patients) == ["Family 1", "Family 2", "Family 2 younger sister"]
+    assert [v.hgvs_c for v in patients["Family 2 younger sister"].variants] == ["c.1176G>A"]
+    assert [v.hgvs_c for v in patients["Family 1"].variants] == ["c.994G>A"]
+
+
+def test_a_family_variant_named_for_no_member_is_each_affected_members(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "A homozygous splice site variant of NT5C2 (c.1159+1G&gt;T) was identified that segregated"
+        " with the disease in the family.",
+        "Patient II.3 is a 3-year-old boy with spasticity. Patient II.1 is his 9-year-old brother"
+        " with spasticity and developmental delay.",
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["II-3", "II-1"]
+    assert all([v.hgvs_c for v in p.variants] == ["c.1159+1G>T"] for p in patients.values())
+
+
+def test_a_relative_called_affected_where_a_variant_is_found_is_an_individual(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "A 12-year-old boy had ptosis and muscle weakness.",
+        "A heterozygous c.640G&gt;T variant of GSN was identified in the proband and in his affected"
+        " brother. A photograph of the affected father is shown in Figure 1.",
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["proband", "brother"]
+    assert patients["brother"].sex == "male"
+    assert [v.hgvs_c for v in patients["brother"].variants] == ["c.640G>T"]
+
+
+def test_the_other_patients_are_those_the_sentence_has_not_named(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "Patient 1 was a 9-year-old boy with ptosis. Patient 2 was a 12-year-old girl with ptosis.",
+        "Patient 3 was a 15-year-old boy with scoliosis.",
+        "At the last visit, patient 2 had dysphagia, while the other two patients had muscle cramps.",
+    )
+    patients = _by_label(result)
+    assert ["muscle cramps" in _signs(p) for p in patients.values()] == [True, False, True]
+    assert ["dysphagia" in _signs(p) for p in patients.values()] == [False, True, False]
+
+
+def test_a_table_with_a_column_per_individual_named_by_pedigree_or_registry_number(nlp: Language) -> None:
+    def table(first: str, second: str) -> str:
+        return (
+            "<table-wrap><label>Table 1</label><caption><p>Clinical features</p></caption><table>"
+            f"<thead><tr><th>Feature</th><th>{first}</th><th>{second}</th></tr></thead><tbody>"
+            "<tr><td>Sex</td><td>M</td><td>F</td></tr><tr><td>Seizures</td><td>+</td><td>−</td></tr>"
+            "</tbody></table></table-wrap>"
+        )
+
+    by_pedigree = extract_document(
+        jats_document(
+            "<sec><title>Case presentation</title><p>II-1 had ataxia since the age of 3 years.</p>"
+            f"<p>II-3 had ataxia since the age of 5 years.</p>{table('Patient II.1', 'Present in II:3*')}"
+            "</sec>"
+        ),
+        nlp,
+    )
+    patients = _by_label(by_pedigree)
+    assert [(label, p.sex) for label, p in patients.items()] == [("II-1", "male"), ("II-3", "female")]
+    assert "seizures" in _signs(patients["II-1"])
+    # "−" in II-3's column: looked for and absent, an excluded feature
+    assert [p.excluded for p in patients["II-3"].phenotypes if p.text.lower() == "seizures"] == [True]
+    by_number = extract_document(
+        jats_document(f"<sec><title>Results</title>{table('#11', '#27')}</sec>"), nlp
+    )
+    assert [(p.label, p.sex) for p in by_number.patients] == [("#11", "male"), ("#27", "female")]

@@ -81,6 +81,16 @@ def test_separate_variants_get_separate_groups(nlp: Language) -> None:
 def test_transcript_prefix_names_the_gene(nlp: Language) -> None:
     [variant] = variants(nlp, "The report lists NM_000417.3(IL2RA):c.530A>G as pathogenic.")
     assert (variant._.gene_symbol, variant._.hgvs_c) == ("IL2RA", "c.530A>G")
+    assert variant._.transcript == "NM_000417.3"
+
+
+def test_the_articles_one_transcript_is_the_coding_changes_reference(nlp: Language) -> None:
+    [coding, protein] = variants(
+        nlp, "Variants are numbered after NM_000417.3. She carried c.530A>G and p.Arg511Trp."
+    )
+    assert (coding._.transcript, protein._.transcript) == ("NM_000417.3", None)
+    two = variants(nlp, "Numbered after NM_000417.3 and NM_000206.2, she carried c.530A>G.")
+    assert [v._.transcript for v in two] == [None]  # two transcripts: which one is not said
 
 
 def test_mention_at_sentence_end_excludes_the_full_stop(nlp: Language) -> None:
@@ -202,3 +212,43 @@ def test_coding_and_protein_forms_listed_in_parallel_are_one_variant(nlp: Langua
         ("c.70_71del", "p.Ser24GlyfsTer14"),
         ("c.4511T>G", "p.Phe1504Cys"),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        (
+            "Exome sequencing found a c.699T>G transversion in the gene (Fig 3D). It changes aspartic "
+            "acid to glutamic acid at residue 233 (p.D233E).",
+            ("c.699T>G", "p.Asp233Glu"),
+        ),
+        (
+            "A TC deletion (c.70_71del) generates a premature stop codon and a truncated protein "
+            "(p.(Ser24Glyfs*14)).",
+            ("c.70_71del", "p.Ser24GlyfsTer14"),
+        ),
+    ],
+)
+def test_coding_change_and_protein_change_at_its_codon_are_one_variant(
+    nlp: Language, text: str, pair: tuple[str, str]
+) -> None:
+    coding, protein = variants(nlp, text)
+    assert coding._.variant_group == protein._.variant_group
+    assert (coding._.hgvs_c, coding._.hgvs_p) == pair == (protein._.hgvs_c, protein._.hgvs_p)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the protein change is at another codon than the coding change touches
+        "The boy carried c.699T>G and his cousin had a different change, p.Arg412Trp.",
+        # an intronic change does not tell the codon its protein effect starts at
+        "A splice change c.324+1G>C was found; elsewhere p.Ala108Val was reported.",
+        # two sentences away
+        "We found c.699T>G. It was confirmed by Sanger sequencing. A second study reported p.Asp233Glu.",
+    ],
+)
+def test_protein_change_at_another_codon_or_far_away_stays_apart(nlp: Language, text: str) -> None:
+    coding, protein = variants(nlp, text)
+    assert coding._.variant_group != protein._.variant_group
+    assert coding._.hgvs_p is None and protein._.hgvs_c is None

@@ -322,6 +322,19 @@ def test_a_txt_file_is_text_even_when_it_starts_with_a_bracket(name):
     assert "watery diarrhea" in document.text
 
 
+@pytest.mark.parametrize("name", ["31234567.txt", "reports/31234567.txt.gz"])
+def test_a_txt_file_named_by_its_pmid_is_that_article(name):
+    data = TRANSLATED_TITLE_TEXT.encode()
+    (document,) = parse_bytes(gzip.compress(data) if name.endswith(".gz") else data, filename=name)
+    assert document.ids.pmid == "31234567" and not document.ids.is_empty()
+
+
+@pytest.mark.parametrize("name", ["case.txt", "pubmed-123.txt", "0.txt", None])
+def test_a_txt_file_named_otherwise_has_no_id(name):
+    (document,) = parse_bytes(TRANSLATED_TITLE_TEXT.encode(), filename=name)
+    assert document.ids.is_empty()
+
+
 def test_a_txt_file_in_pubtator_text_format_is_read_as_pubtator():
     data = b"123|t|FOXP3 variant in a boy\n123|a|A boy had enteropathy.\n\n"
     (document,) = parse_bytes(data, filename="export.txt")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from caseminer.parsing import ParseError, parse_file
+from caseminer.schemas import ArticleIds
 
 pytestmark = pytest.mark.shared
 
@@ -107,3 +108,22 @@ NOT_ARTICLES = [
 def test_service_responses_are_not_taken_for_articles(samples_dir: Path, name: str):
     with pytest.raises(ParseError, match=r"unknown XML format|not BioC"):
         parse_file(samples_dir / name)
+
+
+def test_authors_affiliations_and_cited_works_are_kept(samples_dir: Path):
+    (jats,) = parse_file(samples_dir / "europepmc" / "fullTextXML_PMC6385181.xml")
+    # 11 <contrib contrib-type="author">, the first <surname>Koch</surname><given-names>Lionel</given-names>
+    assert len(jats.authors) == 11 and jats.authors[0] == "Koch L"
+    # <aff><label>2</label><institution-wrap><institution-id>grid.414014.4</institution-id>
+    #   <institution>Ecole du Val de Grace (EVDG), </institution></institution-wrap>Paris, France</aff>
+    assert "Ecole du Val de Grace (EVDG), Paris, France" in jats.affiliations
+    assert len(jats.affiliations) == 4
+    # 47 of its 53 <ref>s give a <pub-id> (PMID or DOI)
+    assert len(jats.references) == 47 and ArticleIds(pmid="26922822") in jats.references
+
+    (pubmed,) = parse_file(samples_dir / "eutils" / "efetch_pubmed_38763967_case_report.xml")
+    # LastName Uysal, ForeName Cihan; Oguz, Hanife; Cifci, Hasan; Kocyigit, Ismail
+    assert pubmed.authors[:4] == ["Uysal C", "Oguz H", "Cifci H", "Kocyigit I"]
+    # 16 of its 17 <Reference>s have an ArticleIdList; their PMIDs are not taken for the record's own
+    assert len(pubmed.references) == 16 and ArticleIds(pmid="11556779") in pubmed.references
+    assert pubmed.ids.pmid == "38763967"

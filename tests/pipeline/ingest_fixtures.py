@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -69,6 +70,34 @@ def nlp(vocab_store: Any) -> Any:
 
 def make_settings(data_dir: Path, database_url: str, vocab_path: Path) -> Settings:
     return Settings(database_url=database_url, data_dir=data_dir, vocab_path=vocab_path)
+
+
+@pytest.fixture(scope="session")
+def demo_registry_file(tmp_path_factory: pytest.TempPathFactory, vocab_store: Any, nlp: Any) -> Path:
+    """The demo corpus (the real pipeline over the shipped cassette) ingested once into SQLite;
+    tests work on their own copy (`copy_registry`)."""
+    from caseminer.demo import demo_cassette_dir, demo_topic
+    from caseminer.pipeline.ingest import ingest_topic
+    from caseminer.sources.replay import ReplayTransport
+
+    root = tmp_path_factory.mktemp("demo-registry")
+    path = root / "registry.db"
+    settings = make_settings(root / "data", f"sqlite:///{path}", vocab_store.path)
+    summary = ingest_topic(
+        demo_topic(), settings=settings, transport=ReplayTransport(demo_cassette_dir()), nlp=nlp
+    )
+    assert summary.failed == 0
+    return path
+
+
+def copy_registry(source: Path, copy: Path) -> Engine:
+    """An engine on a copy of the SQLite registry `source`: SQLite's backup API, not a file copy, as
+    the registry is in WAL mode with its latest pages in the -wal."""
+    from caseminer.db import init_db
+
+    with sqlite3.connect(source) as reading, sqlite3.connect(copy) as writing:
+        reading.backup(writing)
+    return init_db(f"sqlite:///{copy}")
 
 
 @pytest.fixture

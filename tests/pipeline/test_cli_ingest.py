@@ -25,8 +25,12 @@ def test_ingest_demo_prints_counts_and_the_patient_table(runner: CliRunner) -> N
     assert result.exit_code == 0, result.output
     assert "ipex-demo: succeeded" in result.output
     counts = next(line for line in result.output.splitlines() if line.count("│") == 7)
-    assert [cell.strip() for cell in counts.split("│")[1:-1]] == ["6", "6", "0", "0", "0", "6"]
+    assert [cell.strip() for cell in counts.split("│")[1:-1]] == ["7", "7", "0", "0", "0", "7"]
     assert "c.1087A>G" in result.output and "pmc99100001" in result.output  # one of the demo's patients
+    # ... who is reported again, five years on, in PMID 99100007 (caseminer/demo/handwritten.py)
+    assert "1 candidate individual link" in result.output
+    link = next(line for line in result.output.splitlines() if "PMID:99100001" in line)
+    assert "PMID:99100007" in link and "1.00" in link
 
 
 @pytest.mark.parametrize(

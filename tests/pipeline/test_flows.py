@@ -37,8 +37,8 @@ def test_ingest_flow_in_ephemeral_prefect_equals_the_plain_run(
     from caseminer.flows import ingest_flow, reextract_flow
 
     summary = ingest_flow(demo_topic(), replay_dir=str(demo_cassette_dir()))
-    assert (summary.status, summary.found, summary.new, summary.failed) == ("succeeded", 6, 6, 0)
-    assert reextract_flow(force=True).documents == 6
+    assert (summary.status, summary.found, summary.new, summary.failed) == ("succeeded", 7, 7, 0)
+    assert reextract_flow(force=True).documents == 7
 
     plain = make_settings(
         tmp_path / "plain", f"sqlite:///{tmp_path / 'plain.db'}", settings.resolved_vocab_path

@@ -55,8 +55,8 @@ def test_demo_corpus_lands_with_patient_facts_and_rerun_changes_nothing(settings
     first = ingest_topic(
         demo_topic(), settings=settings, transport=ReplayTransport(demo_cassette_dir()), nlp=nlp
     )
-    assert (first.status, first.found, first.new, first.failed) == ("succeeded", 6, 6, 0)
-    assert first.documents == 6 and first.patients
+    assert (first.status, first.found, first.new, first.failed) == ("succeeded", 7, 7, 0)
+    assert first.documents == 7 and first.patients
     engine = store_engine(settings.database_url)
     with session_scope(engine) as session:
         # At least one patient with every kind of fact, each fact pointing at its document and offsets.
@@ -77,12 +77,12 @@ def test_demo_corpus_lands_with_patient_facts_and_rerun_changes_nothing(settings
     again = ingest_topic(
         demo_topic(), settings=settings, transport=ReplayTransport(demo_cassette_dir()), nlp=nlp
     )
-    assert (again.found, again.new, again.updated, again.unchanged) == (6, 0, 0, 6)
+    assert (again.found, again.new, again.updated, again.unchanged) == (7, 0, 0, 7)
     assert registry_snapshot(engine) == before
     assert [p.patient for p in again.patients] == [p.patient for p in first.patients]
     with session_scope(engine) as session:
         runs = session.scalars(select(IngestRun).order_by(IngestRun.id)).all()
-        assert [(r.status, r.found, r.new) for r in runs] == [("succeeded", 6, 6), ("succeeded", 6, 0)]
+        assert [(r.status, r.found, r.new) for r in runs] == [("succeeded", 7, 7), ("succeeded", 7, 0)]
         assert {"search", "fetch", "parse", "extract", "store"} <= set(runs[0].durations)
 
 
@@ -166,7 +166,7 @@ def test_reextract_redoes_only_documents_of_another_extractor_version(
 
     monkeypatch.setattr(extract, "EXTRACTOR_VERSION", "next-version")
     summary = reextract(settings, "ipex-demo", nlp)
-    assert (summary.found, summary.documents, summary.failed) == (6, 6, 0)
+    assert (summary.found, summary.documents, summary.failed) == (7, 7, 0)
     with session_scope(store_engine(settings.database_url)) as session:
         versions = set(session.scalars(select(Extraction.extractor_version)))
     assert versions == {"next-version"}

@@ -154,6 +154,23 @@ def test_a_folder_of_jats_files_with_one_that_does_not_parse(
     assert _articles(settings) == {"PMC6329583", "PMC3299399"}
 
 
+def test_a_text_file_is_stored_under_the_pmid_it_is_named_by(
+    settings: Settings, nlp: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    report = "A boy with seizures\n\nThe boy had seizures from the age of 2 years.\n"
+    (folder / "31234567.txt").write_text(report, encoding="utf-8")
+    # a name that identifies nothing
+    (folder / "clinic-notes.txt").write_text(report.replace("boy", "girl"), encoding="utf-8")
+    summary = ingest_local(folder, settings, nlp=nlp)
+    assert [(f.source_id, f.stage, f.error) for f in summary.failures] == [
+        ("reports/clinic-notes.txt", "store", "no PMID, PMCID or DOI to identify it")
+    ]
+    with session_scope(store_engine(settings.database_url)) as session:
+        assert list(session.scalars(select(Article.pmid))) == ["31234567"]
+
+
 def test_a_missing_path_is_an_error_before_any_run(settings: Settings, tmp_path: Path) -> None:
     from caseminer.sources import SourceError
 
@@ -189,7 +206,8 @@ def test_the_command_line_ingests_a_package_archive(
 def test_the_command_line_ingests_a_bulk_file_on_dask_workers(
     settings: Settings, tmp_path: Path, samples_dir: Path
 ) -> None:
-    """`--workers 2`: the batches are processed on a local Dask cluster; a clean run exits 0."""
+    """`--workers 2`: the batches are processed on a local Dask cluster; a clean run exits 0 and
+    its stderr holds the progress, not Dask's start and stop logging (nor its shutdown tracebacks)."""
     from fresh_user import run_caseminer
 
     env = {**subprocess_env(settings), "COLUMNS": "200"}
@@ -198,4 +216,5 @@ def test_the_command_line_ingests_a_bulk_file_on_dask_workers(
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+    assert "distributed." not in result.stderr
     assert _articles(settings) == set(_bulk_articles(samples_dir))

@@ -7,7 +7,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span
 
-from caseminer.extractors.terminology import NESTED_CHEMICALS, TerminologyNer
+from caseminer.extractors.terminology import NESTED_CHEMICALS, TerminologyNer, first_hp_term_only
 from caseminer.vocab import TerminologyStore
 
 
@@ -222,6 +222,24 @@ def test_a_gene_symbol_defined_by_a_protein_family_stays_the_gene(abbreviating_n
     }
 
 
+def test_a_gene_symbol_defined_by_its_genes_name_is_the_gene_not_the_mesh_protein(
+    abbreviating_nlp: Language,
+) -> None:
+    doc = abbreviating_nlp(
+        "It is caused by mutations in fibroblast growth factor receptor 3 (FGFR3). FGFR3 was sequenced."
+    )
+    assert {(e.text, e.label_, e._.concept_id) for e in doc.ents} == {
+        ("fibroblast growth factor receptor 3", "GENE", "NCBIGene:2261"),
+        ("FGFR3", "GENE", "NCBIGene:2261"),
+    }
+
+
+def test_a_pedigree_position_is_no_gene_alias(nlp: Language) -> None:
+    ents = _ents(nlp("Individuals V-73 and IV-5 were affected; SLC6A15 was not sequenced."))
+    assert "V-73" not in ents and "IV-5" not in ents
+    assert ents["SLC6A15"] == ("GENE", "NCBIGene:55117")  # the gene whose alias V7-3 "V-73" folds to
+
+
 def test_a_genes_deficiency_is_the_one_disease_named_after_the_gene(nlp: Language) -> None:
     ents = _ents(nlp("HSD3B7 deficiency was treated with cholic acid; LRBA deficiency was excluded."))
     assert ents["HSD3B7 deficiency"] == ("DISEASE", "MESH:C535442")  # no term: MONDO names the gene
@@ -297,3 +315,38 @@ def test_a_disease_named_by_its_organism_is_its_infection(nlp: Language) -> None
 
 def test_a_verb_before_its_object_names_the_noun_term(nlp: Language) -> None:
     assert _ents(nlp("He had been abusing alcohol for years."))["abusing alcohol"][1] == "MESH:D000437"
+
+
+def test_first_hp_term_only_keeps_order_and_the_other_vocabularies() -> None:
+    ids = ["MESH:D000001", "HP:0000002", "MONDO:0000003", "HP:0000004", "OMIM:000005"]
+    assert first_hp_term_only(ids) == ["MESH:D000001", "HP:0000002", "MONDO:0000003", "OMIM:000005"]
+    assert first_hp_term_only(["MESH:D000001"]) == ["MESH:D000001"]
+
+
+def test_a_mention_names_one_hp_term(nlp: Language) -> None:
+    # MeSH's Retinitis Pigmentosa is cross-referenced by more than one HP term; the mention is one
+    doc = nlp("Her brother was diagnosed with retinitis pigmentosa at the age of twelve.")
+    (mention,) = [e for e in doc.ents if e.text == "retinitis pigmentosa"]
+    hp_ids = [i for i in [mention._.concept_id, *mention._.alt_ids] if i.startswith("HP:")]
+    assert len(hp_ids) == 1
+
+
+def test_hp_wordings_kept_for_linking_name_their_sign(nlp: Language) -> None:
+    # "small chin" and "tented upper lip" are HP synonyms that are not exact ones
+    doc = nlp("On examination she had a tented upper lip and a small chin.")
+    ids = {e.text: [e._.concept_id, *e._.alt_ids] for e in doc.ents}
+    assert "HP:0000331" in ids["small chin"]  # Short chin
+    assert "HP:0010804" in ids["tented upper lip"]  # Tented upper lip vermilion
+
+
+def test_an_hp_wording_carries_the_hp_term_alone(nlp: Language) -> None:
+    # HP words Chest pain loosely as "chest discomfort"; MeSH's Chest Pain does not name it so
+    doc = nlp("He reported chest discomfort after meals.")
+    (mention,) = [e for e in doc.ents if e.text == "chest discomfort"]
+    assert [mention._.concept_id, *mention._.alt_ids] == ["HP:0100749"]
+
+
+def test_a_grouping_term_wording_is_no_sign(nlp: Language) -> None:
+    # "facial anomaly" is a synonym of the grouping term Abnormality of the face only
+    doc = nlp("A facial anomaly was not described in the report.")
+    assert not any("HP:0000271" in [e._.concept_id, *e._.alt_ids] for e in doc.ents)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from caseminer.db.views import create_view_statements, drop_view_statements
+from caseminer.db.views_0001 import create_view_statements, drop_view_statements
 
 revision = "0001"
 down_revision = None

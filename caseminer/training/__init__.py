@@ -1,0 +1,1 @@
+"""Training of the statistical models that ship with caseminer (`caseminer train ...`)."""
