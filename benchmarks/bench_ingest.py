@@ -34,7 +34,8 @@ from sqlalchemy import create_engine, text
 from caseminer.config import Settings
 from caseminer.demo import SyntheticService, demo_topic, generate_reports
 from caseminer.flows import ingest_flow, local_inputs, nightly_flow, task_runner
-from caseminer.pipeline.ingest import RunSummary, ingest_topic
+from caseminer.pipeline.ingest import ingest_topic
+from caseminer.pipeline.work import RunSummary
 from caseminer.sources.topic import Topic
 
 console = Console(width=160)

@@ -17,7 +17,7 @@ from caseminer.cli.app import ResultFormat
 from caseminer.cli.summary import print_summaries
 from caseminer.demo import generate_reports
 from caseminer.demo.render import europepmc_full_text
-from caseminer.pipeline.ingest import PatientSummary, RunSummary
+from caseminer.pipeline.work import PatientSummary, RunSummary
 from caseminer.vocab import TerminologyStore
 
 HEADERS = ["doc", "patient", "variant", "phenotypes", "sex", "outcome", "onset", "HSCT"]

@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from caseminer.cli.app import DbOption, ResultFormat, TopicOption, app, error_console, fail
 from caseminer.cli.summary import print_summaries
 from caseminer.config import Settings, get_settings
-from caseminer.pipeline.ingest import ProgressCallback, RunSummary
+from caseminer.pipeline.work import ProgressCallback, RunSummary
 
 # The summary tables; progress and messages go to stderr (error_console).
 console = Console()
@@ -227,7 +227,7 @@ def ingest(
 def _run_local(
     path: Path, settings: Settings, use_flows: bool, workers: int | None, dask_address: str | None
 ) -> RunSummary:
-    from caseminer.pipeline.ingest import ingest_local
+    from caseminer.pipeline.local import ingest_local
 
     def plain(report: ProgressCallback) -> RunSummary:
         return ingest_local(path, settings, progress=report)
@@ -326,7 +326,7 @@ def reextract(
 ) -> None:
     """Run extraction again over stored documents with the current extractor version (no network)."""
     _prefect_logging(verbose)
-    from caseminer.pipeline.ingest import reextract as reextract_stored
+    from caseminer.pipeline.reextract import reextract as reextract_stored
 
     settings = _settings(db)
 

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from caseminer.cli.app import ResultFormat, error_console
-from caseminer.pipeline.ingest import PatientSummary, RunSummary
+from caseminer.pipeline.work import PatientSummary, RunSummary
 
 PATIENT_ROWS_SHOWN = 60
 # A column is at least as wide as its longest word up to this width (a PMC id, most variants).

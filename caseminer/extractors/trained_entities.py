@@ -96,9 +96,9 @@ def make_trained_entities(
 
 
 def load_recognizer(model_path: Path = DEFAULT_MODEL) -> Language:
-    """The trained recognizer pipeline (its tokenizer is registered by caseminer.pipeline.extract)."""
+    """The trained recognizer pipeline (its tokenizer is registered by caseminer.extractors.tokenizer)."""
     import caseminer.extractors.bio_entities  # registers its component (tags to entities)
-    import caseminer.pipeline.extract  # noqa: F401  (registers the recognizer's tokenizer)
+    import caseminer.extractors.tokenizer  # noqa: F401  (registers the recognizer's tokenizer)
 
     if not (model_path / "config.cfg").is_file():
         raise OSError(f"no trained recognizer at {model_path} (rebuild it with `caseminer train ner`)")

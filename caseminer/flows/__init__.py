@@ -1,4 +1,4 @@
-"""Prefect 3 flows, thin over `caseminer.pipeline.ingest`: ingest, nightly, backfill, reextract, serve.
+"""Prefect 3 flows, thin over `caseminer.pipeline`: ingest, nightly, backfill, reextract, serve.
 
 Importing this package sets Prefect defaults suited to an embedded, offline tool (each can be
 overridden in the environment): no telemetry, a generous start-up timeout for the ephemeral API

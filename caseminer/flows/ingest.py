@@ -1,4 +1,4 @@
-"""The ingestion flows: Prefect tasks around the plain functions of `caseminer.pipeline.ingest`.
+"""The ingestion flows: Prefect tasks around the plain functions of `caseminer.pipeline`.
 
 Where tasks run:
 - Network tasks (`search`, `fetch-batch`) run in the flow's own process, one after another: the
@@ -32,21 +32,13 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from caseminer.config import Settings, get_settings
 from caseminer.flows.inputs import local_progress, local_transport
-from caseminer.pipeline.ingest import (
-    DEFAULT_BATCH_SIZE,
-    ArticleWork,
-    BatchOutcome,
-    FetchOutcome,
-    PendingOutcome,
-    RunSummary,
-    backfill,
-    fetch_batch,
-    ingest_local,
-    ingest_topic,
-    process_records,
-    reextract,
-    reextract_documents,
-)
+from caseminer.pipeline.fetch import FetchOutcome, fetch_batch
+from caseminer.pipeline.ingest import backfill, ingest_topic
+from caseminer.pipeline.local import ingest_local
+from caseminer.pipeline.reextract import reextract
+from caseminer.pipeline.stages import PendingOutcome
+from caseminer.pipeline.store import process_records, reextract_documents
+from caseminer.pipeline.work import DEFAULT_BATCH_SIZE, ArticleWork, BatchOutcome, RunSummary
 from caseminer.schemas import SearchHit
 from caseminer.sources import ReplayTransport
 from caseminer.sources.clients import SourceClients

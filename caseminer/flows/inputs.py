@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from caseminer.pipeline.ingest import ProgressCallback
+from caseminer.pipeline.work import ProgressCallback
 from caseminer.sources.http import Transport
 
 _TRANSPORT: ContextVar[Transport | None] = ContextVar("caseminer_flow_transport", default=None)

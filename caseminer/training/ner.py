@@ -63,7 +63,7 @@ class TrainingRecord:
 
 def tokenizing_nlp() -> Language:
     """A blank English pipeline with the recognizer's tokenizer."""
-    from caseminer.pipeline.extract import recognizer_tokenizer
+    from caseminer.extractors.tokenizer import recognizer_tokenizer
 
     nlp = spacy.blank("en")
     nlp.tokenizer = recognizer_tokenizer()(nlp)

@@ -17,7 +17,9 @@ from caseminer.db.models import Article, Extraction
 from caseminer.demo import demo_cassette_dir, demo_topic
 from caseminer.export import export_phenopackets
 from caseminer.pipeline import extract
-from caseminer.pipeline.ingest import ingest_topic, reextract, store_engine
+from caseminer.pipeline.ingest import ingest_topic
+from caseminer.pipeline.reextract import reextract
+from caseminer.pipeline.resources import store_engine
 from caseminer.sources.replay import ReplayTransport
 
 PROBAND_ARTICLE = "99100001"  # the boy of the hand-written demo report (caseminer/demo/handwritten.py)

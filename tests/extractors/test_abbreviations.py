@@ -7,7 +7,7 @@ from scispacy.abbreviation import AbbreviationDetector
 from spacy.language import Language
 
 from caseminer.extractors.abbreviations import MAX_TOKENS_INSIDE, parenthesis_matches
-from caseminer.pipeline.extract import make_tokenizer
+from caseminer.extractors.tokenizer import make_tokenizer
 
 TEXT = (
     "Immune dysregulation, polyendocrinopathy, enteropathy, X-linked (IPEX) syndrome is caused by "

@@ -10,13 +10,13 @@ from extract_pipeline import jats_document, pipeline_for
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from caseminer.extractors.tokenizer import make_tokenizer
 from caseminer.parsing import ParseError
 from caseminer.pipeline.extract import (
     EXTRACTOR_VERSION,
     extract_document,
     extract_documents,
     extract_file,
-    make_tokenizer,
     prepare_doc,
 )
 from caseminer.vocab import TerminologyStore

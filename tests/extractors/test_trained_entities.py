@@ -13,8 +13,9 @@ import pytest
 from fresh_user import fresh_env
 
 from caseminer.evaluation.corpora import read_corpus
+from caseminer.extractors.tokenizer import make_tokenizer, recognizer_tokenizer
 from caseminer.extractors.trained_entities import DEFAULT_MODEL, TrainedEntities, load_recognizer
-from caseminer.pipeline.extract import build_nlp, extract_document, make_tokenizer, recognizer_tokenizer
+from caseminer.pipeline.extract import build_nlp, extract_document
 from caseminer.vocab import TerminologyStore
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,8 @@ from prefect import Flow
 
 from caseminer.config import Settings
 from caseminer.demo import demo_cassette_dir, demo_topic
-from caseminer.pipeline.ingest import ingest_topic, store_engine
+from caseminer.pipeline.ingest import ingest_topic
+from caseminer.pipeline.resources import store_engine
 from caseminer.sources import ReplayTransport
 
 SERVE_TIMEOUT = 240

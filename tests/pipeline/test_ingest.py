@@ -28,14 +28,10 @@ from caseminer.db.repository import get_watermark
 from caseminer.demo import Fault, SyntheticService, demo_cassette_dir, demo_topic, generate_reports
 from caseminer.demo.render import europepmc_full_text
 from caseminer.pipeline import extract
-from caseminer.pipeline.ingest import (
-    backfill,
-    backfill_windows,
-    ingest_local,
-    ingest_topic,
-    reextract,
-    store_engine,
-)
+from caseminer.pipeline.ingest import backfill, backfill_windows, ingest_topic
+from caseminer.pipeline.local import ingest_local
+from caseminer.pipeline.reextract import reextract
+from caseminer.pipeline.resources import store_engine
 from caseminer.sources import ReplayTransport
 from caseminer.sources.search import SEARCH_SOURCES
 from caseminer.sources.topic import Topic

@@ -23,7 +23,8 @@ from caseminer.config import Settings
 from caseminer.db import session_scope
 from caseminer.db.models import Article, Failure, IngestRun
 from caseminer.parsing.xmlsafe import safe_xml_parser
-from caseminer.pipeline.ingest import ingest_local, store_engine
+from caseminer.pipeline.local import ingest_local
+from caseminer.pipeline.resources import store_engine
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 

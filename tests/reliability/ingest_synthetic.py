@@ -13,7 +13,8 @@ from typing import Any
 
 from caseminer.config import Settings, get_settings
 from caseminer.demo import SyntheticService, demo_topic, generate_reports
-from caseminer.pipeline.ingest import RunSummary, ingest_topic
+from caseminer.pipeline.ingest import ingest_topic
+from caseminer.pipeline.work import RunSummary
 
 # Small batches: a kill lands between many commits, not before the first one.
 BATCH_SIZE = 2

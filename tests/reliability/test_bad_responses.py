@@ -16,7 +16,8 @@ from caseminer.config import Settings
 from caseminer.db import session_scope
 from caseminer.db.models import Article, DocumentRow, Failure, MentionRow
 from caseminer.demo import Fault, SyntheticService, demo_topic, generate_reports
-from caseminer.pipeline.ingest import ingest_topic, store_engine
+from caseminer.pipeline.ingest import ingest_topic
+from caseminer.pipeline.resources import store_engine
 from caseminer.sources import http
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -22,7 +22,9 @@ from caseminer.db import session_scope
 from caseminer.db.models import Article, Failure, IngestRun
 from caseminer.db.repository import get_watermark
 from caseminer.demo import Fault, SyntheticService, demo_topic, generate_reports
-from caseminer.pipeline.ingest import RunSummary, ingest_topic, store_engine
+from caseminer.pipeline.ingest import ingest_topic
+from caseminer.pipeline.resources import store_engine
+from caseminer.pipeline.work import RunSummary
 from caseminer.sources import RecordingTransport
 from caseminer.sources.http import HostUnreachable, HttpRequest, Transport, TransportResponse
 from caseminer.sources.search import SEARCH_SOURCES
