@@ -62,18 +62,7 @@ def complete_run(
     summary.status = summary.final_status()
 
     def write(session: Session) -> tuple[list[PatientSummary], list[LinkSummary]]:
-        assert summary.run_id is not None
-        finish_run(
-            session,
-            summary.run_id,
-            status=summary.status,
-            found=summary.found,
-            new=summary.new,
-            updated=summary.updated,
-            failed=summary.failed,
-            failed_sources=summary.failed_sources,
-            durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
-        )
+        _close_record(session, summary)
         if advance_watermark_to is not None:
             for source in summary.sources:
                 set_watermark(session, summary.topic, source, advance_watermark_to.isoformat())
@@ -89,22 +78,23 @@ def abandon_run(engine: Engine, summary: RunSummary, status: str = "failed") -> 
     if summary.run_id is None:
         return
     summary.status = status
-    run_id = summary.run_id
+    retried_write(engine, lambda session: _close_record(session, summary))
 
-    def write(session: Session) -> None:
-        finish_run(
-            session,
-            run_id,
-            status=status,
-            found=summary.found,
-            new=summary.new,
-            updated=summary.updated,
-            failed=summary.failed,
-            failed_sources=summary.failed_sources,
-            durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
-        )
 
-    retried_write(engine, write)
+def _close_record(session: Session, summary: RunSummary) -> None:
+    """Write the run's status, counts and stage durations to its record."""
+    assert summary.run_id is not None
+    finish_run(
+        session,
+        summary.run_id,
+        status=summary.status,
+        found=summary.found,
+        new=summary.new,
+        updated=summary.updated,
+        failed=summary.failed,
+        failed_sources=summary.failed_sources,
+        durations={stage: round(seconds, 3) for stage, seconds in summary.durations.items()},
+    )
 
 
 @contextmanager
