@@ -31,7 +31,7 @@ SEARCH_STAGE = "search"
 RETRIED_SOURCES = (*SEARCH_SOURCES, "pubtator3")
 
 
-def hit_metadata(hit: SearchHit) -> dict[str, Any]:
+def _hit_metadata(hit: SearchHit) -> dict[str, Any]:
     return {
         "title": hit.title,
         "journal": hit.journal,
@@ -132,6 +132,6 @@ def fetch_batch(
             outcome.failures.append(FailureNote(hit.source, hit.ids.key, "fetch", describe_error(error)))
             continue
         outcome.works.append(
-            ArticleWork(hit.source, hit.ids.key, hit.ids, records, hit_metadata(hit), topic=topic)
+            ArticleWork(hit.source, hit.ids.key, hit.ids, records, _hit_metadata(hit), topic=topic)
         )
     return outcome
