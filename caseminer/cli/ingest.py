@@ -59,15 +59,16 @@ def _prefect_logging(verbose: bool) -> None:
     """Prefect logs a failed task with its traceback; caseminer reports failures in its summary, so
     Prefect is quiet unless asked (set before `caseminer.flows` imports Prefect; the environment wins).
 
-    Dask's scheduler and workers log every start and stop at INFO, and a worker whose stream closes
-    at shutdown logs that with a traceback (dask/distributed#7192): below WARNING they are quiet too.
-    The worker processes read the setting from the environment they inherit."""
+    Dask's scheduler and workers log every start and stop at INFO, and a worker whose heartbeat
+    meets the scheduler's closed stream at shutdown logs that at ERROR with a traceback
+    (dask/distributed#7192), so Dask is quiet below CRITICAL too: a batch that fails on a worker is
+    still reported, in the summary. The worker processes read the setting from the environment."""
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
         os.environ["DASK_LOGGING__DISTRIBUTED"] = "info"
     else:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
-        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
 
 
 def _day(value: datetime | None) -> date | None:
