@@ -156,6 +156,26 @@ _ONSET_BEFORE = lowered(
     r") (?:the )?(?:ages? (?:of )?)?"
     r"(?:about |around |approximately |nearly |almost )?$"
 )
+# A sign the patient had "during infancy" began then: the vague age carries its own preposition.
+_SIGN_HELD_BEFORE = lowered(
+    r"\b(?:had|has|have|suffered|suffering|experienced|presented with)\b"
+    r"(?! (?:an? )?(?:normal|uneventful|unremarkable))[^.;:,()]{1,50}$"
+)
+# "By age 13, she had developed a kyphoscoliosis": it began before then, at an age the text leaves
+# open; nor does one end of a range ("onset at age 4 to 10 years") say when an individual fell ill.
+_UPPER_BOUND_BEFORE = lowered(r"\bby (?:the )?(?:ages? (?:of )?)?$")
+_PERIOD_START_BEFORE = lowered(r"\bfrom (?:the )?(?:ages? (?:of )?)?$")  # "from age 7 to 9 years": began at 7
+_RANGE_START_AFTER = lowered(r"^\s?(?:-|–|to|and)\s?(?:the age of )?\d")
+_RANGE_END_BEFORE = lowered(r"\d+(?:\.\d+)?\s?(?:\w+ )?(?:-|–|to|and)\s?$")
+# The latest age a vague expression can mean, in days: "infancy" ends at one year, "childhood" at
+# twelve. An onset "in infancy" is earlier than one "at 18 years", and no earlier than "at 6 months".
+_VAGUE_LATEST_DAYS = [
+    (lowered(r"infancy|first (?:few )?months of life"), 365),
+    (lowered(r"early childhood"), 5 * 365),
+    (lowered(r"childhood"), 12 * 365),
+    (lowered(r"early adolescence"), 15 * 365),
+    (lowered(r"adolescence"), 18 * 365),
+]
 _CLAUSE_BREAK = lowered(r"[,;:()]|\b(?:although|though|and|but|when|while|whereas|after|before)\b")
 _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
     (role, lowered(pattern))
@@ -167,9 +187,11 @@ _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
             "onset",
             # "began to walk", "started sitting": a milestone reached, not a sign's onset
             r"\b(?:onset|(?:began|begun|beginning|started|starting)(?!\s(?:to\s)?(?:walk|sit|crawl|talk|speak"
-            r"|stand|smil|babbl|say|read|roll|run|feed|eat|attend|go to))|"
-            r"first (?:symptoms?|signs?|manifestations?|episode)|"
-            r"developed|appeared|manifest\w*|noticed)\b",
+            r"|stand|smil|babbl|say|read|roll|run|feed|eat|attend|go to)"
+            # "started insulin therapy at 15 years": a treatment's start, not the illness's
+            r"|\s(?:\w+\s)?(?:therapy|treatment|medication|injections?|dialysis|supplementation)\b)|"
+            r"first (?:\w+ ){0,2}(?:symptoms?|signs?|manifestations?|episode)|"
+            r"developed|appeared|manifest(?:ed|ing|s)?|noticed)\b",  # "his manifestations": no verb
         ),
         (
             "presentation",
@@ -202,6 +224,12 @@ def days_of(expression: str) -> int | None:
         total += value * DAYS_PER_UNIT[unit]
         found, previous_unit = True, unit
     return int(total + 0.5) if found else None
+
+
+def latest_days_of(expression: str) -> int | None:
+    """The latest age, in days, that a vague age can mean ('in early infancy' -> 365); None when
+    the expression is no vague age."""
+    return next((days for pattern, days in _VAGUE_LATEST_DAYS if pattern.search(expression)), None)
 
 
 def _decade_days(match: re.Match[str]) -> int | None:
@@ -289,8 +317,24 @@ class AgeRecognizer:
         sentence = sentences.sentence_at(span.start_char)
         text, offset = sentences.lower[sentence.start_char : sentence.end_char], sentence.start_char
         age_start, age_end = span.start_char - offset, span.end_char - offset
-        if _ONSET_BEFORE.search(text, max(0, age_start - 60), age_start) or text.startswith(
-            "since ", age_start
+        role = self._cued_role(text, age_start, age_end, vague=span._.age_days is None)
+        if role != "onset":
+            return role
+        before = text[max(0, age_start - 40) : age_start]
+        if _UPPER_BOUND_BEFORE.search(before):
+            return "unknown"
+        after = text[age_end : age_end + 30]
+        if (_RANGE_START_AFTER.match(after) and not _PERIOD_START_BEFORE.search(before)) or (
+            _RANGE_END_BEFORE.search(before)
+        ):
+            return "unknown"
+        return role
+
+    def _cued_role(self, text: str, age_start: int, age_end: int, *, vague: bool) -> str:
+        if (
+            _ONSET_BEFORE.search(text, max(0, age_start - 60), age_start)
+            or text.startswith("since ", age_start)
+            or (vague and _SIGN_HELD_BEFORE.search(text, max(0, age_start - 60), age_start))
         ):
             return "onset"
         best: tuple[int, int, str] | None = None
@@ -319,4 +363,4 @@ def make_ages(nlp: Language, name: str, role_window_chars: int) -> AgeRecognizer
     return AgeRecognizer(role_window_chars)
 
 
-__all__ = ["AGE_ROLES", "DAYS_PER_UNIT", "AgeRecognizer", "days_of", "make_ages"]
+__all__ = ["AGE_ROLES", "DAYS_PER_UNIT", "AgeRecognizer", "days_of", "latest_days_of", "make_ages"]

@@ -47,7 +47,7 @@ from typing import Literal, TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from caseminer.extractors.ages import days_of
+from caseminer.extractors.ages import days_of, latest_days_of
 from caseminer.extractors.context import (
     BACKGROUND_SECTIONS,
     NOT_THE_PATIENTS,
@@ -189,6 +189,9 @@ _NOT_CAUSATIVE = re.compile(
     r"|unlikely to be (?:causative|pathogenic|disease[- ]causing))",
     re.I,
 )
+_PERSON_AGE = re.compile(r"(?:old|/o)$", re.I)  # "4-month-old", "6 y/o": the age of a person introduced
+# "he presented with": to the doctors ("dystonia became apparent, presenting with a head tilt" is its form)
+_PRESENTED_WITH = re.compile(r"\bpresented\b[^;:()]{0,60}?\bwith\b", re.I)  # one sentence: "." only in "1.5"
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
 _SEX_COLUMN = re.compile(r"\b(?:sex|gender)\b", re.I)
@@ -550,14 +553,26 @@ class _PatientBuilder:
                 return
             role = "presentation"
         elif role != "death" and _describes_person(span):
-            # "A 60-year-old woman ..." introduces the patient as presented, whatever cue is near;
-            # "subject 3 is a 21-year-old man who carries ..." tells the age the report leaves him at,
-            # unless the sentence tells a presentation in the present tense ("is a 7-month-old boy
-            # presenting with fever").
+            # "A 60-year-old woman ..." introduces the patient as presented, whatever cue is near, and
+            # "a 5-year-old male developed petechiae" fell ill at that age too; "subject 3 is a
+            # 21-year-old man who carries ..." tells the age the report leaves him at, unless the
+            # sentence tells a presentation in the present tense ("is a 7-month-old boy presenting").
+            if role == "onset":
+                self._add_onset(span, span._.age_days)
             current = role in ("unknown", "last_report") and _PRESENT_COPULA_BEFORE.search(
                 self._text_before(span)
             )
             role = "last_report" if current else "presentation"
+        elif (
+            role == "presentation"
+            and not _PERSON_AGE.search(span.text)
+            and _PRESENTED_WITH.search(self.sentences.sentence_text(span))
+            and self._sign_in_sentence(span)
+        ):
+            # "At 22 months of age, he presented with recurrent fever": the history begins with the
+            # signs it was presented with (a person's age, "a 31-year-old woman presented with",
+            # "a 4-month-old infant who presented with", tells when the report meets the patient)
+            self._add_onset(span, span._.age_days)
         self.ages.setdefault(role, []).append(self._age(span, span._.age_days, role))
         if (
             span._.age_days == 0
@@ -566,7 +581,10 @@ class _PatientBuilder:
         ):
             # "born with an imperforate anus", "hydrocephalus was seen prenatally": present from
             # birth (or before), which is the onset, whatever else the sentence's cue says
-            self.ages.setdefault("onset", []).append(self._age(span, 0, "onset"))
+            self._add_onset(span, 0)
+
+    def _add_onset(self, span: Span, days: int | None) -> None:
+        self.ages.setdefault("onset", []).append(self._age(span, days, "onset"))
 
     def _sign_in_sentence(self, span: Span) -> bool:
         sentence = self.sentences.sentence_at(span.start_char)
@@ -671,7 +689,7 @@ class _PatientBuilder:
         patient = self.patient
         ages = self.ages
         if ages.get("onset"):
-            patient.age_at_onset = min(ages["onset"], key=lambda a: a.days if a.days is not None else 1 << 30)
+            patient.age_at_onset = min(ages["onset"], key=_earliest_first)
         patient.age_at_presentation = _first(ages.get("presentation"))
         patient.age_at_diagnosis = _diagnosis_age(ages.get("diagnosis", []), patient.age_at_presentation)
         if ages.get("last_report"):
@@ -868,6 +886,15 @@ def _age_role_of_column(name: str) -> str | None:
     if not re.search(r"\bage\b|onset", name, re.I):
         return None
     return next((role for pattern, role in _AGE_ROLE_OF_COLUMN if pattern.search(name)), None)
+
+
+def _earliest_first(age: Age) -> tuple[int, int]:
+    """An exact age by its days; a vague one by the latest day it can mean, after an exact age of
+    that day ("in infancy" before "at 18 years", "at 6 months" before "in infancy")."""
+    if age.days is not None:
+        return age.days, 0
+    latest = latest_days_of(age.text)
+    return (latest, 1) if latest is not None else (1 << 30, 1)
 
 
 def _first(ages: list[Age] | None) -> Age | None:

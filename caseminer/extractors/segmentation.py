@@ -66,7 +66,7 @@ CASE_SECTIONS: frozenset[SectionKind | None] = frozenset(
 _NUMBER = r"(?:\d{1,2}|[IVX]{1,4}\b)"
 _SERIES_MARKER = re.compile(
     rf"\b(?:(?:[Pp]atients?|[Cc]ases?|[Ss]ubjects?|[Pp]robands?|[Ii]ndividuals?)\s+(?:[Nn]o\.?\s*)?"
-    rf"(?P<list>{_NUMBER}(?:\s*(?:,|and|&|-|–|to)\s*(?:P\s?)?{_NUMBER})*)"
+    rf"(?P<list>{_NUMBER}(?:\s*(?:,\s*and|,|and|&|-|–|to)\s*(?:P\s?)?{_NUMBER})*)"
     rf"|\bP(?:t\.?\s?)?(?P<short>\d{{1,2}})(?:\s?[-–]\s?P(?P<short_end>\d{{1,2}}))?\b"
     # "the first patient ..., the second patient ...": a report of two or three counts in words
     r"|\b(?P<ordinal>first|second|third|fourth|fifth|sixth)\s+(?:patient|case|proband)\b)"
@@ -76,7 +76,7 @@ _ORDINAL_NUMBER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
 # numbers have gaps, so they are a series when at least two are written with a patient word.
 _HASH_MARKER = re.compile(
     r"(?:\b(?P<word>[Pp]atients?|[Cc]ases?|[Ss]ubjects?|[Ii]ndividuals?)\s+)?"
-    r"(?<![\w#])#(?P<hash>\d{1,3}(?:\s*(?:,|and|&)\s*#\d{1,3})*)\b"
+    r"(?<![\w#])#(?P<hash>\d{1,3}(?:\s*(?:,\s*and|,|and|&)\s*#\d{1,3})*)\b"
 )
 _LEAD = r"\W*(?:(?:[Ii]n|[Ff]or|[Ll]ike)\s+)?(?:[Tt]he\s+)?"
 _SUBJECT_MARKER = re.compile(rf"{_LEAD}(?:{_SERIES_MARKER.pattern}|{_HASH_MARKER.pattern})")
@@ -205,8 +205,11 @@ _SAMPLE_IN_PARENTHESES = re.compile(r"\(" + _SAMPLE_NUMBER.pattern)
 _SAMPLED_INDIVIDUALS = re.compile(
     r"\b(?:one|two|three|four|five|an?|another)\s+(?:[\w-]+\s+){0,6}?"
     r"(?:patients?|probands?|individuals?|subjects?|siblings?|sibs|brothers|sisters|boys?|girls?|children"
-    r"|cases?)\b[^()]{0,40}?\((?P<samples>" + _SAMPLE_NUMBER.pattern + r"(?:\s*(?:,|and)\s*"
-    + _SAMPLE_NUMBER.pattern + r")*)\)",
+    r"|cases?)\b[^()]{0,40}?\((?P<samples>"
+    + _SAMPLE_NUMBER.pattern
+    + r"(?:\s*(?:,|and)\s*"
+    + _SAMPLE_NUMBER.pattern
+    + r")*)\)",
     re.I,
 )
 _PROBANDS_RELATIVE_SUBJECT = re.compile(

@@ -6,7 +6,7 @@ import pytest
 from component_pipelines import component_pipeline
 from spacy.language import Language
 
-from caseminer.extractors.ages import days_of
+from caseminer.extractors.ages import days_of, latest_days_of
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,22 @@ def test_days_of(expression: str, days: int) -> None:
         ("Deafness began in the first decade.", [("in the first decade", None, "onset")]),
         # the patient builder reads an age before a person noun as the age at presentation
         ("A 2-week-old girl had seizures.", [("2-week-old", 14, "unknown")]),
+        # a sign held "during infancy" began then; starting a treatment is no onset
+        ("Both had motor delay during infancy.", [("during infancy", None, "onset")]),
+        ("She had normal development during infancy.", [("during infancy", None, "unknown")]),
+        ("He started insulin therapy at 15 years of age.", [("15 years", 5475, "unknown")]),
+        ("The first reported clinical manifestations appeared at 5 months.", [("5 months", 152, "onset")]),
+        ("We examined a 3-month-old boy and his manifestations.", [("3-month-old", 91, "unknown")]),
+        # an upper bound, or one end of a range, is no individual's onset; a period's start is
+        ("By age 13, she had developed a scoliosis.", [("13", 4745, "unknown")]),
+        (
+            "The onset of night blindness is at age 4 to 10 years old.",
+            [("4", 1460, "unknown"), ("10 years old", 3650, "unknown")],
+        ),
+        (
+            "From age 7 to 9 years of age, he developed attacks of vertigo.",
+            [("7", 2555, "onset"), ("9 years", 3285, "unknown")],
+        ),
     ],
 )
 def test_ages_with_days_and_role(
@@ -78,6 +94,21 @@ def test_ages_with_days_and_role(
 ) -> None:
     doc = nlp(text)
     assert [(s.text, s._.age_days, s._.age_role) for s in doc.spans["ages"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "days"),
+    [
+        ("in early infancy", 365),
+        ("during the first months of life", 365),
+        ("in early childhood", 1825),
+        ("since childhood", 4380),
+        ("in late adolescence", 6570),
+        ("at 3 months", None),  # no vague age
+    ],
+)
+def test_latest_days_of_a_vague_age(expression: str, days: int | None) -> None:
+    assert latest_days_of(expression) == days
 
 
 @pytest.mark.parametrize(

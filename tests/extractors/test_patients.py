@@ -249,6 +249,33 @@ def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "onset"),
+    [
+        # the signs a child was presented with at an age begin the history ...
+        ("At 22 months of age, he presented with recurrent fever. At age 3 years, he developed ataxia.", 669),
+        ("The proband presented in 2003 at the age of 1.5 years with a petechial rash.", 548),
+        # ... a person's age tells when the report meets the patient
+        ("A 31-year-old woman presented with chorea.", None),
+        ("We present a 4-month-old infant who presented with liver failure.", None),
+        # a sign developed at a person's age began at it
+        ("A 5-year-old boy developed a petechial rash.", 1825),
+        # a vague age is as early as the latest day it can mean: "in infancy" is no later than 6 months
+        ("She had motor delay during infancy. Diarrhea began at the age of 6 months.", 182),
+    ],
+)
+def test_onset_from_a_presentation_and_a_person_age(text: str, onset: int | None, nlp: Language) -> None:
+    (patient,) = case_report(f"<p>{text}</p>", nlp).patients
+    assert (patient.age_at_onset and patient.age_at_onset.days) == onset
+
+
+def test_a_vague_onset_earlier_than_an_exact_one_wins(nlp: Language) -> None:
+    (patient,) = case_report(
+        "<p>She had motor delay during infancy. Dyspnea began at the age of 18 years.</p>", nlp
+    ).patients
+    assert patient.age_at_onset is not None and patient.age_at_onset.text == "during infancy"
+
+
+@pytest.mark.parametrize(
     ("sentence", "presentation", "last_report"),
     [
         ("A 9-month-old girl was referred for chronic diarrhea.", 274, None),

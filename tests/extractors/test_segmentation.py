@@ -164,6 +164,17 @@ def test_fact_stated_for_both_goes_to_each(nlp: Language) -> None:
     assert "scoliosis" not in _signs(patients["Patient 1"])
 
 
+def test_a_fact_for_a_list_of_patients_with_a_serial_comma_goes_to_each(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "Patient 1 was a man with myopathy. Patient 2 was a woman with ptosis.",
+        "Patient 3 was a boy with myopathy. Patient 4 was a girl with ptosis.",
+        "Three of the patients (patients 1, 3, and 4) had scoliosis.",
+    )
+    patients = _by_label(result)
+    assert ["scoliosis" in _signs(p) for p in patients.values()] == [True, False, True, True]
+
+
 def test_the_patients_as_subject_is_each_of_them(nlp: Language) -> None:
     result = _extract(
         nlp,
