@@ -191,7 +191,8 @@ _NOT_CAUSATIVE = re.compile(
 )
 _PERSON_AGE = re.compile(r"(?:old|/o)$", re.I)  # "4-month-old", "6 y/o": the age of a person introduced
 # "he presented with": to the doctors ("dystonia became apparent, presenting with a head tilt" is its form)
-_PRESENTED_WITH = re.compile(r"\bpresented\b[^;:()]{0,60}?\bwith\b", re.I)  # one sentence: "." only in "1.5"
+# "." only in "1.5" within a sentence; "presented to our clinic at 27 with pain" tells a visit
+_PRESENTED_WITH = re.compile(r"\bpresented\b(?!\s+to\b)[^;:()]{0,60}?\bwith\b", re.I)
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
 _SEX_COLUMN = re.compile(r"\b(?:sex|gender)\b", re.I)

@@ -257,6 +257,7 @@ def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
         # ... a person's age tells when the report meets the patient
         ("A 31-year-old woman presented with chorea.", None),
         ("We present a 4-month-old infant who presented with liver failure.", None),
+        ("She first presented to our clinic at the age of 27 years with epigastric pain.", None),  # a visit
         # a sign developed at a person's age began at it
         ("A 5-year-old boy developed a petechial rash.", 1825),
         # a vague age is as early as the latest day it can mean: "in infancy" is no later than 6 months
