@@ -247,6 +247,8 @@ _EXPLICIT_LABEL_CELL = re.compile(
     r"|#(?P<hash>\d{1,3}))\s*[*†‡]?$",
     re.I,
 )
+# A header cell saying that the numbers beside it are patients ("#" or "No." numbers anything)
+_PATIENT_WORD = re.compile(r"^(?:patients?|cases?|subjects?|individuals?)$", re.IGNORECASE)
 _PATIENT_COLUMN = re.compile(r"^(?:patients?|cases?|subjects?|pts?\.?|no\.?|#|id|p)$", re.IGNORECASE)
 
 
@@ -965,7 +967,7 @@ def _table_cells(doc: Doc, text: str) -> list[Cell]:
         if offsets is None:
             continue
         header_cells, body = offsets
-        column_labels = [_explicit_label(cell) for cell in table.header]
+        column_labels = _column_labels(table.header)
         if sum(label is not None for label in column_labels) >= 2:  # one patient per column
             for row, row_cells in zip(table.rows, body, strict=True):
                 name = row[0] if row else ""
@@ -996,6 +998,17 @@ def _table_owners(cells: list[Cell]) -> list[tuple[int, int, Owner]]:
     names = {cell.name_range for cell in cells if cell.name_range is not None}
     ranges.extend((start, end, Owner(())) for start, end in sorted(names))
     return ranges
+
+
+def _column_labels(header: list[str]) -> list[str | None]:
+    """The patient each column names: "Patient 2" or "II-3" in its header, or a bare number under a
+    first header cell that says what the numbers are ("Patient | 1 | 2 | 3")."""
+    labels = [_explicit_label(cell) for cell in header]
+    if sum(label is not None for label in labels) < 2 and header and _PATIENT_WORD.match(header[0].strip()):
+        numbered = [None, *(_row_label([cell], 0) for cell in header[1:])]
+        if sum(label is not None for label in numbered) >= 2:
+            return numbered
+    return labels
 
 
 def _explicit_label(cell: str) -> str | None:

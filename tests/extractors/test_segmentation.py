@@ -472,3 +472,41 @@ def test_a_table_with_a_column_per_individual_named_by_pedigree_or_registry_numb
         jats_document(f"<sec><title>Results</title>{table('#11', '#27')}</sec>"), nlp
     )
     assert [(p.label, p.sex) for p in by_number.patients] == [("#11", "male"), ("#27", "female")]
+
+
+def test_a_table_whose_columns_are_numbered_under_a_patient_header(nlp: Language) -> None:
+    table = (
+        "<table-wrap><label>Table 1</label><caption><p>Clinical features</p></caption><table>"
+        "<thead><tr><th>Patient</th><th>1</th><th>2</th><th>3</th></tr></thead><tbody>"
+        "<tr><td>Gender</td><td>Male</td><td>Female</td><td>Female</td></tr>"
+        "<tr><td>Seizures</td><td>+</td><td>−</td><td>+</td></tr></tbody></table></table-wrap>"
+    )
+    result = extract_document(
+        jats_document(
+            f"<sec><title>Case presentation</title><p>We describe three patients.</p>{table}</sec>"
+        ),
+        nlp,
+    )
+    patients = _by_label(result)
+    assert [(label, p.sex) for label, p in patients.items()] == [
+        ("Patient 1", "male"),
+        ("Patient 2", "female"),
+        ("Patient 3", "female"),
+    ]
+    assert [p.excluded for p in patients["Patient 2"].phenotypes if p.text.lower() == "seizures"] == [True]
+
+
+def test_a_table_numbering_other_reports_patients_under_a_hash_names_no_patient(nlp: Language) -> None:
+    table = (
+        "<table-wrap><label>Table 2</label><caption><p>Patients reported with NRAS mutations</p></caption>"
+        "<table><thead><tr><th>#</th><th>1</th><th>2</th></tr></thead><tbody>"
+        "<tr><td>Patient</td><td>De Filippi et al.</td><td>Runtuwene et al.</td></tr>"
+        "<tr><td>Sex</td><td>M</td><td>F</td></tr></tbody></table></table-wrap>"
+    )
+    result = extract_document(
+        jats_document(
+            f"<sec><title>Case presentation</title><p>A 3-year-old boy had ptosis.</p>{table}</sec>"
+        ),
+        nlp,
+    )
+    assert [p.label for p in result.patients] == ["proband"]
