@@ -215,6 +215,7 @@ _SAMPLED_INDIVIDUALS = re.compile(
 _PROBANDS_RELATIVE_SUBJECT = re.compile(
     r"^(?:the|our)\s+(?:proband|patient|index\s+(?:patient|case))['’]s?\s+" + _RELATION_WORDS, re.I
 )
+_HEADING_LENGTH = 30  # "1.2. Patient 2": a heading names its patient and says nothing more
 _THE_PROBAND = re.compile(r"\b(?:the|our)\s+(?:proband|index\s+(?:patient|case))\b", re.I)
 _DISCUSSION_SECTIONS: frozenset[SectionKind | None] = frozenset({"discussion", "conclusion"})
 # A second relative in the subject: "The proband's mother and sister were both inducible ...".
@@ -646,7 +647,8 @@ def _add_relatives_of_current(
     also had mild facial dysmorphism" in patient 2's paragraph) is an individual too, labelled by
     the patient ("Patient 2 mother"). In a series, a relative with a condition of their own ("his
     father has bipolar disorder") is family history, and one the text numbers ("The father (Case
-    2)") is that numbered patient."""
+    2)") is that numbered patient. Under the heading "Patient 2", a first sentence "The proband's
+    sister was also born at term" introduces patient 2 herself as the proband's sister."""
     for start, end, owner in list(segmentation.ranges):
         if len(owner.labels) != 1:
             continue
@@ -655,11 +657,20 @@ def _add_relatives_of_current(
         unit = _proband_with_relatives(
             doc, within, clinical, (start, end), prefix=patient, counted_siblings=False
         )
+        opening = next(
+            (s for s in within if not _marker_labels(s.text) or len(s.text) > _HEADING_LENGTH), None
+        )
         for label in unit.relatives:
             stretches = [(s, e) for s, e, o in unit.ranges if o.labels == (label,)]
             said = " ".join(doc_text(doc)[s:e] for s, e in stretches)
             if label in segmentation.labels or not _SHARES_DISEASE.search(said) or _marker_labels(said):
                 continue
+            if (
+                opening is not None
+                and stretches[0][0] <= opening.start_char < stretches[0][1]
+                and _PROBANDS_RELATIVE_SUBJECT.match(opening.text.lstrip())
+            ):
+                continue  # the heading's patient, introduced as the proband's relative
             segmentation.labels.append(label)
             segmentation.relatives.add(label)
             if label in unit.relative_sex:

@@ -510,3 +510,16 @@ def test_a_table_numbering_other_reports_patients_under_a_hash_names_no_patient(
         nlp,
     )
     assert [p.label for p in result.patients] == ["proband"]
+
+
+def test_the_probands_relative_opening_a_patients_section_is_that_patient(nlp: Language) -> None:
+    body = (
+        "<sec><title>Case reports</title>"
+        "<sec><title>Patient 1</title><p>The proband is the first child of consanguineous parents. She"
+        " had a kyphoscoliosis.</p></sec>"
+        "<sec><title>Patient 2</title><p>The proband's sister was also born at term. She had hypotonia"
+        " and a waddling gait.</p></sec></sec>"
+    )
+    patients = _by_label(extract_document(jats_document(body), nlp))
+    assert list(patients) == ["Patient 1", "Patient 2"]
+    assert "hypotonia" in _signs(patients["Patient 2"]) and "hypotonia" not in _signs(patients["Patient 1"])
