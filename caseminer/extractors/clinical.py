@@ -162,7 +162,12 @@ _PRESENT_STATE = lowered(
     r"(?:^|(?<=[,;:]\s)|(?<=\bbut\s)|(?<=\band\s))"
     r"(?:he|she|the (?:patient|proband|boy|girl|child)|patient \w+(?:[.-]\d+)?)\s+(?:now |currently |still )?"
     r"(?:is|has|remains|attends|works|lives|walks|talks|speaks|enjoys|needs|requires|uses|can)\b"
-    r"(?!\s+(?:been\s+)?(?:reported|described|shown|presented|depicted|illustrated|summari[sz]ed|not\s+been))"
+    r"(?!\s+(?:been\s+)?(?:reported|described|shown|presented|depicted|illustrated|summari[sz]ed|not\s+been"
+    # a pedigree's drawing ("the proband is indicated by an arrow") and the family a patient has
+    r"|indicated|marked|denoted|circled|highlighted|labell?ed"
+    r"|(?:an?|one|two|three|\d+)\s+(?:\w+\s+)?(?:sisters?|brothers?|siblings?|sibs?|sons?|daughters?|children|twins?)\b"
+    # a genome's finding holds for life: "the patient has a normal karyotype" says nothing of now
+    r"|(?:an?\s+)?(?:\w+\s+){0,2}(?:karyotype|genotype|mutations?|variants?|deletion|duplication|allele)\b))"
 )
 _STATE_SECTIONS = frozenset({"abstract", "case", "results", None})
 # A course that ends better says the patient lives, when it is a sign that gets better: "her

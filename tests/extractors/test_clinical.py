@@ -136,6 +136,11 @@ def test_conditioning_agents_are_configurable() -> None:
         ("The patient is under regular follow-up.", [("is under regular follow-up", "alive")]),
         # a verb of the article, not of the patient
         ("Patient 2 has been described elsewhere.", []),
+        # a pedigree's drawing, the family a patient has and a genome's finding say nothing of now
+        ("The proband is indicated by an arrow.", []),
+        ("The proband has an elder sister who was unaffected.", []),
+        ("The patient has a normal karyotype.", []),
+        ("The patient has a heterozygous variant in FOXP3.", []),
         ("An autopsy showed hepatic fibrosis.", [("autopsy", "deceased")]),
         ("Neonatal death followed at day 3.", [("Neonatal death", "deceased")]),
         # an experiment that improves is not a patient's course
