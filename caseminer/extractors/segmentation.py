@@ -54,6 +54,7 @@ from spacy.tokens import Doc, Span
 
 from caseminer.extractors.context import SentenceIndex, doc_text, is_flagged
 from caseminer.extractors.sections import passage_at
+from caseminer.extractors.variants import VARIANT_LABEL
 from caseminer.parsing.builder import TABLE_CELL_SEPARATOR
 from caseminer.schemas.document import SectionKind, Table
 
@@ -120,6 +121,11 @@ _FETUS_SUBJECT = re.compile(
 _FAMILY_MARKER = re.compile(
     rf"{_LEAD}(?:[Ff]amil(?:y|ies)|[Kk]indred|[Pp]edigree)\s+(?P<family>[A-Z]|\d{{1,2}}|[IVX]{{1,4}})\b"
     r"(?!\s*(?:-|–|and|,)\s*(?:[A-Z]|\d))"
+)
+# A family named by its code anywhere in a sentence: "Family 020001", "family DF139", "families A and B"
+_FAMILY_ID = r"\b(?:[A-Z]{1,4}\d{0,6}|\d{1,6})\b"
+_NAMED_FAMILY = re.compile(
+    rf"\b[Ff]amil(?:y|ies)\s+(?P<names>{_FAMILY_ID}(?:\s*(?:,\s*and|,|and|&)\s*{_FAMILY_ID})*)"
 )
 _CITATION = re.compile(
     r"\bet al\b|\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\]"
@@ -371,6 +377,9 @@ def _individuals(doc: Doc, sentences: SentenceIndex, case: list[_Sentence], ents
     families = _family_units(case)
     if len(families) >= 2:
         return _families(doc, families, clinical)
+    named_families = _named_families(doc, case, clinical, ents, len(sentences.text))
+    if named_families is not None:
+        return named_families
     # "The proband's mother and sister were both inducible ..." or "was identified in a symptomatic
     # sister and in the proband" in a discussion is still this report's family: the proband, whom
     # only this report has, ties the relative to it
@@ -791,6 +800,48 @@ def _family_units(case: list[_Sentence]) -> list[tuple[str, int]]:
             if all(family != known for known, _ in units):
                 units.append((family, sentence.start_char))
     return units
+
+
+def _named_families(
+    doc: Doc, case: list[_Sentence], clinical: list[int], ents: list[Span], text_end: int
+) -> Segmentation | None:
+    """Families a report tells apart by name anywhere in its sentences ("a novel variant was
+    identified in Family 020021", "In an index patient of family DF139, ..."), at least two of them
+    with a clinical fact or a variant while current: each sentence that names families makes them
+    current until a sentence names another, and each such family is one individual ("Family
+    020021"), its index patient. A family named with nothing of its own (a linkage cohort) is none."""
+    starts: list[tuple[_Sentence, list[str]]] = []
+    for sentence in case:
+        if _CITATION.search(sentence.text):
+            continue
+        names = [
+            f"Family {name}"
+            for match in _NAMED_FAMILY.finditer(sentence.text)
+            for name in re.findall(_FAMILY_ID, match.group("names"))
+        ]
+        if names:
+            starts.append((sentence, list(dict.fromkeys(names))))
+    if len({label for _, labels in starts for label in labels}) < 2:
+        return None
+    current = Segmentation(labels=[])
+    _add_current_ranges(doc, current, starts, text_end)
+    facts = [*clinical, *(e.start_char for e in ents if e.label_ == VARIANT_LABEL)]
+    described = [
+        label
+        for start, end, owner in current.ranges
+        for label in owner.labels
+        if any(start <= offset < end for offset in facts)
+    ]
+    labels = list(dict.fromkeys(described))
+    if len(labels) < 2:
+        return None
+    segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"})
+    segmentation.ranges = [
+        (start, end, Owner(kept))
+        for start, end, owner in current.ranges
+        if (kept := tuple(label for label in owner.labels if label in labels))
+    ]
+    return segmentation
 
 
 def _families(doc: Doc, units: list[tuple[str, int]], clinical: list[int]) -> Segmentation:

@@ -523,3 +523,17 @@ def test_the_probands_relative_opening_a_patients_section_is_that_patient(nlp: L
     patients = _by_label(extract_document(jats_document(body), nlp))
     assert list(patients) == ["Patient 1", "Patient 2"]
     assert "hypotonia" in _signs(patients["Patient 2"]) and "hypotonia" not in _signs(patients["Patient 1"])
+
+
+def test_families_named_by_their_code_each_have_their_index_patient(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "Linkage analysis was done for families TM and 101.",
+        "The pedigree of Family 020001 shows dominant inheritance. Its members had night blindness.",
+        "Whole-exome sequencing of the proband of Family 020001 found c.1345C&gt;G in PRPF3.",
+        "We identified another variant, c.1532A&gt;C, in Family 020021, with retinitis pigmentosa.",
+    )
+    patients = _by_label(result)
+    assert list(patients) == ["Family 020001", "Family 020021"]  # TM and 101: a cohort, no one's facts
+    assert [v.hgvs_c for v in patients["Family 020001"].variants] == ["c.1345C>G"]
+    assert [v.hgvs_c for v in patients["Family 020021"].variants] == ["c.1532A>C"]
