@@ -353,7 +353,8 @@ class PatientAssembler:
                 relative = label in segmentation.relatives
                 if is_family(span) and not relative and group not in ("consanguinity", "country"):
                     continue
-                builder.add(group, span, owner.column if owner else None, genes, topic_gene)
+                column = owner.column if owner else None
+                builder.add(group, span, column, genes, topic_gene, shared=len(targets) > 1)
         return unowned
 
 
@@ -408,6 +409,7 @@ class _PatientBuilder:
         self.hsct_facts: list[tuple[Span, bool, str | None, list[str], str]] = []
         self.follow_up: list[Age] = []
         self.sex_spans: list[Span] = []
+        self.shared_sex_spans: list[Span] = []  # of a stretch about several individuals
 
     def provenance(self, span: Span, extractor: str) -> Provenance:
         sentence = self.sentences.sentence_text(span).strip()
@@ -427,7 +429,14 @@ class _PatientBuilder:
             self.patient.sex_provenance = self.provenance(span, extractor)
 
     def add(
-        self, group: str, span: Span, column: str | None, genes: list[Span], topic_gene: Span | None
+        self,
+        group: str,
+        span: Span,
+        column: str | None,
+        genes: list[Span],
+        topic_gene: Span | None,
+        *,
+        shared: bool = False,
     ) -> None:
         if section_of(span) not in CASE_SECTIONS and (
             is_flagged(span, ("background",))
@@ -445,7 +454,7 @@ class _PatientBuilder:
         if column is not None and group in _CELL_GROUPS:
             return  # a table cell means what its column says: read_cell reads it
         if group == "sex" and not is_flagged(span, ("negated", "hypothetical")):
-            self.sex_spans.append(span)
+            (self.shared_sex_spans if shared else self.sex_spans).append(span)
         elif group == "ages" and not is_flagged(span, ("hypothetical", "background")):
             self._add_age(span, span._.age_role)
         elif group == "durations" and span._.duration_role == "follow_up" and not is_flagged(span):
@@ -674,6 +683,9 @@ class _PatientBuilder:
 
     def _decide_sex(self) -> None:
         """A person noun ("a 3-month-old boy") decides; pronouns only by majority when no noun does."""
+        # the individual's own stretches first: "one patient was a male, and another a female" says
+        # more of each than "the male patient and his sister" beside both
+        self.sex_spans = self.sex_spans or self.shared_sex_spans
         nouns = [s for s in self.sex_spans if s._.sex_evidence != "pronoun"]
         if nouns:
             self.set_sex(nouns[0]._.sex, nouns[0], EXTRACTOR_OF["sex"])

@@ -127,6 +127,15 @@ _FAMILY_ID = r"\b(?:[A-Z]{1,4}\d{0,6}|\d{1,6})\b"
 _NAMED_FAMILY = re.compile(
     rf"\b[Ff]amil(?:y|ies)\s+(?P<names>{_FAMILY_ID}(?:\s*(?:,\s*and|,|and|&)\s*{_FAMILY_ID})*)"
 )
+_BOTH_PATIENTS = re.compile(
+    r"\b(?:both\s+(?:of\s+)?(?:the\s+|our\s+|these\s+)?patients|(?:the|our|these)\s+two\s+(?:affected\s+)?patients)\b",
+    re.I,
+)
+_SUBJECT_SECTIONS: frozenset[SectionKind | None] = CASE_SECTIONS | {"methods"}
+_ONE_AND_ANOTHER = re.compile(
+    r"\bone\s+(?:of\s+the\s+)?patients?\b.*?\b(?P<another>(?:another|the\s+other|a\s+second)\s+(?:patient|one)\b)",
+    re.I,
+)
 _CITATION = re.compile(
     r"\bet al\b|\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\]"
     r"|\(\s*[A-Z][A-Za-z-]+(?: et al\.?)?,? (?:19|20)\d\d[a-z]?\s*\)"
@@ -385,7 +394,28 @@ def _individuals(doc: Doc, sentences: SentenceIndex, case: list[_Sentence], ents
     # only this report has, ties the relative to it
     tied = list(_case_sentences(doc, sentences, _DISCUSSION_SECTIONS, keep=_ties_relative_to_proband))
     family_sentences = sorted([*case, *tied], key=lambda sentence: sentence.start_char)
-    return _proband_with_relatives(doc, family_sentences, clinical, (0, len(sentences.text)), prefix="")
+    unit = _proband_with_relatives(doc, family_sentences, clinical, (0, len(sentences.text)), prefix="")
+    if unit.labels == [PROBAND]:
+        subjects = list(_case_sentences(doc, sentences, _SUBJECT_SECTIONS, keep=_ONE_AND_ANOTHER.search))
+        return _unnumbered_pair(case, subjects, len(sentences.text)) or unit
+    return unit
+
+
+def _unnumbered_pair(case: list[_Sentence], subjects: list[_Sentence], text_end: int) -> Segmentation | None:
+    """Two patients a report never numbers but counts ("were identified in both patients", "the two
+    patients"): what it says of no one of them it says of both, and "one patient was a 25-year-old
+    male, and another patient was a 37-year-old female" (`subjects`, in the case or in the methods
+    that describe the subjects) tells each apart."""
+    if not any(_BOTH_PATIENTS.search(s.text) and not _CITATION.search(s.text) for s in case):
+        return None
+    pair = ("Patient 1", "Patient 2")
+    segmentation = Segmentation(labels=list(pair), ranges=[(0, text_end, Owner(pair))])
+    for sentence in subjects:
+        if (one := _ONE_AND_ANOTHER.search(sentence.text)) is not None:
+            first, second = sentence.start_char + one.start(), sentence.start_char + one.start("another")
+            segmentation.ranges.append((first, second, Owner(pair[:1])))
+            segmentation.ranges.append((second, sentence.end_char, Owner(pair[1:])))
+    return segmentation
 
 
 def _refine(doc: Doc, segmentation: Segmentation, case: list[_Sentence], ents: list[Span]) -> None:

@@ -537,3 +537,28 @@ def test_families_named_by_their_code_each_have_their_index_patient(nlp: Languag
     assert list(patients) == ["Family 020001", "Family 020021"]  # TM and 101: a cohort, no one's facts
     assert [v.hgvs_c for v in patients["Family 020001"].variants] == ["c.1345C>G"]
     assert [v.hgvs_c for v in patients["Family 020021"].variants] == ["c.1532A>C"]
+
+
+def test_two_patients_a_report_counts_but_never_numbers(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "Compound heterozygous OCA2 mutations, c.808-3C&gt;G and c.2080-2A&gt;G, were identified in both"
+        " patients. They had nystagmus.",
+        "One patient was a 25-year-old male, and another patient was a 37-year-old female.",
+    )
+    patients = list(result.patients)
+    assert [(p.sex, p.age_at_presentation and p.age_at_presentation.days) for p in patients] == [
+        ("male", 9125),
+        ("female", 13505),
+    ]
+    assert all([v.hgvs_c for v in p.variants] == ["c.808-3C>G", "c.2080-2A>G"] for p in patients)
+    assert all("nystagmus" in _signs(p) for p in patients)
+
+
+def test_both_patients_of_a_cited_report_make_no_pair(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "A 4-year-old boy had nystagmus.",
+        "Both patients reported by Smith et al. had photophobia.",
+    )
+    assert [p.label for p in result.patients] == ["proband"]
