@@ -193,6 +193,7 @@ _PERSON_AGE = re.compile(r"(?:old|/o)$", re.I)  # "4-month-old", "6 y/o": the ag
 # "he presented with": to the doctors ("dystonia became apparent, presenting with a head tilt" is its form)
 # "." only in "1.5" within a sentence; "presented to our clinic at 27 with pain" tells a visit
 _PRESENTED_WITH = re.compile(r"\bpresented\b(?!\s+to\b)[^;:()]{0,60}?\bwith\b", re.I)
+_CONGENITAL = re.compile(r"\bcongenital(?:ly)?\b(?![^.;]*\b(?:absent|excluded|ruled out)\b)", re.I)
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CELL_GROUPS = frozenset({"ages", "durations", "sex", "outcome", "hsct", "consanguinity"})
 _SEX_COLUMN = re.compile(r"\b(?:sex|gender)\b", re.I)
@@ -645,17 +646,32 @@ class _PatientBuilder:
             if _more_specific_wording(span.text, known.text):
                 # "axillary abscesses" after "abscesses": the site tells this finding from others
                 known.text, known.provenance = span.text, self.provenance(span, extractor)
+            if known.onset is None and not known.excluded:
+                known.onset = self._congenital_onset(span, ids)
             return
+        onset = None if excluded else self._onset_in_sentence(span) or self._congenital_onset(span, ids)
         phenotype = PatientPhenotype(
             text=span.text,
             ids=ids,
             label=span._.concept_label,
             excluded=excluded,
-            onset=None if excluded else self._onset_in_sentence(span),
+            onset=onset,
             provenance=self.provenance(span, extractor),
         )
         self.phenotypes_by_key[key] = phenotype
         self.patient.phenotypes.append(phenotype)
+
+    def _congenital_onset(self, span: Span, ids: list[str]) -> Age | None:
+        """'congenital cataract', 'a congenital heart defect': a sign present from birth, the onset
+        ('congenital amegakaryocytic thrombocytopenia', a disease with no HP id, may be a diagnosis
+        the report weighs)."""
+        if not any(i.startswith("HP:") for i in ids) or not _CONGENITAL.search(
+            self._text_before(span)[-20:] + span.text
+        ):
+            return None
+        onset = self._age(span, 0, "onset")
+        self._add_onset(span, 0)
+        return onset
 
     def _onset_in_sentence(self, span: Span) -> Age | None:
         """An onset age stated in the sign's sentence ("diarrhea since the age of 1 month")."""

@@ -260,6 +260,8 @@ def test_onset_of_a_sign_and_of_the_patient(nlp: Language) -> None:
         ("She first presented to our clinic at the age of 27 years with epigastric pain.", None),  # a visit
         # a sign developed at a person's age began at it
         ("A 5-year-old boy developed a petechial rash.", 1825),
+        # a sign named congenital was there from birth
+        ("A 15-year-old boy had bilateral congenital cataracts.", 0),
         # a vague age is as early as the latest day it can mean: "in infancy" is no later than 6 months
         ("She had motor delay during infancy. Diarrhea began at the age of 6 months.", 182),
     ],
