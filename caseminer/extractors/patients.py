@@ -296,7 +296,7 @@ class PatientAssembler:
             builders[cell.label].read_cell(cell)
         forms = written_together(ents)
         patients = [builders[label].build(forms) for label in segmentation.labels]
-        if _SEGREGATES.search(sentences.text):
+        if _SEGREGATES.search(sentences.text) and not segmentation.unrelated:  # one family's variant
             share_family_variant(patients)
             if len(patients) > 1 and not any(_genotyped(p) for p in patients):
                 self._give_family_variant(doc, sentences, ents, unowned, forms, patients)
@@ -347,6 +347,8 @@ class PatientAssembler:
                     continue
             else:
                 targets = list(owner.labels)
+                if group == "VARIANT" and segmentation.unrelated and len(targets) > 1:
+                    continue  # "Mutations identified in Family 1 and Family 2": whose is whose?
             for label in targets:
                 builder = builders[label]
                 # A relative's own record holds what the text says about the relative; everyone

@@ -310,6 +310,8 @@ class Segmentation:
     # rows of tables that set other publications' patients apart from this report's (by a caption,
     # a reference column, citing rows or a row marked "this study"): their variants are others'
     cited_rows: list[tuple[int, int]] = field(default_factory=list)
+    # individuals of unrelated families: a variant stated where several are current is no one's
+    unrelated: bool = False
 
     def owner(self, start: int) -> Owner | None:
         found: Owner | None = None
@@ -865,7 +867,7 @@ def _named_families(
     labels = list(dict.fromkeys(described))
     if len(labels) < 2:
         return None
-    segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"})
+    segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"}, unrelated=True)
     segmentation.ranges = [
         (start, end, Owner(kept))
         for start, end, owner in current.ranges

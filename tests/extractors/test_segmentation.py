@@ -562,3 +562,18 @@ def test_both_patients_of_a_cited_report_make_no_pair(nlp: Language) -> None:
         "Both patients reported by Smith et al. had photophobia.",
     )
     assert [p.label for p in result.patients] == ["proband"]
+
+
+def test_a_variant_stated_for_several_unrelated_families_is_no_ones(nlp: Language) -> None:
+    result = _extract(
+        nlp,
+        "The proband of Family 020001 had night blindness and carried c.1345C&gt;G in PRPF3, which"
+        " co-segregated with the disease.",
+        "In Family 020021, the proband had retinitis pigmentosa.",
+        "Families 020001 and 020021 were sequenced further. A c.1532A&gt;C change in PRPF3 was found.",
+    )
+    # neither the change found in one of the two, nor the other family's segregating variant
+    assert [(p.label, [v.hgvs_c for v in p.variants]) for p in result.patients] == [
+        ("Family 020001", ["c.1345C>G"]),
+        ("Family 020021", []),
+    ]
