@@ -253,9 +253,7 @@ def _jats_files(folder: Path, count: int, seed: int) -> list[Path]:
 
 def test_quickstart_ingest_demo_stores_the_demo_registry(demo_registry: Project) -> None:
     assert (demo_registry.folder / "caseminer.db").is_file()
-    assert (
-        demo_registry.query("SELECT count(*) FROM articles")[0][0] == 7
-    )  # the seven hand-written demo reports
+    assert demo_registry.query("SELECT count(*) FROM articles")[0][0] == 7  # the seven hand-written demo reports
     assert demo_registry.query("SELECT count(*) FROM patients")[0][0] > 0
 
 

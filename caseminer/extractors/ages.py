@@ -26,7 +26,12 @@ Contract:
   onset; "diagnosed", "suspected" -> diagnosis; "presented", "admitted", "referred" ->
   presentation; "HSCT", "transplant" -> transplant; "died" -> death; "currently", "now", "last
   follow-up" -> last_report). An onset cue right before the age binds it whatever the sentence's
-  other cues: "since (the age of)", "beginning at", "first symptoms at", "onset at".
+  other cues: "since (the age of)", "beginning at", "first symptoms at", "onset at", and a sign
+  held "during infancy" ("had motor delay during infancy"). No onset: an upper bound ("by age 13
+  she had developed"), one end of a range ("onset at age 4 to 10 years"; "from age 7 to 9" began at
+  7), a treatment's start ("started insulin therapy at 15").
+* :func:`latest_days_of`: the latest day a vague age can mean ("infancy" 365, "childhood" 12
+  years), which orders a vague onset among exact ones.
 * ``doc.spans["durations"]``: ``Span._.duration_days`` (int) and ``Span._.duration_role``
   ("follow_up" when the duration measures follow-up: "follow-up", "post-transplant", "after
   HSCT"; else None).

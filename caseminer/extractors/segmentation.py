@@ -7,7 +7,8 @@ whose range holds it. The forms, in the order they are tried:
 
 * **Patient tables.** A table whose header names a patient column ("Patient", "Case", "No.") with
   a label in each row ("P1", "2", "Case 3") has one patient per row; a table whose header cells are
-  themselves labels ("Patient 1 | Patient 2") has one patient per column. Each cell belongs to its
+  themselves labels ("Patient 1 | Patient 2"), or numbers under a first cell that says they are
+  patients ("Patient | 1 | 2"), has one patient per column. Each cell belongs to its
   patient; its column (or row) name gives its meaning.
 * **Numbered series.** Patients numbered from 1 without gaps ("Patient 1", "Case 2", "P3",
   "Subject 4", "Patients 1 and 2", "P1-P6", "the second patient"; at least 1 and 2). A sentence
@@ -25,13 +26,19 @@ whose range holds it. The forms, in the order they are tried:
 * **Families.** Headings or sentences that start with a family ("Family 1", "In family B,"), two
   or more of them: each family's stretch is read on its own as the proband with relatives below,
   labelled by the family ("Family 1", "Family 1 sister").
+* **Named families.** Families a report names by their code anywhere in its sentences ("identified
+  in Family 020021", "an index patient of family DF139"), at least two with a sign or a variant
+  while current: each is one individual, current from a sentence that names it until one names
+  another. A variant stated where several are current is none of theirs.
 * **Proband with relatives.** Otherwise the report describes one patient, the ``proband``, and
   every relative that a case sentence has as its subject ("His elder brother died at 5 months of
   sepsis", "The proband's mother (I-2) had cataracts") together with a clinical fact of the
   relative's own is a patient of its own (SCHEMA.md: only when the report describes the
   relative's course; a genotype alone does not: "the mother was a heterozygous carrier"); such
   sentences, and the following ones of the paragraph that go on with the relative's pronoun, are
-  the relative's.
+  the relative's. A report that has no relative of the proband but counts two patients ("in both
+  patients", "the two patients") has two, "Patient 1" and "Patient 2", sharing what it says of no
+  one of them; "one patient was a 25-year-old male, and another patient was ..." tells them apart.
 
 Whatever the form, individuals a series counts by sample number ("one Italian patient
 (SAL-584-005) harbored ..., two Tunisian siblings (Tun66273 and Tun66275) presented with ...") are

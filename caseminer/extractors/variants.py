@@ -361,7 +361,7 @@ def _join(coding: tuple[Span, _Candidate], protein: tuple[Span, _Candidate]) -> 
 
 
 def _pair_by_codon(sentences: SentenceIndex, accepted: list[tuple[Span, _Candidate]]) -> None:
-    """ "c.699T>G transversion ... The polymorphism produces ... (p.D233E)": a coding change and the
+    """"c.699T>G transversion ... The polymorphism produces ... (p.D233E)": a coding change and the
     protein change right after it (no variant between, the same or the next sentence) are one variant
     when the protein position is the codon the coding change touches - however the words between
     them run."""

@@ -63,7 +63,7 @@ from caseminer.schemas.document import Document
 from caseminer.schemas.extraction import EntityRef, EntitySet, EntityType, ExtractionResult, Mention
 from caseminer.vocab.store import TerminologyStore
 
-EXTRACTOR_VERSION = "0.10.0"
+EXTRACTOR_VERSION = "0.11.0"
 MODEL_ENV = "CASEMINER_SPACY_MODEL"
 _MAX_LENGTH = 5_000_000
 _ENTITY_TYPES: dict[str, EntityType] = {
