@@ -195,7 +195,8 @@ _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"|stand|smil|babbl|say|read|roll|run|feed|eat|attend|go to)"
             # "started insulin therapy at 15 years": a treatment's start, not the illness's
             r"|\s(?:\w+\s)?(?:therapy|treatment|medication|injections?|dialysis|supplementation)\b)|"
-            r"first (?:\w+ ){0,2}(?:symptoms?|signs?|manifestations?|episode)|"
+            # "her first pubertal signs": a milestone again
+            r"first (?!pubertal|puberty)(?:\w+ ){0,2}(?:symptoms?|signs?|manifestations?|episode)|"
             r"developed|appeared|manifest(?:ed|ing|s)?|noticed)\b",  # "his manifestations": no verb
         ),
         (

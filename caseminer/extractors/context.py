@@ -165,6 +165,9 @@ _TRIGGERS: list[tuple[str, Direction, str]] = [
             r"(?:a|an|one|two|three) (?:older |younger |elder |twin |male |female )?"
             r"(?:brothers?|sisters?|siblings?|cousins?) (?:who|with|had|died)",
             r"(?:maternal|paternal) (?:uncles?|aunts?|grand(?:mother|father)s?|cousins?|relatives?)",
+            # "born to a mother with diabetes during pregnancy": the parent's condition
+            r"(?:a|an|the|his|her|their) (?:\w+ )?(?:mother|father|parents?)"
+            r" (?:with|who (?:had|has)|suffering from)",
             # a relative's genotype: "both parents were heterozygous for c.19G>A"
             rf"(?:both |the |his |her |their )?{_RELATIVES} (?:was|were|is|are) (?:both |also )?"
             r"(?:heterozygous|hemizygous|homozygous|(?:healthy |asymptomatic )?carriers?)",

@@ -77,6 +77,7 @@ def test_days_of(expression: str, days: int) -> None:
         ("He started insulin therapy at 15 years of age.", [("15 years", 5475, "unknown")]),
         ("The first reported clinical manifestations appeared at 5 months.", [("5 months", 152, "onset")]),
         ("We examined a 3-month-old boy and his manifestations.", [("3-month-old", 91, "unknown")]),
+        ("At 10 years of age, she had her first pubertal signs.", [("10 years", 3650, "unknown")]),
         # an upper bound, or one end of a range, is no individual's onset; a period's start is
         ("By age 13, she had developed a scoliosis.", [("13", 4745, "unknown")]),
         (

@@ -52,6 +52,7 @@ def flags(doc: Doc, text: str) -> set[str]:
         ("He had possible hypothyroidism.", "hypothyroidism", {"uncertain"}),
         ("His older brother had died of sepsis at 6 months.", "sepsis", {"family"}),
         ("Type 1 diabetes was present in her father.", "Type 1 diabetes", {"family"}),
+        ("She was born to a mother with diabetes during pregnancy.", "diabetes", {"family"}),
         ("He did not respond to steroids and developed nephrotic syndrome.", "nephrotic syndrome", set()),
         ("The boy has a high risk of sepsis.", "sepsis", {"hypothetical"}),
         ("Serologies for CMV and viral hepatitis were all negative.", "viral hepatitis", {"negated"}),
