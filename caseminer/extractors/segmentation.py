@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
@@ -375,6 +375,9 @@ def _individuals(doc: Doc, sentences: SentenceIndex, case: list[_Sentence], ents
     clinical = _clinical_offsets(doc, ents)
     series = _series_ranges(doc, case, clinical, len(sentences.text))
     if series is not None and len(series.labels) >= 2:
+        cells = _without_footnote_marks(cells, set(series.labels))
+        table_ranges = _table_owners(cells)
+        table_labels = list(dict.fromkeys(cell.label for cell in cells))
         series.labels = sorted({*series.labels, *table_labels}, key=_label_order)
         series.ranges.extend(table_ranges)
         series.cells = cells
@@ -1090,6 +1093,17 @@ def _table_cells(doc: Doc, text: str) -> list[Cell]:
                 if row_label is not None and column != label_column and column < len(table.header):
                     cells.append(Cell(start, end, row_label, table.header[column], header_cells[column]))
     return cells
+
+
+def _without_footnote_marks(cells: list[Cell], named: set[str]) -> list[Cell]:
+    """A column "#111" of a series whose text names "#11" (and never "#111") is #11 with a footnote
+    mark that the text's flattening wrote as a digit ("#11¹")."""
+    relabelled: dict[str, str] = {}
+    for label in {cell.label for cell in cells} - named:
+        shorter = label[:-1] if label[-1].isdigit() and label[-2:-1].isdigit() else None
+        if shorter is not None and shorter in named:
+            relabelled[label] = shorter
+    return [replace(cell, label=relabelled.get(cell.label, cell.label)) for cell in cells]
 
 
 def _table_owners(cells: list[Cell]) -> list[tuple[int, int, Owner]]:

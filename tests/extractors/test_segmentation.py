@@ -577,3 +577,22 @@ def test_a_variant_stated_for_several_unrelated_families_is_no_ones(nlp: Languag
         ("Family 020001", ["c.1345C>G"]),
         ("Family 020021", []),
     ]
+
+
+def test_a_table_column_with_a_flattened_footnote_mark_is_the_patient_the_text_names(nlp: Language) -> None:
+    table = (
+        "<table-wrap><label>Table 1</label><caption><p>Clinical features</p></caption><table>"
+        "<thead><tr><th>Patient</th><th>#111</th><th>#38</th></tr></thead><tbody>"
+        "<tr><td>Sex</td><td>M</td><td>F</td></tr><tr><td>Scoliosis</td><td>+</td><td>−</td></tr>"
+        "</tbody></table></table-wrap>"
+    )
+    result = extract_document(
+        jats_document(
+            "<sec><title>Case presentation</title><p>Patient #11 had hypotonia. Patient #38 had ptosis.</p>"
+            f"{table}</sec>"
+        ),
+        nlp,
+    )
+    patients = _by_label(result)
+    assert [(label, p.sex) for label, p in patients.items()] == [("#11", "male"), ("#38", "female")]
+    assert "scoliosis" in _signs(patients["#11"])
