@@ -356,6 +356,10 @@ def candidate_links(
     decisions = link_decisions(session)
     links = []
     for first_id, second_id in pairs:
+        if first_id not in records or second_id not in records:
+            # a run storing the same article at once replaced its records between the two reads;
+            # that run links the records it wrote
+            continue
         first, second = records[first_id], records[second_id]
         decided = decisions.get((first.key, second.key))
         link = CandidateLink(

@@ -20,6 +20,7 @@ from ingest_fixtures import copy_registry
 from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select, text
 
+import caseminer.curation.individuals as individuals_module
 from caseminer.curation.individuals import (
     DEFAULT_MIN_SCORE,
     MAX_POINTS,
@@ -109,6 +110,24 @@ def test_one_boy_in_three_articles_is_a_candidate_thrice_with_what_agrees(engine
         " | not stated by both: diagnosis, country, authors, centre, citation"  # no documents stored
     )
     assert all(link.decision is None for link in links)
+
+
+def test_records_a_concurrent_run_replaces_between_the_reads_are_left_out(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_records = individuals_module._records
+
+    def another_run_stores_the_third_report_first(session: Any, patient_ids: set[int]) -> Any:
+        store_report(engine, HAND_BUILT[2])  # committed by its own session: new patient rows
+        return read_records(session, patient_ids)
+
+    monkeypatch.setattr(individuals_module, "_records", another_run_stores_the_third_report_first)
+    with session_scope(engine) as session:
+        links = candidate_links(session)
+        stored = set(session.scalars(select(PatientRow.id)))
+    # no error, and only records that are stored (SQLite may give the new rows the old ids)
+    assert ("PMID:99900001", "PMID:99900002") in {(link.first.article, link.second.article) for link in links}
+    assert {record.patient_id for link in links for record in (link.first, link.second)} <= stored
 
 
 def test_merges_join_records_transitively_and_a_split_undoes_its_pair(engine: Engine) -> None:
