@@ -190,8 +190,9 @@ _NOT_CAUSATIVE = re.compile(
     re.I,
 )
 _PERSON_AGE = re.compile(r"(?:old|/o)$", re.I)  # "4-month-old", "6 y/o": the age of a person introduced
-# "he presented with": to the doctors ("dystonia became apparent, presenting with a head tilt" is its form)
-# "." only in "1.5" within a sentence; "presented to our clinic at 27 with pain" tells a visit
+# "he presented at 22 months with fever": to the doctors, with the signs ("dystonia became apparent,
+# presenting with a head tilt" is the sign's form; "presented to our clinic at 27 with pain" a
+# visit); the only "." within a sentence is a decimal point ("at 1.5 years")
 _PRESENTED_WITH = re.compile(r"\bpresented\b(?!\s+to\b)[^;:()]{0,60}?\bwith\b", re.I)
 _CONGENITAL = re.compile(r"\bcongenital(?:ly)?\b(?![^.;]*\b(?:absent|excluded|ruled out)\b)", re.I)
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
@@ -596,8 +597,10 @@ class _PatientBuilder:
             # birth (or before), which is the onset, whatever else the sentence's cue says
             self._add_onset(span, 0)
 
-    def _add_onset(self, span: Span, days: int | None) -> None:
-        self.ages.setdefault("onset", []).append(self._age(span, days, "onset"))
+    def _add_onset(self, span: Span, days: int | None) -> Age:
+        onset = self._age(span, days, "onset")
+        self.ages.setdefault("onset", []).append(onset)
+        return onset
 
     def _sign_in_sentence(self, span: Span) -> bool:
         sentence = self.sentences.sentence_at(span.start_char)
@@ -671,9 +674,7 @@ class _PatientBuilder:
             self._text_before(span)[-20:] + span.text
         ):
             return None
-        onset = self._age(span, 0, "onset")
-        self._add_onset(span, 0)
-        return onset
+        return self._add_onset(span, 0)
 
     def _onset_in_sentence(self, span: Span) -> Age | None:
         """An onset age stated in the sign's sentence ("diarrhea since the age of 1 month")."""
@@ -703,15 +704,15 @@ class _PatientBuilder:
         """A person noun ("a 3-month-old boy") decides; pronouns only by majority when no noun does."""
         # the individual's own stretches first: "one patient was a male, and another a female" says
         # more of each than "the male patient and his sister" beside both
-        self.sex_spans = self.sex_spans or self.shared_sex_spans
-        nouns = [s for s in self.sex_spans if s._.sex_evidence != "pronoun"]
+        spans = self.sex_spans or self.shared_sex_spans
+        nouns = [s for s in spans if s._.sex_evidence != "pronoun"]
         if nouns:
             self.set_sex(nouns[0]._.sex, nouns[0], EXTRACTOR_OF["sex"])
             return
-        votes = Counter(s._.sex for s in self.sex_spans)
+        votes = Counter(s._.sex for s in spans)
         if votes and (len(votes) == 1 or votes.most_common(2)[0][1] > votes.most_common(2)[1][1]):
             sex = votes.most_common(1)[0][0]
-            self.set_sex(sex, next(s for s in self.sex_spans if s._.sex == sex), EXTRACTOR_OF["sex"])
+            self.set_sex(sex, next(s for s in spans if s._.sex == sex), EXTRACTOR_OF["sex"])
 
     def build(self, forms: dict[str, str] | None = None) -> Patient:
         """`forms`: the other HGVS form of each change the article writes with it once

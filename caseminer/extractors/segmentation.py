@@ -227,16 +227,15 @@ _SAMPLE_IN_PARENTHESES = re.compile(r"\(" + _SAMPLE_NUMBER.pattern)
 _SAMPLED_INDIVIDUALS = re.compile(
     r"\b(?:one|two|three|four|five|an?|another)\s+(?:[\w-]+\s+){0,6}?"
     r"(?:patients?|probands?|individuals?|subjects?|siblings?|sibs|brothers|sisters|boys?|girls?|children"
-    r"|cases?)\b[^()]{0,40}?\((?P<samples>"
-    + _SAMPLE_NUMBER.pattern
-    + r"(?:\s*(?:,|and)\s*"
-    + _SAMPLE_NUMBER.pattern
-    + r")*)\)",
+    r"|cases?)\b[^()]{0,40}?\((?P<samples>" + _SAMPLE_NUMBER.pattern + r"(?:\s*(?:,|and)\s*"
+    + _SAMPLE_NUMBER.pattern + r")*)\)",
     re.I,
 )
 _PROBANDS_RELATIVE_SUBJECT = re.compile(
     r"^(?:the|our)\s+(?:proband|patient|index\s+(?:patient|case))['’]s?\s+" + _RELATION_WORDS, re.I
 )
+# What a family shares, stated outside every member's range: each member's
+_FAMILY_FACTS = frozenset({"consanguinity", "country"})
 _HEADING_LENGTH = 30  # "1.2. Patient 2": a heading names its patient and says nothing more
 _THE_PROBAND = re.compile(r"\b(?:the|our)\s+(?:proband|index\s+(?:patient|case))\b", re.I)
 _DISCUSSION_SECTIONS: frozenset[SectionKind | None] = frozenset({"discussion", "conclusion"})
@@ -370,14 +369,15 @@ def _add_sampled_individuals(segmentation: Segmentation, case: list[_Sentence]) 
 
 def _individuals(doc: Doc, sentences: SentenceIndex, case: list[_Sentence], ents: list[Span]) -> Segmentation:
     cells = _table_cells(doc, sentences.text)
-    table_ranges = _table_owners(cells)
-    table_labels = list(dict.fromkeys(cell.label for cell in cells))
     clinical = _clinical_offsets(doc, ents)
     series = _series_ranges(doc, case, clinical, len(sentences.text))
-    if series is not None and len(series.labels) >= 2:
+    if series is not None and len(series.labels) < 2:
+        series = None
+    if series is not None:
         cells = _without_footnote_marks(cells, set(series.labels))
-        table_ranges = _table_owners(cells)
-        table_labels = list(dict.fromkeys(cell.label for cell in cells))
+    table_ranges = _table_owners(cells)
+    table_labels = list(dict.fromkeys(cell.label for cell in cells))
+    if series is not None:
         series.labels = sorted({*series.labels, *table_labels}, key=_label_order)
         series.ranges.extend(table_ranges)
         series.cells = cells
@@ -658,7 +658,7 @@ def _series_ranges(
         series = _hash_series(case, named)
     if len(series) < 2:
         return None
-    segmentation = Segmentation(labels=series, family_wide={"consanguinity", "country"})
+    segmentation = Segmentation(labels=series, family_wide=set(_FAMILY_FACTS))
     starts: list[tuple[_Sentence, list[str]]] = []
     for index, (sentence, labels) in enumerate(markers):
         kept = [label for label in labels if label in series]
@@ -806,7 +806,7 @@ def _pedigree_ranges(
     labels = list(dict.fromkeys([*labels, *(label for _, names in listed for label in names)]))
     if not labels:
         return None
-    segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"})
+    segmentation = Segmentation(labels=labels, family_wide=set(_FAMILY_FACTS))
     kept = [(sentence, names) for sentence, names in starts if names[0] in labels]
     first = min(sentence.start_char for sentence, _ in [*kept, *listed])
     kept += _group_starts(case, labels, first, clinical)
@@ -877,7 +877,7 @@ def _named_families(
     labels = list(dict.fromkeys(described))
     if len(labels) < 2:
         return None
-    segmentation = Segmentation(labels=labels, family_wide={"consanguinity", "country"}, unrelated=True)
+    segmentation = Segmentation(labels=labels, family_wide=set(_FAMILY_FACTS), unrelated=True)
     segmentation.ranges = [
         (start, end, Owner(kept))
         for start, end, owner in current.ranges
@@ -1120,7 +1120,7 @@ def _column_labels(header: list[str]) -> list[str | None]:
     first header cell that says what the numbers are ("Patient | 1 | 2 | 3")."""
     labels = [_explicit_label(cell) for cell in header]
     if sum(label is not None for label in labels) < 2 and header and _PATIENT_WORD.match(header[0].strip()):
-        numbered = [None, *(_row_label([cell], 0) for cell in header[1:])]
+        numbered = [None, *(_numbered_label(cell) for cell in header[1:])]
         if sum(label is not None for label in numbered) >= 2:
             return numbered
     return labels
@@ -1138,7 +1138,12 @@ def _explicit_label(cell: str) -> str | None:
 
 
 def _row_label(row: list[str], column: int) -> str | None:
-    match = _LABEL_CELL.match(row[column].strip()) if column < len(row) else None
+    return _numbered_label(row[column]) if column < len(row) else None
+
+
+def _numbered_label(cell: str) -> str | None:
+    """ "P2", "Case 3", "2" -> "Patient 2"; None for a cell that names no numbered patient."""
+    match = _LABEL_CELL.match(cell.strip())
     return patient_label(match.group("n")) if match else None
 
 
